@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from articles.services import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo newsroom (seed story, more stories, and demo users when DEBUG is on)."
+
+    def handle(self, *args, **options):
+        result = demo_load(with_users=settings.DEBUG)
+        if result.created:
+            self.stdout.write(f"Created {len(result.created)} demo objects.")
+        else:
+            self.stdout.write("Demo content already loaded; nothing changed.")
+        if result.logins:
+            self.stdout.write("Demo logins (DEBUG only) at http://127.0.0.1:8000/accounts/login/:")
+            for role, username, password in result.logins:
+                self.stdout.write(f"  {role:<11} {username} / {password}")

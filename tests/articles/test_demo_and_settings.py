@@ -1,0 +1,112 @@
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from articles.models import Article, Category
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_loaddemo_is_idempotent_and_hides_draft_and_scheduled(client, settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("loaddemo", stdout=out)
+    assert "editor / editor-demo-2024" in out.getvalue()
+    snapshot = sorted(Article.objects.values_list("slug", "updated_at"))
+    users = sorted(get_user_model().objects.values_list("username", "password"))
+
+    call_command("loaddemo", stdout=StringIO())
+    assert sorted(Article.objects.values_list("slug", "updated_at")) == snapshot
+    assert sorted(get_user_model().objects.values_list("username", "password")) == users
+
+    published = Article.objects.published()
+    assert published.count() >= 13
+    assert published.values("category").distinct().count() >= 4
+    months = {(a.published_at.year, a.published_at.month) for a in published}
+    assert len(months) >= 3
+    assert Article.objects.filter(status=Article.Status.DRAFT).count() == 1
+    scheduled = Article.objects.filter(status="published").exclude(pk__in=published)
+    assert scheduled.count() == 1
+    seed = Article.objects.get(slug="japan-indonesia-automotive-cooperation")
+    assert seed.category.name == "Other"
+    assert str(seed.published_at.date()) == "2024-06-23"
+    home = client.get(reverse("articles:home")).content.decode()
+    assert "Draft: interview" not in home and "Scheduled: what" not in home
+
+    roles = {u.username: (u.is_superuser, u.is_staff) for u in get_user_model().objects.all()}
+    assert roles == {"editor": (True, True), "journalist": (False, True),
+                     "reader": (False, False)}  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_loaddemo_makes_no_users_without_debug(settings):
+    settings.DEBUG = False
+    out = StringIO()
+    call_command("loaddemo", stdout=out)
+    assert not get_user_model().objects.exists()
+    assert "password" not in out.getvalue() and "demo-2024" not in out.getvalue()
+    assert Category.objects.count() == 5
+
+
+def run_python(code, **env):
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL")}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**base, **env},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+SETUP = (
+    "import os, django; os.environ['DJANGO_SETTINGS_MODULE']='newsroom.settings'; django.setup();"
+)
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_python(SETUP, DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    assert run_python(SETUP, DEBUG="0", SECRET_KEY="s3cret").returncode == 0
+
+
+def test_sqlite_runs_in_wal_with_immediate_transactions(tmp_path):
+    db = tmp_path / "wal.sqlite3"
+    code = SETUP + (
+        "from django.db import connection; c = connection.cursor();"
+        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0], connection.transaction_mode)"
+    )
+    result = run_python(code, DEBUG="1", DATABASE_URL=f"sqlite:///{db}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "IMMEDIATE"]
+
+
+def test_postgresql_uses_the_psycopg_pool():
+    code = (
+        SETUP + "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    )
+    result = run_python(code, DEBUG="1", DATABASE_URL="postgres://u@127.0.0.1:5432/newsroom")
+    assert result.returncode == 0, result.stderr
+    assert "'pool': {'min_size': 1, 'max_size': 10}" in result.stdout
+
+
+def test_environment_configures_cache_and_mail():
+    code = SETUP + (
+        "from django.conf import settings as s;"
+        "print(s.CACHES['default']['BACKEND']); print(s.MAILERS['default'])"
+    )
+    result = run_python(
+        code, DEBUG="1", CACHE_URL="redis://127.0.0.1:6379/1",
+        EMAIL_URL="smtp+tls://user:pw@mail.example.com:587",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    cache_backend, mailer = result.stdout.splitlines()
+    assert cache_backend == "django.core.cache.backends.redis.RedisCache"
+    assert "'host': 'mail.example.com'" in mailer and "'use_tls': True" in mailer
+    assert "'port': 587" in mailer and "smtp.EmailBackend" in mailer

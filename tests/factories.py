@@ -1,0 +1,45 @@
+"""Small builders for tests: real rows, sensible defaults, every field overridable."""
+
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from articles.models import Article, Category
+
+_seq = itertools.count(1)
+
+
+def make_user(username=None, *, password="pass-for-tests", groups=(), **fields):
+    n = next(_seq)
+    user = get_user_model().objects.create_user(
+        username=username or f"user{n}",
+        password=password,
+        email=fields.pop("email", f"user{n}@example.com"),
+        **fields,
+    )
+    if groups:
+        user.groups.add(*groups)
+    return user
+
+
+def make_category(name=None, **fields):
+    n = next(_seq)
+    name = name or f"Section {n}"
+    return Category.objects.create(name=name, slug=fields.pop("slug", f"section-{n}"), **fields)
+
+
+def make_article(*, category=None, status=Article.Status.PUBLISHED, published_at=None, **fields):
+    n = next(_seq)
+    if status == Article.Status.PUBLISHED and published_at is None:
+        published_at = timezone.now() - timedelta(hours=n)
+    return Article.objects.create(
+        title=fields.pop("title", f"Story number {n}"),
+        slug=fields.pop("slug", f"story-{n}"),
+        category=category or make_category(),
+        body=fields.pop("body", f"Body of story {n}.\n\nSecond paragraph."),
+        status=status,
+        published_at=published_at,
+        **fields,
+    )

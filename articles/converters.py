@@ -1,3 +1,6 @@
+from django.urls import register_converter
+
+
 class FourDigitYearConverter:
     regex = "[0-9]{4}"
 
@@ -18,3 +21,8 @@ class TwoDigitConverter:
 
     def to_url(self, value):
         return f"{int(value):02d}"
+
+
+# Registered on import, once, for every app whose URLs hang under a story's date path.
+register_converter(FourDigitYearConverter, "yyyy")
+register_converter(TwoDigitConverter, "dd")

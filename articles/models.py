@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -31,6 +33,16 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Stories the public may see: the single definition of "visible"."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def at_url(self, *, year, month, day, slug):
+        """The story whose URL carries this date (in the site's time zone) and slug."""
+        try:
+            start = timezone.make_aware(datetime(int(year), int(month), int(day)))
+        except (ValueError, OverflowError):
+            return self.none()
+        return self.filter(
+            slug=slug, published_at__gte=start, published_at__lt=start + timedelta(days=1)
+        )
 
     def for_listing(self):
         """Join what every list of stories shows: category and author."""
@@ -92,11 +104,12 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
+        return reverse("articles:detail", kwargs=self.url_kwargs())
+
+    def url_kwargs(self):
+        """The story's URL parts (date in the site's time zone), for this and other apps' URLs."""
         local = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return reverse(
-            "articles:detail",
-            kwargs={"year": local.year, "month": local.month, "day": local.day, "slug": self.slug},
-        )
+        return {"year": local.year, "month": local.month, "day": local.day, "slug": self.slug}
 
     @property
     def is_public(self):

@@ -6,12 +6,23 @@ JOURNALISTS = "Journalists"
 EDITORS = "Editors"
 
 ROLE_PERMISSIONS = {
-    JOURNALISTS: ["articles.add_article", "articles.change_article", "articles.view_article",
-                  "articles.view_category"],
-    EDITORS: ["articles.add_article", "articles.change_article", "articles.delete_article",
-              "articles.view_article", "articles.add_category", "articles.change_category",
-              "articles.delete_category", "articles.view_category"],
-}  # fmt: skip
+    JOURNALISTS: [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.view_article",
+        "articles.view_category",
+    ],
+    EDITORS: [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.delete_article",
+        "articles.view_article",
+        "articles.add_category",
+        "articles.change_category",
+        "articles.delete_category",
+        "articles.view_category",
+    ],
+}
 
 
 def permissions_named(names: list[str]) -> list[Permission]:

@@ -48,17 +48,31 @@ def demo_load(*, with_users: bool) -> DemoLoadResult:
     ]
     for slug, title, category, standfirst, body, days in demo.STORIES:
         stories.append(
-            dict(slug=slug, title=title, category=categories[category], standfirst=standfirst,
-                 body=body, status=Article.Status.PUBLISHED, published_at=demo.story_time(days))
-        )  # fmt: skip
+            dict(
+                slug=slug,
+                title=title,
+                category=categories[category],
+                standfirst=standfirst,
+                body=body,
+                status=Article.Status.PUBLISHED,
+                published_at=demo.story_time(days),
+            )
+        )
     for (slug, title, category, standfirst, body), status, published_at in [
         (demo.DRAFT, Article.Status.DRAFT, None),
         (demo.SCHEDULED, Article.Status.PUBLISHED, demo.scheduled_time()),
     ]:
         stories.append(
-            dict(slug=slug, title=title, category=categories[category], standfirst=standfirst,
-                 body=body, status=status, published_at=published_at)
-        )  # fmt: skip
+            dict(
+                slug=slug,
+                title=title,
+                category=categories[category],
+                standfirst=standfirst,
+                body=body,
+                status=status,
+                published_at=published_at,
+            )
+        )
 
     for fields in stories:
         slug = fields.pop("slug")

@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import converters, views
-
-register_converter(converters.FourDigitYearConverter, "yyyy")
-register_converter(converters.TwoDigitConverter, "dd")
+from . import converters, views  # noqa: F401 - importing converters registers them
 
 app_name = "articles"
 

@@ -178,3 +178,32 @@ LOGGING = {
 
 # Newsroom behaviour
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
+
+# Background work (comment notifications, trackback verification) uses Django's tasks framework.
+# The immediate backend runs a task on the spot; production points TASKS_BACKEND at a worker
+# backend from PyPI (e.g. django-tasks-db, an ORM-backed queue with its own worker command).
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "TASKS_BACKEND", default="django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# How many reverse proxies stand in front of the site; the client IP is read from
+# X-Forwarded-For accordingly (0: REMOTE_ADDR, never a header a client can forge).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+# Comments: defaults follow WordPress's discussion settings.
+COMMENTS_REQUIRE_LOGIN = env.bool("COMMENTS_REQUIRE_LOGIN", default=False)
+COMMENTS_PREMODERATE = env.bool("COMMENTS_PREMODERATE", default=False)
+COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
+COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=3)
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=None)
+COMMENTS_MIN_SECONDS = env.int("COMMENTS_MIN_SECONDS", default=3)
+COMMENTS_FORM_MAX_AGE = env.int("COMMENTS_FORM_MAX_AGE", default=2 * 24 * 3600)
+COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)
+COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", default=60)
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
+COMMENTS_HOLD_WORDS = env.list("COMMENTS_HOLD_WORDS", default=[])
+COMMENTS_SPAM_WORDS = env.list("COMMENTS_SPAM_WORDS", default=[])

@@ -57,9 +57,8 @@ def test_journalist_edits_a_story_through_the_change_form(journalist_client):
     assert client.get(url).status_code == 200
     response = client.post(
         url,
-        form_data(article.category, slug="to-edit", author=journalist.pk,
-                  body="A corrected body."),
-    )  # fmt: skip
+        form_data(article.category, slug="to-edit", author=journalist.pk, body="A corrected body."),
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     article.refresh_from_db()
     assert article.body == "A corrected body."
@@ -111,8 +110,7 @@ def test_category_autocomplete_answers_staff(journalist_client):
     make_category("Weather", slug="weather")
     response = client.get(
         reverse("admin:autocomplete"),
-        {"term": "Wea", "app_label": "articles", "model_name": "article",
-         "field_name": "category"},
-    )  # fmt: skip
+        {"term": "Wea", "app_label": "articles", "model_name": "article", "field_name": "category"},
+    )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Weather"]

@@ -42,8 +42,7 @@ def test_loaddemo_is_idempotent_and_hides_draft_and_scheduled(client, settings):
     assert "Draft: interview" not in home and "Scheduled: what" not in home
 
     roles = {u.username: (u.is_superuser, u.is_staff) for u in get_user_model().objects.all()}
-    assert roles == {"editor": (True, True), "journalist": (False, True),
-                     "reader": (False, False)}  # fmt: skip
+    assert roles == {"editor": (True, True), "journalist": (False, True), "reader": (False, False)}
 
 
 @pytest.mark.django_db
@@ -59,9 +58,13 @@ def test_loaddemo_makes_no_users_without_debug(settings):
 def run_python(code, **env):
     base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL")}
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env={**base, **env},
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 SETUP = (
@@ -102,9 +105,11 @@ def test_environment_configures_cache_and_mail():
         "print(s.CACHES['default']['BACKEND']); print(s.MAILERS['default'])"
     )
     result = run_python(
-        code, DEBUG="1", CACHE_URL="redis://127.0.0.1:6379/1",
+        code,
+        DEBUG="1",
+        CACHE_URL="redis://127.0.0.1:6379/1",
         EMAIL_URL="smtp+tls://user:pw@mail.example.com:587",
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stderr
     cache_backend, mailer = result.stdout.splitlines()
     assert cache_backend == "django.core.cache.backends.redis.RedisCache"

@@ -74,14 +74,32 @@ def hidden_stories():
     category = make_category("Hidden", slug="hidden")
     visible = make_article(category=category, title="Visible story", slug="visible")
     when = timezone.now() - timedelta(hours=1)
-    return category, visible, {
-        "draft": make_article(category=category, status=Article.Status.DRAFT, slug="a-draft",
-                              title="Draft story", published_at=when),
-        "review": make_article(category=category, status=Article.Status.IN_REVIEW,
-                               slug="in-review", title="Review story", published_at=when),
-        "scheduled": make_article(category=category, slug="scheduled", title="Scheduled story",
-                                  published_at=timezone.now() + timedelta(days=1)),
-    }  # fmt: skip
+    return (
+        category,
+        visible,
+        {
+            "draft": make_article(
+                category=category,
+                status=Article.Status.DRAFT,
+                slug="a-draft",
+                title="Draft story",
+                published_at=when,
+            ),
+            "review": make_article(
+                category=category,
+                status=Article.Status.IN_REVIEW,
+                slug="in-review",
+                title="Review story",
+                published_at=when,
+            ),
+            "scheduled": make_article(
+                category=category,
+                slug="scheduled",
+                title="Scheduled story",
+                published_at=timezone.now() + timedelta(days=1),
+            ),
+        },
+    )
 
 
 def public_listing_pages(category, article):
@@ -144,8 +162,9 @@ def test_home_is_paginated_newest_first(client, settings):
     category = make_category()
     now = timezone.now()
     for i in range(12):
-        make_article(category=category, title=f"Numbered {i:02d}",
-                     published_at=now - timedelta(hours=i))  # fmt: skip
+        make_article(
+            category=category, title=f"Numbered {i:02d}", published_at=now - timedelta(hours=i)
+        )
     first = client.get(reverse("articles:home")).content.decode()
     titles = re.findall(r"Numbered (\d\d)", first)
     assert titles == ["00", "01", "02", "03", "04"]

@@ -9,8 +9,8 @@ pytestmark = pytest.mark.django_db
 
 # count (paginator) + the page of stories with category and author joined + the section nav
 LIST_QUERIES = 3
-# the story with category and author joined + the section nav
-DETAIL_QUERIES = 2
+# the story with category and author joined + the section nav + comment counts + comment page
+DETAIL_QUERIES = 4
 
 
 @pytest.mark.parametrize("stories", [1, 30])

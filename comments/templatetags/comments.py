@@ -1,0 +1,81 @@
+"""Template tags that show comments under a story; the articles app never imports this one."""
+
+from django import template
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
+from django.utils.html import urlize
+from django.utils.safestring import mark_safe
+
+from ..forms import CommentForm
+from ..models import Comment
+from ..policy import comments_closed
+
+register = template.Library()
+
+
+@register.filter
+def comment_html(text: str):
+    """Escape a reader's text, keep its line breaks, and link its URLs as user content."""
+    linked = urlize(text, nofollow=True, autoescape=True)
+    # urlize escaped everything it did not turn into a link, so this attribute is ours.
+    linked = linked.replace(' rel="nofollow"', ' rel="nofollow ugc"')
+    return mark_safe(linebreaksbr(linked, autoescape=False))  # noqa: S308
+
+
+def thread(comments):
+    """Nest a page of comments under their parents; an orphaned reply starts a thread."""
+    by_id = {c.pk: c for c in comments}
+    roots = []
+    for comment in comments:
+        comment.children = []
+    for comment in comments:
+        parent = by_id.get(comment.parent_id)
+        (parent.children if parent else roots).append(comment)
+    return roots
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def comment_section(context, article):
+    """Render "N Comment(s)", one page of the thread and the form; two queries whatever the size."""
+    request = context["request"]
+    visible = Comment.objects.comments().in_thread().filter(article=article)
+    counts = visible.aggregate(
+        shown=Count("pk"), approved=Count("pk", filter=Q(status=Comment.Status.APPROVED))
+    )
+    paginator = Paginator(visible.order_by("created_at", "pk"), settings.COMMENTS_PER_PAGE)
+    paginator.count = counts["shown"]  # already counted above: no second COUNT query
+    page = paginator.get_page(request.GET.get("comments"))
+    # Slice with the full page size even when nothing is there, so the query count is the same
+    # for 0 and 500 comments (an empty slice would skip its query).
+    start = (page.number - 1) * paginator.per_page
+    shown = list(paginator.object_list[start : start + paginator.per_page])
+    closed = comments_closed(article)
+    form = context.get("comment_form")
+    if form is None and not closed:
+        initial = {}
+        reply_to = request.GET.get("reply", "")
+        if reply_to.isdigit():
+            initial["parent"] = int(reply_to)
+        form = CommentForm(article=article, user=request.user, initial=initial)
+    return {
+        "article": article,
+        "approved_count": counts["approved"],
+        "page": page,
+        "comments": thread(shown),
+        "form": form,
+        "closed": closed,
+        "login_required": settings.COMMENTS_REQUIRE_LOGIN and not request.user.is_authenticated,
+        "max_depth": settings.COMMENTS_MAX_DEPTH,
+        "user": request.user,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.simple_tag
+def story_url(name: str, article, **extra):
+    """Reverse a URL under a story's path: `{% story_url "comments:post" article %}`."""
+    return reverse(name, kwargs={**article.url_kwargs(), **extra})

@@ -31,8 +31,10 @@ class StoryCommentsFeed(Feed):
             .order_by("-created_at", "-pk")[:30]
         )
 
+    # Many readers show titles and authors as HTML, so readers' names are escaped (as WordPress
+    # does); the XML writer then escapes once more.
     def item_title(self, comment):
-        return f"Comment by {comment.name}"
+        return escape(f"Comment by {comment.name}")
 
     def item_description(self, comment):
         # Feed readers treat descriptions as HTML: escape the reader's text first.
@@ -42,7 +44,7 @@ class StoryCommentsFeed(Feed):
         return comment.get_absolute_url()
 
     def item_author_name(self, comment):
-        return comment.name
+        return escape(comment.name)
 
     def item_pubdate(self, comment):
         return comment.created_at

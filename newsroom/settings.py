@@ -207,3 +207,6 @@ COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", default=60)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
 COMMENTS_HOLD_WORDS = env.list("COMMENTS_HOLD_WORDS", default=[])
 COMMENTS_SPAM_WORDS = env.list("COMMENTS_SPAM_WORDS", default=[])
+
+# Django 2028 links bare domains with https://; opt in now.
+URLIZE_ASSUME_HTTPS = True

@@ -43,3 +43,33 @@ def make_article(*, category=None, status=Article.Status.PUBLISHED, published_at
         published_at=published_at,
         **fields,
     )
+
+
+def make_comment(article, *, status=None, **fields):
+    from comments.models import Comment
+
+    n = next(_seq)
+    return Comment.objects.create(
+        article=article,
+        name=fields.pop("name", f"Reader {n}"),
+        body=fields.pop("body", f"Comment number {n}."),
+        status=status or Comment.Status.APPROVED,
+        **fields,
+    )
+
+
+def comment_form_data(article, *, seconds_ago=10, **fields):
+    """What the story page's comment form sends, rendered `seconds_ago` seconds before."""
+    import time
+
+    from comments.forms import form_stamp
+
+    return {
+        "name": "Ana Reader",
+        "email": "ana@example.com",
+        "body": "A thoughtful comment.",
+        "website": "",
+        "parent": "",
+        "rendered": form_stamp(article.pk, at=time.time() - seconds_ago),
+        **fields,
+    }

@@ -79,3 +79,12 @@ def comment_section(context, article):
 def story_url(name: str, article, **extra):
     """Reverse a URL under a story's path: `{% story_url "comments:post" article %}`."""
     return reverse(name, kwargs={**article.url_kwargs(), **extra})
+
+
+@register.simple_tag(takes_context=True)
+def moderation_summary(context):
+    """Counts for the admin index, for moderators only (one query)."""
+    request = context.get("request")
+    if request is None or not request.user.has_perm("comments.can_moderate"):
+        return None
+    return {"pending": Comment.objects.in_moderation().count()}

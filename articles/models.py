@@ -80,6 +80,12 @@ class Article(models.Model):
     )
     comments_open = models.BooleanField(default=True)
     trackbacks_open = models.BooleanField(default=True)
+    trackback_targets = models.TextField(
+        "send trackbacks to",
+        blank=True,
+        help_text="One URL per line: a story page (its ping URL is discovered) or a ping URL. "
+        "Add a space and a token after the URL for sites that require one.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,3 +136,30 @@ class Article(models.Model):
     @cached_property
     def body_html(self):
         return render_markdown(self.body)
+
+
+class TrackbackPing(models.Model):
+    """One outgoing trackback: a story telling another page that it links to it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Not sent yet"
+        SENT = "sent", "Accepted"
+        REFUSED = "refused", "Refused by the site"
+        FAILED = "failed", "Could not be sent"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pings_sent")
+    target_url = models.URLField(max_length=2000)
+    ping_url = models.URLField(max_length=2000, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    message = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "target_url"], name="ping_once_per_target"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} → {self.target_url}"

@@ -4,7 +4,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from . import services
-from .models import Comment, ModerationRule
+from .models import Comment, ModerationRule, TrackbackToken
+from .tasks import verify_trackback
 
 
 @admin.register(Comment)
@@ -17,18 +18,30 @@ class CommentAdmin(admin.ModelAdmin):
         "name",
         "status",
         "story",
+        "sender",
+        "verification",
         "moderation_reason",
         "ip_address",
         "created_at",
     ]
-    list_filter = ["status", "kind", "created_at", ("article", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["article"]
+    list_filter = [
+        "status",
+        "kind",
+        "verification",
+        "created_at",
+        ("article", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["article", "user", "token"]
     search_fields = ["name", "email", "body", "title", "url", "ip_address"]
     date_hierarchy = "created_at"
-    actions = ["approve", "mark_spam", "remove"]
+    actions = ["approve", "mark_spam", "remove", "verify_again"]
     raw_id_fields = ["article", "parent", "user"]
     readonly_fields = [
         "kind",
+        "token",
+        "verification",
+        "verification_note",
+        "verified_at",
         "ip_address",
         "user_agent",
         "moderation_reason",
@@ -54,6 +67,13 @@ class CommentAdmin(admin.ModelAdmin):
         url = reverse("admin:articles_article_change", args=[comment.article_id])
         return format_html('<a href="{}">{}</a>', url, Truncator(comment.article.title).chars(50))
 
+    @admin.display(description="Sent by")
+    def sender(self, comment):
+        if comment.user_id is None:
+            return "anonymous"
+        token = f" (token: {comment.token.name})" if comment.token_id else ""
+        return f"{comment.user}{token}"
+
     def _moderate(self, request, queryset, status, verb):
         count = services.comments_moderate(comments=queryset, status=status, moderator=request.user)
         self.message_user(request, f"{count} {verb}.", messages.SUCCESS)
@@ -69,6 +89,50 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Remove selected", permissions=["moderate"])
     def remove(self, request, queryset):
         self._moderate(request, queryset, Comment.Status.REMOVED, "removed")
+
+    @admin.action(
+        description="Check the source of selected trackbacks again", permissions=["moderate"]
+    )
+    def verify_again(self, request, queryset):
+        trackbacks = queryset.filter(kind=Comment.Kind.TRACKBACK).select_related("article")
+        for trackback in trackbacks:
+            permalink = request.build_absolute_uri(trackback.article.get_absolute_url())
+            verify_trackback.enqueue(trackback.pk, permalink)
+        self.message_user(request, f"Checking {len(trackbacks)} trackback(s) again.")
+
+
+@admin.register(TrackbackToken)
+class TrackbackTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__username", "user__email"]
+    raw_id_fields = ["user"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        return (
+            ["user", "name"]
+            if obj is None
+            else ["user", "name", "created_at", "last_used_at", "revoked_at"]
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["user", "created_at", "last_used_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        token, value = services.trackback_token_create(user=obj.user, name=obj.name)
+        obj.pk = token.pk
+        self.message_user(
+            request, f"Token for {obj.user}, shown only this once: {value}", messages.WARNING
+        )
+
+    @admin.action(description="Revoke selected tokens")
+    def revoke(self, request, queryset):
+        count = services.trackback_tokens_revoke(tokens=queryset)
+        self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)
 
 
 @admin.register(ModerationRule)

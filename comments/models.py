@@ -29,6 +29,35 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(article__in=Article.objects.published())
 
 
+class TrackbackToken(models.Model):
+    """A user's personal credential for sending trackbacks from software or a blog engine.
+
+    The database keeps a hash for look-ups and a random seed; the token itself is an HMAC of the
+    seed under SECRET_KEY, so a copy of the database alone reveals no token, while the site can
+    still show a user their own personal ping URL.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trackback_tokens"
+    )
+    name = models.CharField(max_length=100, default="Personal token")
+    seed = models.CharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.user})"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+
 class Comment(models.Model):
     class Kind(models.TextChoices):
         COMMENT = "comment", "Comment"
@@ -39,6 +68,14 @@ class Comment(models.Model):
         APPROVED = "approved", "Approved"
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
+
+    class Verification(models.TextChoices):
+        UNCHECKED = "unchecked", "Not checked yet"
+        LINKED = "linked", "Source links to the story"
+        NO_LINK = "no_link", "Source does not link to the story"
+        GONE = "gone", "Source not found (404/410)"
+        UNREACHABLE = "unreachable", "Source could not be fetched"
+        REFUSED = "refused", "Source address not allowed"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.COMMENT)
@@ -62,6 +99,13 @@ class Comment(models.Model):
     moderation_reason = models.CharField(
         max_length=200, blank=True, help_text="Why the policy held or blocked it."
     )
+    # Trackbacks only: which token sent it, and what checking its source found.
+    token = models.ForeignKey(
+        TrackbackToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="pings"
+    )
+    verification = models.CharField(max_length=12, choices=Verification, blank=True)
+    verification_note = models.CharField(max_length=300, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

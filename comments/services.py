@@ -1,15 +1,24 @@
 """Writes for comments: posting, moderating, deleting and anonymising."""
 
+import hashlib
 import logging
+import secrets
 from datetime import timedelta
 from functools import partial
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
-from .models import Comment
+from newsroom import safe_http
+
+from .models import Comment, TrackbackToken
 from .policy import moderation_verdict
-from .tasks import notify_moderators
+from .tasks import notify_moderators, verify_trackback
+from .trackback import Ping, PingError
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +102,186 @@ def comments_anonymise(*, older_than_days: int) -> int:
         .exclude(ip_address__isnull=True, user_agent="")
         .update(ip_address=None, user_agent="")
     )
+
+
+# Trackbacks -----------------------------------------------------------------------------------
+
+
+def _token_value(seed: str) -> str:
+    return (
+        "tb_" + salted_hmac("newsroom.trackback-token", seed, algorithm="sha256").hexdigest()[:40]
+    )
+
+
+def _token_hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def trackback_token_value(token: TrackbackToken) -> str:
+    """The token in clear, for its owner's eyes only (their personal ping URL)."""
+    return _token_value(token.seed)
+
+
+@transaction.atomic
+def trackback_token_create(*, user, name: str = "Personal token") -> tuple[TrackbackToken, str]:
+    """Make a new personal token; the clear value is returned to show once."""
+    seed = secrets.token_hex(32)
+    value = _token_value(seed)
+    token = TrackbackToken.objects.create(
+        user=user, name=name, seed=seed, token_hash=_token_hash(value)
+    )
+    return token, value
+
+
+def trackback_tokens_revoke(*, tokens) -> int:
+    return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def trackback_token_authenticate(value: str) -> TrackbackToken | None:
+    """The live token with this value, marked as used; None for unknown or revoked ones."""
+    if not value or len(value) > 100:
+        return None
+    digest = _token_hash(value)
+    token = (
+        TrackbackToken.objects.select_related("user")
+        .filter(token_hash=digest, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    # The look-up is by hash; compare once more in constant time for good measure.
+    if token is None or not constant_time_compare(token.token_hash, digest):
+        return None
+    TrackbackToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token
+
+
+def trackbacks_closed(article, *, now=None) -> bool:
+    if not article.trackbacks_open:
+        return True
+    days = settings.TRACKBACKS_CLOSE_AFTER_DAYS
+    if days is None or article.published_at is None:
+        return False
+    return (now or timezone.now()) >= article.published_at + timedelta(days=days)
+
+
+def _trackback_verdict(*, blog_name, title, excerpt, url, email, ip_address):
+    return moderation_verdict(
+        text=f"{blog_name}\n{title}\n{excerpt}\n{url}",
+        email=email,
+        ip_address=ip_address,
+        premoderate=settings.TRACKBACKS_PREMODERATE,
+    )
+
+
+def trackback_receive(
+    *,
+    article,
+    ping: Ping,
+    user,
+    token: TrackbackToken | None,
+    ip_address: str | None,
+    user_agent: str,
+    permalink: str,
+) -> Comment:
+    """Store an accepted ping, held until its source is checked off the request path."""
+    if trackbacks_closed(article):
+        raise PingError("Trackbacks are closed for this story.")
+    verdict = _trackback_verdict(
+        blog_name=ping.blog_name,
+        title=ping.title,
+        excerpt=ping.excerpt,
+        url=ping.url,
+        email=user.email,
+        ip_address=ip_address,
+    )
+    blocked = verdict.status == Comment.Status.SPAM
+    try:
+        with transaction.atomic():
+            trackback = Comment.objects.create(
+                article=article,
+                kind=Comment.Kind.TRACKBACK,
+                user=user,
+                token=token,
+                name=ping.blog_name,
+                email=user.email,
+                url=ping.url,
+                title=ping.title,
+                body=ping.excerpt,
+                status=Comment.Status.SPAM if blocked else Comment.Status.PENDING,
+                moderation_reason=verdict.reason if blocked else "",
+                verification=Comment.Verification.UNCHECKED,
+                ip_address=ip_address,
+                user_agent=user_agent[:500],
+            )
+    except IntegrityError as error:
+        raise PingError("A trackback from this URL is already registered.") from error
+    if not blocked:
+        transaction.on_commit(partial(verify_trackback.enqueue, trackback.pk, permalink))
+    return trackback
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.hrefs.extend(value for name, value in attrs if name == "href" and value)
+
+
+def _same_page(href: str, permalink: str) -> bool:
+    """Absolute link to the permalink: scheme, query and fragment aside, trailing slash optional."""
+    a, b = urlsplit(href.strip()), urlsplit(permalink)
+    if a.scheme.lower() not in ("http", "https") or not a.netloc:
+        return False
+    return (a.netloc.lower(), a.path.rstrip("/")) == (b.netloc.lower(), b.path.rstrip("/"))
+
+
+def source_links_to(html: str, permalink: str) -> bool:
+    collector = _LinkCollector()
+    collector.feed(html)
+    collector.close()
+    return any(_same_page(href, permalink) for href in collector.hrefs)
+
+
+def trackback_verify(*, trackback: Comment, permalink: str) -> Comment:
+    """Fetch the ping's source; only a source that links to the story can be shown."""
+    status, reason = Comment.Status.SPAM, ""
+    try:
+        result = safe_http.fetch(trackback.url)
+    except safe_http.FetchRefused as error:
+        outcome, note = Comment.Verification.REFUSED, str(error)
+    except safe_http.FetchFailed as error:
+        # Perhaps a passing fault: held for an editor, who can run the check again.
+        outcome, note, status = Comment.Verification.UNREACHABLE, str(error), Comment.Status.PENDING
+    else:
+        if result.status in (404, 410):
+            outcome, note = Comment.Verification.GONE, f"HTTP {result.status}"
+        elif result.status >= 400:
+            outcome, note = Comment.Verification.UNREACHABLE, f"HTTP {result.status}"
+            status = Comment.Status.PENDING
+        elif source_links_to(result.text(), permalink):
+            outcome, note = Comment.Verification.LINKED, f"links to {permalink}"
+            verdict = _trackback_verdict(
+                blog_name=trackback.name,
+                title=trackback.title,
+                excerpt=trackback.body,
+                url=trackback.url,
+                email=trackback.email,
+                ip_address=trackback.ip_address,
+            )
+            status, reason = verdict.status, verdict.reason
+        else:
+            outcome, note = Comment.Verification.NO_LINK, f"no link to {permalink}"
+    if trackback.status == Comment.Status.REMOVED:
+        status = Comment.Status.REMOVED  # an editor's removal stands
+    Comment.objects.filter(pk=trackback.pk).update(
+        verification=outcome,
+        verification_note=note[:300],
+        verified_at=timezone.now(),
+        status=status,
+        moderation_reason=reason,
+        updated_at=timezone.now(),
+    )
+    trackback.refresh_from_db()
+    return trackback

@@ -57,3 +57,16 @@ def notify_moderators(comment_id: int) -> None:
     except Exception:
         # The comment is stored already; a broken mail server only costs the notification.
         logger.exception("Could not send the moderation notice for comment %s", comment_id)
+
+
+@task
+def verify_trackback(trackback_id: int, permalink: str) -> None:
+    """Check a trackback's source off the request path (see services.trackback_verify)."""
+    from .services import trackback_verify  # services enqueue this task: import at run time
+
+    trackback = Comment.objects.filter(pk=trackback_id, kind=Comment.Kind.TRACKBACK).first()
+    if trackback is None:
+        return
+    trackback = trackback_verify(trackback=trackback, permalink=permalink)
+    if trackback.status == Comment.Status.PENDING:
+        notify_moderators.call(trackback.pk)

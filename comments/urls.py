@@ -9,7 +9,10 @@ app_name = "comments"
 STORY = "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/"
 
 urlpatterns = [
+    path("accounts/trackback-tokens/", views.trackback_tokens, name="tokens"),
     path(f"{STORY}comments/", views.comment_post, name="post"),
     path(f"{STORY}comments/feed/", feeds.StoryCommentsFeed(), name="feed"),
     path(f"{STORY}comments/<int:pk>/delete/", views.comment_delete, name="delete"),
+    path(f"{STORY}trackback/", views.trackback_ping, name="trackback"),
+    path(f"{STORY}trackback/<str:token>/", views.trackback_ping, name="trackback_personal"),
 ]

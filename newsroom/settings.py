@@ -171,9 +171,28 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "newsroom.logging.RedactTrackbackTokens"}},
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_tokens"],
+            "formatter": "server",
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # Newsroom behaviour
@@ -210,3 +229,17 @@ COMMENTS_SPAM_WORDS = env.list("COMMENTS_SPAM_WORDS", default=[])
 
 # Django 2028 links bare domains with https://; opt in now.
 URLIZE_ASSUME_HTTPS = True
+
+# Trackbacks (TrackBack 1.2, for logged-in users and their personal tokens).
+TRACKBACKS_PREMODERATE = env.bool("TRACKBACKS_PREMODERATE", default=False)
+TRACKBACKS_CLOSE_AFTER_DAYS = env.int("TRACKBACKS_CLOSE_AFTER_DAYS", default=None)
+TRACKBACKS_RATE_LIMIT = env.int("TRACKBACKS_RATE_LIMIT", default=20)
+TRACKBACKS_RATE_WINDOW = env.int("TRACKBACKS_RATE_WINDOW", default=60)
+TRACKBACKS_PER_PAGE = env.int("TRACKBACKS_PER_PAGE", default=50)
+# Fetching sources (verification) and sending pings: private, loopback and link-local addresses
+# are refused unless allowed; DEBUG allows them so `make run` can verify pages on 127.0.0.1.
+TRACKBACK_ALLOW_PRIVATE_SOURCES = env.bool("TRACKBACK_ALLOW_PRIVATE_SOURCES", default=DEBUG)
+TRACKBACK_SOURCE_ALLOWLIST = env.list("TRACKBACK_SOURCE_ALLOWLIST", default=[])
+TRACKBACK_FETCH_TIMEOUT = env.float("TRACKBACK_FETCH_TIMEOUT", default=5.0)
+TRACKBACK_FETCH_MAX_BYTES = env.int("TRACKBACK_FETCH_MAX_BYTES", default=1024 * 1024)
+TRACKBACK_FETCH_MAX_REDIRECTS = 3

@@ -88,3 +88,42 @@ def moderation_summary(context):
     if request is None or not request.user.has_perm("comments.can_moderate"):
         return None
     return {"pending": Comment.objects.in_moderation().count()}
+
+
+@register.inclusion_tag("comments/trackbacks.html", takes_context=True)
+def trackback_section(context, article):
+    """Render "Trackback(s)", the auto-discovery block and, for a logged-in user, how to ping."""
+    from ..services import trackback_token_value, trackbacks_closed
+
+    request = context["request"]
+    shown = Comment.objects.trackbacks().approved().filter(article=article)
+    trackbacks = list(shown.order_by("created_at", "pk")[: settings.TRACKBACKS_PER_PAGE])
+    count = len(trackbacks)
+    if count == settings.TRACKBACKS_PER_PAGE:
+        count = shown.count()  # only when the page is full: more may exist
+    permalink = request.build_absolute_uri(article.get_absolute_url())
+    ping_url = request.build_absolute_uri(
+        reverse("comments:trackback", kwargs=article.url_kwargs())
+    )
+    personal_ping_url = None
+    if request.user.is_authenticated:
+        token = request.user.trackback_tokens.filter(revoked_at__isnull=True).first()
+        if token is not None:
+            personal_ping_url = request.build_absolute_uri(
+                reverse(
+                    "comments:trackback_personal",
+                    kwargs={**article.url_kwargs(), "token": trackback_token_value(token)},
+                )
+            )
+    return {
+        "article": article,
+        "trackbacks": trackbacks,
+        "count": count,
+        "closed": trackbacks_closed(article),
+        "permalink": permalink,
+        "ping_url": ping_url,
+        "personal_ping_url": personal_ping_url,
+        "user": request.user,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }

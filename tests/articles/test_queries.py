@@ -9,8 +9,8 @@ pytestmark = pytest.mark.django_db
 
 # count (paginator) + the page of stories with category and author joined + the section nav
 LIST_QUERIES = 3
-# the story with category and author joined + the section nav + comment counts + comment page
-DETAIL_QUERIES = 4
+# story (category and author joined) + section nav + comment counts + comment page + trackbacks
+DETAIL_QUERIES = 5
 
 
 @pytest.mark.parametrize("stories", [1, 30])

@@ -6,8 +6,8 @@ from tests.factories import make_comment, make_user
 
 pytestmark = pytest.mark.django_db
 
-# story + section nav + comment counts + one page of comments
-STORY_PAGE_QUERIES = 4
+# story + section nav + comment counts + one page of comments + shown trackbacks
+STORY_PAGE_QUERIES = 5
 
 
 def add_comments(article, n):
@@ -57,7 +57,7 @@ def test_logged_in_reader_costs_only_the_session_and_user(
 ):
     add_comments(article, 20)
     client.force_login(make_user())
-    with django_assert_num_queries(STORY_PAGE_QUERIES + 2):  # session + user
+    with django_assert_num_queries(STORY_PAGE_QUERIES + 3):  # session, user, their token
         client.get(article.get_absolute_url())
 
 

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import Http404, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -149,11 +151,18 @@ def trackback_ping(request, token=None, **url_kwargs):
     body = request.body
     if len(body) > MAX_BODY_BYTES:
         return xml_response("The ping is larger than 64 KB.", status=413)
+    content_type = request.META.get("CONTENT_TYPE", "")
+    fields, decode_error = {}, None
     try:
-        fields = decode_form(body, request.META.get("CONTENT_TYPE", ""))
-        decode_error = None
+        if content_type.lower().startswith("multipart/form-data"):
+            # Not TrackBack's format, but what some HTML forms send; Django parses it.
+            fields = {name: request.POST.get(name, "") for name in request.POST}
+        else:
+            fields = decode_form(body, content_type)
     except PingError as error:
-        fields, decode_error = {}, error
+        decode_error = error
+    except (BadRequest, MultiPartParserError):
+        decode_error = PingError("The ping's body could not be read.")
 
     credential = token
     authorization = request.headers.get("Authorization", "")

@@ -1,8 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
 
-from .models import Article, Category
+from . import services
+from .models import Article, Category, TrackbackPing
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -25,6 +27,27 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class TrackbackPingInline(admin.TabularInline):
+    """What each "send trackbacks to" target answered."""
+
+    model = TrackbackPing
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "target_url",
+        "ping_url",
+        "status",
+        "message",
+        "attempts",
+        "last_attempt_at",
+    ]
+    verbose_name = "trackback sent"
+    verbose_name_plural = "trackbacks sent"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -39,8 +62,9 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "standfirst", "body"]}),
         ("Publication", {"fields": ["status", "published_at", "author", "byline"]}),
-        ("Discussion", {"fields": ["comments_open", "trackbacks_open"]}),
+        ("Discussion", {"fields": ["comments_open", "trackbacks_open", "trackback_targets"]}),
     ]
+    inlines = [TrackbackPingInline]
 
     def view_on_site(self, obj):
         # Only public stories have a page; others would 404.
@@ -53,3 +77,9 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+        permalink = (
+            settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
+            if settings.SITE_URL
+            else request.build_absolute_uri(obj.get_absolute_url())
+        )
+        services.article_trackbacks_queue(article=obj, permalink=permalink)

@@ -1,12 +1,16 @@
 """Writes for stories live here; views, admin and commands call these functions."""
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.tasks import default_task_backend
 
 from . import demo, roles
 from .models import Article, Category
+from .tasks import send_trackbacks
+from .trackbacks import parse_targets
 
 
 @dataclass
@@ -108,3 +112,21 @@ def _demo_users_ensure(groups, result):
             journalist = user
         result.logins.append((role, username, password))
     return journalist
+
+
+def article_trackbacks_queue(*, article: Article, permalink: str) -> bool:
+    """Have the story's trackbacks sent after this transaction: now, or when it goes live.
+
+    A slow or dead remote site never holds up or fails the save that publishes the story.
+    """
+    if not parse_targets(article.trackback_targets):
+        return False
+    if article.is_public:
+        transaction.on_commit(partial(send_trackbacks.enqueue, article.pk, permalink))
+        return True
+    scheduled = article.status == Article.Status.PUBLISHED and article.published_at is not None
+    if scheduled and default_task_backend.supports_defer:
+        deferred = send_trackbacks.using(run_after=article.published_at)
+        transaction.on_commit(partial(deferred.enqueue, article.pk, permalink))
+        return True
+    return False  # `manage.py send_trackbacks` (cron) catches scheduled stories up

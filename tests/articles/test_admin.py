@@ -30,6 +30,9 @@ def form_data(category, **overrides):
         "comments_open": "on",
         "trackbacks_open": "on",
         "_save": "Save",
+        # the management form of the (read-only) "trackbacks sent" inline
+        "pings_sent-TOTAL_FORMS": "0",
+        "pings_sent-INITIAL_FORMS": "0",
         **overrides,
     }
 

@@ -62,7 +62,10 @@ def test_good_bearer_token_is_accepted_and_held_for_checking(client, ping_url, t
     trackback = Comment.objects.get()
     assert trackback.kind == Comment.Kind.TRACKBACK
     assert (trackback.url, trackback.title, trackback.name, trackback.body) == (
-        "https://blog.example/post", "A post", "Blog", "Read this"
+        "https://blog.example/post",
+        "A post",
+        "Blog",
+        "Read this",
     )
     assert trackback.user == blogger and trackback.token.name == "My blog"
     assert trackback.status != Comment.Status.APPROVED  # never shown before its source is checked
@@ -137,13 +140,21 @@ def test_session_ping_from_the_page_form_gets_a_page(blogger, article, ping_url)
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Send a trackback" in page
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    response = client.post(ping_url, {"csrfmiddlewaretoken": csrf, "response": "html",
-                                      "url": "https://blog.example/x", "title": "T"})
+    response = client.post(
+        ping_url,
+        {
+            "csrfmiddlewaretoken": csrf,
+            "response": "html",
+            "url": "https://blog.example/x",
+            "title": "T",
+        },
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert "your trackback was received" in response.content.decode()
-    again = client.post(ping_url, {"csrfmiddlewaretoken": csrf, "response": "html",
-                                   "url": "https://blog.example/x"})
+    again = client.post(
+        ping_url, {"csrfmiddlewaretoken": csrf, "response": "html", "url": "https://blog.example/x"}
+    )
     assert "already registered" in again.content.decode()
 
 
@@ -200,22 +211,31 @@ def test_iso_8859_1_body_is_decoded(client, ping_url, token):
 
 
 def test_shift_jis_body_is_decoded(client, ping_url, token):
-    data = "url=https%3A%2F%2Fblog.example%2Fjp&blog_name=" + quote("日本のブログ", encoding="shift_jis")
+    data = "url=https%3A%2F%2Fblog.example%2Fjp&blog_name=" + quote(
+        "日本のブログ", encoding="shift_jis"
+    )
     response = ping(client, ping_url, data, token, content_type=f"{FORM}; charset=Shift_JIS")
     assert answer(response) == ("0", None)
     assert Comment.objects.get().name == "日本のブログ"
 
 
 def test_charset_form_field_is_honoured(client, ping_url, token):
-    data = "charset=iso-8859-1&url=https%3A%2F%2Fb.example%2F&title=" + quote("Señor", encoding="latin-1")
+    data = "charset=iso-8859-1&url=https%3A%2F%2Fb.example%2F&title=" + quote(
+        "Señor", encoding="latin-1"
+    )
     ping(client, ping_url, data, token)
     assert Comment.objects.get().title == "Señor"
 
 
 @pytest.mark.parametrize("charset", ["UTF-7", "utf-16", "x-no-such-charset"])
 def test_utf7_and_unusable_charsets_are_refused(client, ping_url, token, charset):
-    response = ping(client, ping_url, body(title="+ADw-script+AD4-").encode(), token,
-                    content_type=f"{FORM}; charset={charset}")
+    response = ping(
+        client,
+        ping_url,
+        body(title="+ADw-script+AD4-").encode(),
+        token,
+        content_type=f"{FORM}; charset={charset}",
+    )
     assert response.status_code == 200
     assert answer(response)[0] == "1"
     assert not Comment.objects.exists()
@@ -250,7 +270,8 @@ def test_trackbacks_close_after_the_configured_days(client, settings, token):
     old = make_article(published_at=timezone.now() - timedelta(days=11))
     url = reverse("comments:trackback", kwargs=old.url_kwargs())
     assert answer(ping(client, url, body(), token)) == (
-        "1", "Trackbacks are closed for this story."
+        "1",
+        "Trackbacks are closed for this story.",
     )
 
 
@@ -258,9 +279,11 @@ def test_draft_scheduled_and_unknown_stories_get_the_same_404(client, token):
     draft = make_article(status="draft")
     scheduled = make_article(published_at=timezone.now() + timedelta(days=1))
     answers = []
-    for url in [reverse("comments:trackback", kwargs=draft.url_kwargs()),
-                reverse("comments:trackback", kwargs=scheduled.url_kwargs()),
-                "/2024/01/01/never-written/trackback/"]:
+    for url in [
+        reverse("comments:trackback", kwargs=draft.url_kwargs()),
+        reverse("comments:trackback", kwargs=scheduled.url_kwargs()),
+        "/2024/01/01/never-written/trackback/",
+    ]:
         response = ping(client, url, body(), token)
         assert response.status_code == 404
         answers.append(response.content)
@@ -273,8 +296,9 @@ def test_rate_limit_per_user(client, article, settings, token):
     settings.TRACKBACKS_RATE_LIMIT = 3
     url = reverse("comments:trackback", kwargs=article.url_kwargs())
     for i in range(3):
-        response = ping(client, url, body(url=f"https://b.example/{i}"), token,
-                        REMOTE_ADDR=f"192.0.2.{i + 1}")
+        response = ping(
+            client, url, body(url=f"https://b.example/{i}"), token, REMOTE_ADDR=f"192.0.2.{i + 1}"
+        )
         assert response.status_code == 200
     limited = ping(client, url, body(url="https://b.example/4"), token, REMOTE_ADDR="192.0.2.9")
     assert limited.status_code == 429
@@ -292,13 +316,18 @@ def test_wordpress_style_ping_to_a_personal_ping_url(client, article, token):
     """As WordPress's trackback() sends it: no charset, this field order, HTML entities."""
     url = reverse("comments:trackback_personal", kwargs={**article.url_kwargs(), "token": token})
     data = (
-        "title=" + quote("Why Indonesia&#8217;s cars matter") +
-        "&url=" + quote("https://wp.example/2024/06/cars/", safe="") +
-        "&blog_name=" + quote("Ana&#8217;s &amp; Co") +
-        "&excerpt=" + quote("It&#8217;s <b>about</b> time &#8230;")
+        "title="
+        + quote("Why Indonesia&#8217;s cars matter")
+        + "&url="
+        + quote("https://wp.example/2024/06/cars/", safe="")
+        + "&blog_name="
+        + quote("Ana&#8217;s &amp; Co")
+        + "&excerpt="
+        + quote("It&#8217;s <b>about</b> time &#8230;")
     )
-    response = client.post(url, data=data, content_type=FORM,
-                           HTTP_USER_AGENT="WordPress/6.5; https://wp.example")
+    response = client.post(
+        url, data=data, content_type=FORM, HTTP_USER_AGENT="WordPress/6.5; https://wp.example"
+    )
     assert response.status_code == 200 and answer(response) == ("0", None)
     trackback = Comment.objects.get()
     assert trackback.title == "Why Indonesia’s cars matter"
@@ -319,9 +348,11 @@ def test_personal_ping_url_token_never_reaches_the_logs(client, article, token):
     try:
         client.get(url)  # 405: logged as a warning with the path
         draft = make_article(status="draft")
-        client.post(reverse("comments:trackback_personal",
-                            kwargs={**draft.url_kwargs(), "token": token}), data=body(),
-                    content_type=FORM)  # 404
+        client.post(
+            reverse("comments:trackback_personal", kwargs={**draft.url_kwargs(), "token": token}),
+            data=body(),
+            content_type=FORM,
+        )  # 404
     finally:
         handler.setStream(old_stream)
     logged = buffer.getvalue()

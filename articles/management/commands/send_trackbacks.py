@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.models import Article
+from articles.trackbacks import article_send_trackbacks
+
+
+class Command(BaseCommand):
+    help = "Send the trackbacks of public stories not yet accepted or refused (run from cron)."
+
+    def handle(self, *args, **options):
+        if not settings.SITE_URL:
+            raise CommandError("Set SITE_URL: pings carry the story's absolute address.")
+        tried = 0
+        for article in Article.objects.published().exclude(trackback_targets=""):
+            permalink = settings.SITE_URL.rstrip("/") + article.get_absolute_url()
+            tried += len(
+                article_send_trackbacks(article=article, permalink=permalink, retry_refused=False)
+            )
+        self.stdout.write(f"Tried {tried} trackback(s).")

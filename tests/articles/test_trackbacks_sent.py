@@ -1,0 +1,188 @@
+"""Outgoing trackbacks: discovery, sending, recording, and a round trip through a live server."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, TrackbackPing
+from articles.trackbacks import article_send_trackbacks, discover_ping_url, parse_targets
+from comments.models import Comment
+from comments.services import trackback_token_create
+from tests.factories import make_article, make_category, make_user
+from tests.http_server import LocalServer
+
+XML_OK = (
+    200,
+    {"Content-Type": "text/xml"},
+    b'<?xml version="1.0" encoding="utf-8"?><response><error>0</error></response>',
+)
+XML_REFUSED = (
+    200,
+    {"Content-Type": "text/xml"},
+    b"<response><error>1</error><message>Trackbacks are closed.</message></response>",
+)
+
+
+def rdf_page(about, ping):
+    return (
+        200,
+        {"Content-Type": "text/html"},
+        f"""<html><body><p>A post</p><!--
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns:dc="http://purl.org/dc/elements/1.1/"
+         xmlns:trackback="http://madskills.com/public/xml/rss/module/trackback/">
+<rdf:Description rdf:about="{about}" dc:identifier="{about}" dc:title="A post"
+    trackback:ping="{ping}" />
+</rdf:RDF>--></body></html>""".encode(),
+    )
+
+
+def test_parse_targets_takes_urls_and_optional_tokens():
+    text = (
+        "https://a.example/post\n\n  http://b.example/p tb_secret \nnot a url\nftp://x/\n"
+        "https://a.example/post"
+    )
+    assert [(t.url, t.token) for t in parse_targets(text)] == [
+        ("https://a.example/post", None),
+        ("http://b.example/p", "tb_secret"),
+    ]
+
+
+def test_discovery_picks_the_block_describing_the_page():
+    page = rdf_page("https://a.example/one/", "https://a.example/one/ping")[2].decode()
+    other = rdf_page("https://a.example/two/", "https://a.example/two/ping")[2].decode()
+    assert discover_ping_url(page + other, "https://a.example/two") == "https://a.example/two/ping"
+    assert discover_ping_url(page, "https://elsewhere.example/") == "https://a.example/one/ping"
+    assert discover_ping_url("<html>no rdf</html>", "https://a.example/") is None
+
+
+@pytest.fixture
+def server():
+    with LocalServer() as running:
+        yield running
+
+
+@pytest.mark.django_db
+def test_ping_is_sent_to_the_discovered_url_and_recorded(server, settings):
+    settings.TRACKBACK_ALLOW_PRIVATE_SOURCES = True
+    server.routes["/post/"] = rdf_page(server.url("/post/"), server.url("/post/ping"))
+    server.routes["/post/ping"] = XML_OK
+    article = make_article(
+        title="Our story",
+        standfirst="What happened.",
+        trackback_targets=f"{server.url('/post/')} tb_abc",
+    )
+    [ping] = article_send_trackbacks(article=article, permalink="https://news.example/s/")
+    assert (ping.status, ping.ping_url, ping.attempts) == ("sent", server.url("/post/ping"), 1)
+    method, path, headers, payload = server.requests[-1]
+    assert (method, path) == ("POST", "/post/ping")
+    assert headers["Authorization"] == "Bearer tb_abc"
+    assert headers["Content-Type"].startswith("application/x-www-form-urlencoded")
+    assert b"url=https%3A%2F%2Fnews.example%2Fs%2F" in payload and b"title=Our+story" in payload
+    # Accepted once: publishing again does not ping again.
+    assert article_send_trackbacks(article=article, permalink="https://news.example/s/") == []
+
+
+@pytest.mark.django_db
+def test_refusals_and_failures_are_recorded_with_their_message(server, settings):
+    settings.TRACKBACK_ALLOW_PRIVATE_SOURCES = True
+    server.routes["/closed/ping"] = XML_REFUSED
+    with LocalServer() as dead:
+        dead_url = dead.url("/gone/")
+    article = make_article(trackback_targets=f"{server.url('/closed/ping')}\n{dead_url}")
+    refused, failed = article_send_trackbacks(article=article, permalink="https://n.example/s/")
+    assert (refused.status, refused.message) == ("refused", "Trackbacks are closed.")
+    assert failed.status == "failed" and "Could not fetch" in failed.message
+
+
+@pytest.mark.django_db
+def test_unpublished_story_sends_nothing(server, settings):
+    settings.TRACKBACK_ALLOW_PRIVATE_SOURCES = True
+    draft = make_article(status=Article.Status.DRAFT, trackback_targets=server.url("/p"))
+    assert article_send_trackbacks(article=draft, permalink="https://n.example/") == []
+    assert server.requests == []
+
+
+@pytest.mark.django_db
+def test_dead_remote_site_never_fails_the_publish(
+    admin_client, settings, django_capture_on_commit_callbacks
+):
+    settings.TRACKBACK_ALLOW_PRIVATE_SOURCES = True
+    with LocalServer() as dead:
+        dead_url = dead.url("/post/")
+    category = make_category()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:articles_article_add"),
+            {
+                "title": "Published anyway",
+                "slug": "published-anyway",
+                "category": category.pk,
+                "body": "Text.",
+                "status": "published",
+                "published_at_0": "",
+                "published_at_1": "",
+                "trackback_targets": dead_url,
+                "comments_open": "on",
+                "trackbacks_open": "on",
+                "pings_sent-TOTAL_FORMS": "0",
+                "pings_sent-INITIAL_FORMS": "0",
+            },
+        )
+    assert response.status_code == 302
+    article = Article.objects.get(slug="published-anyway")
+    assert article.is_public
+    assert TrackbackPing.objects.get(article=article).status == "failed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_pings_another_story_through_a_live_server(live_server, client, settings):
+    """Story A links to story B; an editor publishes A with "send trackbacks to" = B's page."""
+    settings.TRACKBACK_ALLOW_PRIVATE_SOURCES = True
+    settings.SITE_URL = live_server.url
+    category = make_category()
+    story_b = make_article(category=category, title="Story B", slug="story-b")
+    b_permalink = live_server.url + story_b.get_absolute_url()
+    blogger = make_user("partner", email="partner@example.com")
+    _, token = trackback_token_create(user=blogger, name="Newsroom")
+    editor = make_user(
+        "editor", is_staff=True, is_superuser=True, groups=[Group.objects.get(name="Editors")]
+    )
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "Story A",
+            "slug": "story-a",
+            "category": category.pk,
+            "standfirst": "A follows up on B.",
+            "body": f"As [we reported]({b_permalink}), things moved on.",
+            "status": "published",
+            "published_at_0": "",
+            "published_at_1": "",
+            "trackback_targets": f"{b_permalink} {token}",
+            "comments_open": "on",
+            "trackbacks_open": "on",
+            "pings_sent-TOTAL_FORMS": "0",
+            "pings_sent-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    story_a = Article.objects.get(slug="story-a")
+    sent = TrackbackPing.objects.get(article=story_a)
+    assert (sent.status, sent.message) == ("sent", "")
+    assert sent.ping_url == live_server.url + reverse(
+        "comments:trackback", kwargs=story_b.url_kwargs()
+    )
+    trackback = Comment.objects.get(article=story_b, kind="trackback")
+    assert trackback.url == live_server.url + story_a.get_absolute_url()
+    assert (trackback.user, trackback.verification, trackback.status) == (
+        blogger,
+        "linked",
+        "approved",
+    )
+    page = client.get(story_b.get_absolute_url()).content.decode()
+    assert "1 Trackback(s)" in page and "Story A" in page
+    assert timezone.now() >= trackback.verified_at

@@ -20,6 +20,7 @@ class CommentAdmin(admin.ModelAdmin):
         "story",
         "sender",
         "verification",
+        "verified_at",
         "moderation_reason",
         "ip_address",
         "created_at",

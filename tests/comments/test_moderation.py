@@ -159,3 +159,22 @@ def test_failing_mail_server_loses_nothing(
     assert response.status_code == 302
     assert Comment.objects.get().status == Comment.Status.PENDING
     assert "Could not send the moderation notice" in caplog.text
+
+
+def test_trackbacks_share_the_queue_with_sender_token_and_check(client, editor, article):
+    from comments.services import trackback_token_create
+
+    blogger = make_user("blogger")
+    token, _ = trackback_token_create(user=blogger, name="Blog engine")
+    make_comment(article, body="A reader's comment", status="pending")
+    make_comment(article, kind="trackback", title="A blog's post", url="https://b.example/",
+                 status="pending", user=blogger, token=token, verification="unreachable")
+    client.force_login(editor)
+    both = client.get(reverse(CHANGELIST), {"status__exact": "pending"}).content.decode()
+    assert "A reader&#x27;s comment" in both and "A blog&#x27;s post" in both
+    only = client.get(reverse(CHANGELIST), {"kind__exact": "trackback"}).content.decode()
+    assert "A blog&#x27;s post" in only and "A reader&#x27;s comment" not in only
+    assert "blogger (token: Blog engine)" in only
+    assert "Source could not be fetched" in only
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "2 comments or trackbacks awaiting moderation" in page

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import converters, views
+from . import converters, crawler_views, feeds, views
 
 register_converter(converters.FourDigitYearConverter, "yyyy")
 register_converter(converters.TwoDigitConverter, "dd")
@@ -10,6 +10,15 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
+    path("feed/", feeds.LatestStoriesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestStoriesAtomFeed(), name="feed_atom"),
+    path("category/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    path("category/<slug:slug>/feed/atom/", feeds.CategoryAtomFeed(), name="category_feed_atom"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("sitemap.xml", crawler_views.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", crawler_views.sitemap_section, name="sitemap_section"),
+    path("news-sitemap.xml", crawler_views.news_sitemap, name="news_sitemap"),
+    path("robots.txt", crawler_views.robots_txt, name="robots_txt"),
     path("<yyyy:year>/", views.YearArchiveView.as_view(), name="archive_year"),
     path("<yyyy:year>/<dd:month>/", views.MonthArchiveView.as_view(), name="archive_month"),
     path(

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 
 from newsroom.site import absolute_url
 
@@ -15,14 +15,21 @@ from .models import Article, Category
 
 FEED_SIZE = 30
 class RssWithContent(Rss201rev2Feed):
-    """RSS 2.0 with the full story in `content:encoded` (the description stays the lead)."""
+    """RSS 2.0 with the full story in `content:encoded` (the description stays the lead) and
+    its last change in `dcterms:modified` (RSS itself only has the publication date)."""
 
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:dcterms": "http://purl.org/dc/terms/",
+        }
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("content:encoded", item["content_html"])
+        if item["updateddate"] is not None:
+            handler.addQuickElement("dcterms:modified", rfc3339_date(item["updateddate"]))
 
 
 class AtomWithContent(Atom1Feed):

@@ -25,7 +25,13 @@ os.environ.setdefault("SECRET_KEY", "benchmark-only")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-QUERIES = ["automotive", "Kartasasmita", '"electric vehicle"', "harbour -council", "budget OR tariff"]
+QUERIES = [
+    "automotive",
+    "Kartasasmita",
+    '"electric vehicle"',
+    "harbour -council",
+    "budget OR tariff",
+]
 
 
 def ensure_database(url: str) -> None:
@@ -56,9 +62,10 @@ def vocabulary(rng: random.Random) -> list[str]:
 
 
 def fill(stories: int) -> None:
+    from django.utils import timezone
+
     from articles.models import Article, Category
     from articles.services import demo_load
-    from django.utils import timezone
 
     demo_load(with_users=False)
     have = Article.objects.count()
@@ -118,9 +125,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-    from django.conf import settings
     from django.test import Client, override_settings
 
     from articles.models import Article

@@ -24,6 +24,8 @@ MAX_TERMS = 16
 _START, _STOP = "\ue000", "\ue001"
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 _SEARCHABLE = re.compile(r"\w")
+# Snippets come from the Markdown source: headings and quote or list markers read as noise.
+_MARKDOWN_MARKERS = re.compile(r"(^|\s)[#>*]+(?=\s)")
 # FTS5 bm25() weights per column (title, standfirst, body): the title counts most.
 _FTS_WEIGHTS = "5.0, 2.0, 1.0"
 
@@ -159,5 +161,6 @@ def attach_snippets(articles: list[Article], query: str) -> None:
 
 def mark_snippet(text: str) -> SafeString:
     """Escape a highlighted excerpt, then turn the highlight markers into <mark> elements."""
-    html = escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>")
+    text = _MARKDOWN_MARKERS.sub(r"\1", text).replace("**", "").replace("`", "")
+    html = escape(" ".join(text.split())).replace(_START, "<mark>").replace(_STOP, "</mark>")
     return mark_safe(html)  # noqa: S308 - escaped just above; only <mark> is added

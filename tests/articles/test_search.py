@@ -304,3 +304,17 @@ def test_sqlite_triggers_come_back_after_a_table_rebuild(client):
     assert titles(search(client, "harbour")) == ["Before the rebuild"]
     make_article(title="After the rebuild", body="fresh")
     assert titles(search(client, "fresh")) == ["After the rebuild"]
+
+
+def test_snippets_read_as_text_not_markdown(client):
+    make_article(title="Quarry", body='## Quarry plans\n\n> "The quarry will close," she said.')
+    html = search(client, "quarry").content.decode()
+    [snippet] = re.findall(r'<p class="snippet">(.*?)</p>', html, re.S)
+    assert "##" not in snippet and "&gt;" not in snippet
+    assert "<mark>quarry</mark>" in snippet.lower()
+
+
+def test_search_page_has_one_search_form(client):
+    html = search(client, "anything").content.decode()
+    assert html.count('role="search"') == 1
+    assert 'value="anything"' in html

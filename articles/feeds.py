@@ -10,7 +10,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc
 
 from newsroom.site import absolute_url
 
-from .discovery import modified_at, xml_text
+from .discovery import article_description, modified_at, xml_text
 from .models import Article, Category
 
 FEED_SIZE = 30
@@ -75,7 +75,7 @@ class LatestStoriesFeed(Feed):
         return xml_text(item.title)
 
     def item_description(self, item):
-        return xml_text(item.standfirst)
+        return xml_text(article_description(item))  # the standfirst, else the opening words
 
     def item_link(self, item):
         return absolute_url(self.request, item.get_absolute_url())

@@ -197,3 +197,10 @@ def test_home_and_category_pages_advertise_their_feeds(client):
     page = client.get(category.get_absolute_url()).content.decode()
     assert 'href="http://testserver/category/tech/feed/"' in page
     assert 'href="http://testserver/category/tech/feed/atom/"' in page
+
+
+def test_a_story_without_standfirst_is_summarised_by_its_opening(client):
+    make_article(standfirst="", body="Opening words of the story.\n\nMore.")
+    for name in SITE_FEEDS:
+        _, parsed = parse(client, reverse(name))
+        assert parsed.entries[0].summary.startswith("Opening words of the story.")

@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -48,6 +49,17 @@ class ArticleQuerySet(models.QuerySet):
         """Join what every list of stories shows: category and author."""
         return self.select_related("category", "author").order_by("-published_at", "-pk")
 
+    def related_to(self, article):
+        """Other stories of the same section, newest first (chain after `published()`)."""
+        return self.filter(category_id=article.category_id).exclude(pk=article.pk).for_listing()
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        # The search vector belongs to the database (a trigger writes it, search SQL reads it);
+        # loading it with every story would double the size of each listing.
+        return super().get_queryset().defer("search_vector")
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -88,8 +100,11 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # PostgreSQL keeps this current with a trigger (see articles/search_index.py); unused on
+    # SQLite, where an FTS5 table plays its part.
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -132,6 +147,12 @@ class Article(models.Model):
         if self.author_id:
             return self.author.get_full_name() or self.author.get_username()
         return ""
+
+    def social_image(self):
+        """The picture that stands for the story in feeds and shares, or None."""
+        from .discovery import article_social_image
+
+        return article_social_image(self)
 
     @cached_property
     def body_html(self):

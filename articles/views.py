@@ -2,7 +2,11 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.views import generic
 
+from . import search
+from .discovery import article_structured_data
 from .models import Article, Category
+
+RELATED_STORIES = 4
 
 
 class PublishedArticleMixin:
@@ -53,3 +57,31 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
 
     def get_queryset(self):
         return Article.objects.published().select_related("category", "author")
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            # One query for the whole list, with the joins each teaser needs.
+            related=list(Article.objects.published().related_to(article)[:RELATED_STORIES]),
+            structured_data=article_structured_data(article, self.request),
+            **kwargs,
+        )
+
+
+class SearchView(generic.ListView):
+    """Full-text search over published stories; snippets only for the page shown."""
+
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.query = search.clean_query(self.request.GET.get("q", ""))
+        return search.search_articles(self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, **kwargs)
+        search.attach_snippets(list(context["page_obj"].object_list), self.query)
+        return context

@@ -18,8 +18,12 @@ INTERNAL_IPS = ["127.0.0.1"]
 
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
 # Public base URL used for absolute links (feeds, sitemaps, metadata); empty means "this request".
-SITE_URL = env.str("SITE_URL", default="")
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-us")
+# ISO 639 language of the stories, as the Google News sitemap wants it ("en", "fr", "zh-tw").
+SITE_LANGUAGE = env.str("SITE_LANGUAGE", default=LANGUAGE_CODE.split("-")[0])
+# Publisher logo for structured data: a static file path, or an absolute https:// URL.
+PUBLISHER_LOGO = env.str("PUBLISHER_LOGO", default="img/publisher-logo.png")
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -32,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "articles",
     "comments",
 ]
@@ -243,3 +248,6 @@ TRACKBACK_SOURCE_ALLOWLIST = env.list("TRACKBACK_SOURCE_ALLOWLIST", default=[])
 TRACKBACK_FETCH_TIMEOUT = env.float("TRACKBACK_FETCH_TIMEOUT", default=5.0)
 TRACKBACK_FETCH_MAX_BYTES = env.int("TRACKBACK_FETCH_MAX_BYTES", default=1024 * 1024)
 TRACKBACK_FETCH_MAX_REDIRECTS = 3
+
+# How long the footer's archive months are cached; a new month shows up within this time.
+ARCHIVE_CACHE_SECONDS = env.int("ARCHIVE_CACHE_SECONDS", default=600)

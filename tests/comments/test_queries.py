@@ -6,8 +6,9 @@ from tests.factories import make_comment, make_user
 
 pytestmark = pytest.mark.django_db
 
-# story + section nav + comment counts + one page of comments + shown trackbacks
-STORY_PAGE_QUERIES = 5
+# story + related stories + section nav + archive months + comment counts + one page of
+# comments + shown trackbacks
+STORY_PAGE_QUERIES = 7
 
 
 def add_comments(article, n):

@@ -1,0 +1,73 @@
+"""What crawlers read: sitemaps, the Google News sitemap and robots.txt."""
+
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from newsroom.site import absolute_url, site_origin
+
+from .sitemaps import SITEMAPS, NewsSitemap
+
+# sitemaps.org: at most 50,000 URLs in one file.
+SITEMAP_MAX_URLS = 50_000
+XML = "application/xml"
+
+
+@require_GET
+@x_robots_tag
+def sitemap(request):
+    """All public pages in one file while they fit in it, else an index of section pages."""
+    origin = site_origin(request)
+    maps = {section: cls() for section, cls in SITEMAPS.items()}
+    total = sum(site.paginator.count for site in maps.values())
+    if total <= SITEMAP_MAX_URLS and all(site.paginator.num_pages == 1 for site in maps.values()):
+        urls = [url for site in maps.values() for url in site.get_urls(origin=origin)]
+        return TemplateResponse(request, "sitemaps/urlset.xml", {"urlset": urls}, content_type=XML)
+    entries = []
+    for section, site in maps.items():
+        path = reverse("articles:sitemap_section", kwargs={"section": section})
+        location = absolute_url(request, path)
+        lastmod = site.get_latest_lastmod()
+        entries.append(SitemapIndexItem(location, lastmod))
+        for page in range(2, site.paginator.num_pages + 1):
+            entries.append(SitemapIndexItem(f"{location}?p={page}", lastmod))
+    return TemplateResponse(request, "sitemaps/index.xml", {"sitemaps": entries}, content_type=XML)
+
+
+@require_GET
+@x_robots_tag
+def sitemap_section(request, section):
+    """One page (`?p=`) of one section of the sitemap."""
+    if section not in SITEMAPS:
+        raise Http404("No such sitemap section.")
+    try:
+        page = request.GET.get("p", 1)
+        urls = SITEMAPS[section]().get_urls(page=page, origin=site_origin(request))
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404("No such sitemap page.") from error
+    return TemplateResponse(request, "sitemaps/urlset.xml", {"urlset": urls}, content_type=XML)
+
+
+@require_GET
+@x_robots_tag
+def news_sitemap(request):
+    """Google News sitemap: stories published in the last two days."""
+    urls = NewsSitemap().get_urls(origin=site_origin(request))
+    return TemplateResponse(request, "sitemaps/news.xml", {"urlset": urls}, content_type=XML)
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {absolute_url(request, reverse('articles:sitemap'))}",
+        f"Sitemap: {absolute_url(request, reverse('articles:news_sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

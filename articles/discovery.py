@@ -1,0 +1,113 @@
+"""How stories are described to machines and readers: images, structured data, archive links."""
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from newsroom.site import absolute_url, publisher_logo_url
+
+from .models import Article
+
+WORDS_PER_MINUTE = 230
+_WORD = re.compile(r"\w+")
+# XML 1.0 cannot carry these; one pasted vertical tab must not take a whole feed down.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class SocialImage:
+    """A story's picture as feeds, Open Graph and JSON-LD need it."""
+
+    url: str  # a site path or an absolute URL
+    mime_type: str = "image/jpeg"
+    length: int = 0  # bytes, for the RSS/Atom enclosure
+    width: int | None = None
+    height: int | None = None
+    alt: str = ""
+
+
+def article_social_image(article: Article) -> SocialImage | None:
+    """Return the story's lead image for feeds and shares, or None when it has none.
+
+    The one hook for the lead image: stories have no image field yet. When it lands, build a
+    SocialImage here from a large rendition (url, mime type, byte size and dimensions read from
+    the database, not from storage, so a feed of 30 stories costs no extra I/O).
+    """
+    return None
+
+
+def xml_text(text: str) -> str:
+    """Drop the characters XML 1.0 forbids (feeds and sitemaps are XML)."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes an average reader needs for `text` (at least one)."""
+    return max(1, math.ceil(len(_WORD.findall(text)) / WORDS_PER_MINUTE))
+
+
+def article_description(article: Article) -> str:
+    """The story's summary for search engines and shares: its standfirst, else its opening."""
+    if article.standfirst:
+        return article.standfirst
+    return Truncator(" ".join(strip_tags(article.body_html).split())).words(40)
+
+
+def article_structured_data(article: Article, request) -> dict:
+    """schema.org NewsArticle for a story page (JSON-LD)."""
+    url = absolute_url(request, article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title[:110],  # Google shows at most 110 characters
+        "description": article_description(article),
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": article.published_at.isoformat(),
+        "dateModified": modified_at(article).isoformat(),
+        "articleSection": article.category.name,
+        "inLanguage": settings.LANGUAGE_CODE,
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "logo": {"@type": "ImageObject", "url": publisher_logo_url(request)},
+        },
+    }
+    if article.byline_text:
+        data["author"] = {"@type": "Person", "name": article.byline_text}
+    else:
+        data["author"] = {"@type": "Organization", "name": settings.SITE_NAME}
+    image = article.social_image()
+    if image is not None:
+        data["image"] = [absolute_url(request, image.url)]
+    return data
+
+
+def modified_at(article: Article):
+    """When the public version last changed: never before it was published."""
+    return max(article.updated_at, article.published_at)
+
+
+def archive_months() -> list[tuple[int, list[date]]]:
+    """Years with their months that have published stories, newest first; cached.
+
+    One query on a cache miss (`dates()` groups in the database), none on a hit. The key carries
+    the time zone because months are cut in it; a new month shows within ARCHIVE_CACHE_SECONDS.
+    """
+    key = f"articles:archive-months:{timezone.get_current_timezone_name()}"
+    years = cache.get(key)
+    if years is None:
+        months = Article.objects.published().dates("published_at", "month", order="DESC")
+        grouped: dict[int, list[date]] = {}
+        for month in months:
+            grouped.setdefault(month.year, []).append(month)
+        years = list(grouped.items())
+        cache.set(key, years, settings.ARCHIVE_CACHE_SECONDS)
+    return years

@@ -1,0 +1,110 @@
+"""Sitemaps: every public page for crawlers, and the last two days for Google News."""
+
+from datetime import timedelta
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from .discovery import xml_text
+from .models import Article, Category
+
+# Google News takes stories of the last two days, at most 1,000 per sitemap.
+NEWS_WINDOW = timedelta(days=2)
+NEWS_LIMIT = 1000
+
+
+class SiteSitemap(Sitemap):
+    """A sitemap whose URLs start with the site's public origin."""
+
+    @cached_property
+    def paginator(self):
+        # Django builds a new paginator (and counts again) on every access.
+        return super().paginator
+
+    def get_urls(self, page=1, site=None, protocol=None, *, origin=None):
+        if origin:
+            parts = urlsplit(origin)
+            site, protocol = SimpleNamespace(domain=parts.netloc), parts.scheme
+        return super().get_urls(page=page, site=site, protocol=protocol)
+
+
+class HomeSitemap(SiteSitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return ["articles:home"]
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+
+
+class CategorySitemap(SiteSitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        latest = Article.objects.published().filter(category=OuterRef("pk"))
+        return Category.objects.annotate(
+            latest_story=Subquery(latest.order_by("-published_at").values("published_at")[:1])
+        ).order_by("position", "pk")
+
+    def lastmod(self, item):
+        return item.latest_story
+
+    def get_latest_lastmod(self):
+        return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+
+
+class StorySitemap(SiteSitemap):
+    def items(self):
+        # Only what a URL and its lastmod need; newest first so page 1 holds the fresh ones.
+        return (
+            Article.objects.published()
+            .only("slug", "published_at", "updated_at", "created_at")
+            .order_by("-published_at", "-pk")
+        )
+
+    def lastmod(self, item):
+        return max(item.updated_at, item.published_at)
+
+    def get_latest_lastmod(self):
+        # Django's default loads every story to find the maximum; the database can do it.
+        latest = Article.objects.published().aggregate(
+            updated=Max("updated_at"), published=Max("published_at")
+        )
+        return max(filter(None, latest.values()), default=None)
+
+
+class NewsSitemap(SiteSitemap):
+    limit = NEWS_LIMIT
+
+    def items(self):
+        since = timezone.now() - NEWS_WINDOW
+        return (
+            Article.objects.published()
+            .filter(published_at__gte=since)
+            .only("slug", "title", "published_at")
+            .order_by("-published_at", "-pk")[:NEWS_LIMIT]
+        )
+
+    def get_urls(self, *args, **kwargs):
+        urls = super().get_urls(*args, **kwargs)
+        for url in urls:
+            url["news"] = {
+                "name": settings.SITE_NAME,
+                "language": settings.SITE_LANGUAGE,
+                "title": xml_text(url["item"].title),
+                "published": url["item"].published_at,
+            }
+        return urls
+
+
+SITEMAPS = {"pages": HomeSitemap, "sections": CategorySitemap, "stories": StorySitemap}

@@ -1,0 +1,50 @@
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles.discovery import archive_months, reading_minutes
+
+register = template.Library()
+
+# As json_script does, plus the line separators some parsers treat as newlines.
+_JSON_SCRIPT_ESCAPES = {
+    ord(">"): "\\u003E",
+    ord("<"): "\\u003C",
+    ord("&"): "\\u0026",
+    ord("\u2028"): "\\u2028",
+    ord("\u2029"): "\\u2029",
+}
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(context, data):
+    """A JSON-LD block that no string inside `data` can close early (`</script>` is escaped)."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json" nonce="{}">{}</script>',
+        context.get("csp_nonce", ""),
+        mark_safe(payload.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped just above
+    )
+
+
+@register.filter
+def reading_time(article):
+    """Minutes needed to read a story's standfirst and body."""
+    return reading_minutes(f"{article.standfirst} {article.body}")
+
+
+@register.inclusion_tag("includes/archive_nav.html")
+def archive_nav():
+    return {"archive_years": archive_months()}
+
+
+@register.filter
+def w3c_datetime(value):
+    """A datetime as sitemaps want it: W3C format to the second, with the UTC offset."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()

@@ -1,0 +1,202 @@
+"""Story, home and section pages describe themselves to search engines and social sites."""
+
+import json
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+
+from articles.discovery import SocialImage
+from articles.services import demo_load
+from tests.factories import make_article, make_category, make_user
+
+pytestmark = pytest.mark.django_db
+
+XSS_TITLE = "</script><script>alert(1)</script>"
+
+
+class Head(HTMLParser):
+    """Collect what a crawler reads: title, meta tags, links and script blocks."""
+
+    def __init__(self):
+        super().__init__()
+        self.meta, self.links, self.scripts, self.title = {}, [], [], ""
+        self._in = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta":
+            key = attrs.get("property") or attrs.get("name")
+            if key:
+                self.meta[key] = attrs.get("content")
+        elif tag == "link":
+            self.links.append(attrs)
+        elif tag in ("script", "title"):
+            self._in = (tag, attrs)
+            if tag == "script":
+                self.scripts.append({"attrs": attrs, "text": ""})
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in and self._in[0] == "title":
+            self.title += data
+        elif self._in and self._in[0] == "script":
+            self.scripts[-1]["text"] += data
+
+
+def head_of(response):
+    parser = Head()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def canonical(head):
+    return [link["href"] for link in head.links if link.get("rel") == "canonical"]
+
+
+def json_ld(head):
+    blocks = [s for s in head.scripts if s["attrs"].get("type") == "application/ld+json"]
+    assert len(blocks) == 1
+    return blocks[0], json.loads(blocks[0]["text"])
+
+
+@pytest.fixture
+def story():
+    author = make_user(first_name="Ada", last_name="Writer")
+    return make_article(
+        category=make_category("World", slug="world"),
+        author=author,
+        title="Rivers rise after storm",
+        standfirst="Flood warnings for three towns.",
+        body="Water reached the bridge by noon.",
+    )
+
+
+def test_story_page_has_title_description_canonical_open_graph_and_twitter(client, story):
+    head = head_of(client.get(story.get_absolute_url()))
+    url = "http://testserver" + story.get_absolute_url()
+    assert head.title == "Rivers rise after storm · Newsroom"
+    assert head.meta["description"] == "Flood warnings for three towns."
+    assert canonical(head) == [url]
+    assert head.meta["og:type"] == "article"
+    assert head.meta["og:title"] == "Rivers rise after storm"
+    assert head.meta["og:url"] == url
+    assert head.meta["og:description"] == "Flood warnings for three towns."
+    assert head.meta["og:site_name"] == "Newsroom"
+    assert head.meta["article:published_time"] == story.published_at.isoformat()
+    assert head.meta["article:modified_time"] == story.updated_at.isoformat()
+    assert head.meta["article:section"] == "World"
+    assert "og:image" not in head.meta and "twitter:image" not in head.meta
+    assert head.meta["twitter:card"] == "summary"
+    assert head.meta["twitter:title"] == "Rivers rise after storm"
+
+
+def test_json_ld_is_a_complete_news_article(client, story):
+    head = head_of(client.get(story.get_absolute_url()))
+    _, data = json_ld(head)
+    url = "http://testserver" + story.get_absolute_url()
+    assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
+    assert data["headline"] == "Rivers rise after storm"
+    assert data["description"] == "Flood warnings for three towns."
+    assert data["datePublished"] == story.published_at.isoformat()
+    assert data["dateModified"] == story.updated_at.isoformat()
+    assert data["author"] == {"@type": "Person", "name": "Ada Writer"}
+    assert data["publisher"] == {
+        "@type": "Organization",
+        "name": "Newsroom",
+        "logo": {"@type": "ImageObject", "url": "http://testserver/static/img/publisher-logo.png"},
+    }
+    assert data["articleSection"] == "World"
+    assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
+    assert "image" not in data  # no lead image yet: no image is claimed
+
+
+def test_publisher_logo_is_a_real_static_file(client, settings):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find(settings.PUBLISHER_LOGO)
+
+
+def test_lead_image_feeds_open_graph_twitter_and_json_ld(client, story, monkeypatch):
+    image = SocialImage(url="/media/lead.jpg", width=1200, height=675)
+    monkeypatch.setattr("articles.models.Article.social_image", lambda self: image)
+    head = head_of(client.get(story.get_absolute_url()))
+    assert head.meta["og:image"] == "http://testserver/media/lead.jpg"
+    assert head.meta["twitter:card"] == "summary_large_image"
+    assert head.meta["twitter:image"] == "http://testserver/media/lead.jpg"
+    assert json_ld(head)[1]["image"] == ["http://testserver/media/lead.jpg"]
+
+
+def test_a_story_without_standfirst_is_described_by_its_opening(client):
+    demo_load(with_users=False)
+    response = client.get("/2024/06/23/japan-indonesia-automotive-cooperation/")
+    head = head_of(response)
+    assert head.meta["description"].startswith("Indonesia's Industry Minister Agus Gumiwang")
+    assert json_ld(head)[1]["description"] == head.meta["description"]
+
+
+def test_script_in_a_title_stays_inert_in_title_meta_and_json_ld(client):
+    story = make_article(title=XSS_TITLE, standfirst=XSS_TITLE, byline=XSS_TITLE)
+    response = client.get(story.get_absolute_url())
+    html = response.content.decode()
+    # The only script elements are the JSON-LD block: nothing the title opened or closed.
+    assert html.count("<script") == 1 and html.count("</script>") == 1
+    assert "alert(1)</script>" not in html
+    head = head_of(response)
+    assert head.title == f"{XSS_TITLE} · Newsroom"  # shown as text, not parsed as markup
+    assert head.meta["og:title"] == XSS_TITLE and head.meta["description"] == XSS_TITLE
+    block, data = json_ld(head)
+    assert data["headline"] == XSS_TITLE and data["author"]["name"] == XSS_TITLE
+    assert "\\u003C/script\\u003E" in block["text"]
+
+
+def test_json_ld_carries_the_csp_nonce(client, story):
+    response = client.get(story.get_absolute_url())
+    block, _ = json_ld(head_of(response))
+    nonce = block["attrs"]["nonce"]
+    assert nonce and f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+
+
+def test_site_url_makes_canonical_and_json_ld_absolute_on_the_public_host(client, settings, story):
+    settings.SITE_URL = "https://news.example.com"
+    head = head_of(client.get(story.get_absolute_url()))
+    url = "https://news.example.com" + story.get_absolute_url()
+    assert canonical(head) == [url] and head.meta["og:url"] == url
+    data = json_ld(head)[1]
+    assert data["mainEntityOfPage"]["@id"] == url
+    assert data["publisher"]["logo"]["url"].startswith("https://news.example.com/static/")
+
+
+def test_home_and_section_pages_carry_canonical_and_open_graph(client, settings):
+    settings.ARTICLES_PER_PAGE = 2
+    category = make_category("Sport", slug="sport", description="Results and transfers.")
+    for _ in range(3):
+        make_article(category=category)
+    home = head_of(client.get("/"))
+    assert canonical(home) == ["http://testserver/"]
+    assert home.meta["og:type"] == "website" and home.meta["og:url"] == "http://testserver/"
+    assert home.meta["og:site_name"] == "Newsroom" and home.meta["og:title"] == "Newsroom"
+    second = head_of(client.get("/?page=2"))
+    assert canonical(second) == ["http://testserver/?page=2"]
+    section = head_of(client.get(category.get_absolute_url()))
+    assert canonical(section) == ["http://testserver/category/sport/"]
+    assert section.meta["og:title"] == "Sport"
+    assert section.meta["og:description"] == "Results and transfers."
+    assert section.meta["og:url"] == "http://testserver/category/sport/"
+
+
+def test_canonical_ignores_tracking_parameters(client):
+    make_article()
+    head = head_of(client.get("/?utm_source=newsletter"))
+    assert canonical(head) == ["http://testserver/"]
+
+
+def test_unpublished_story_pages_have_no_metadata_to_leak(client):
+    draft = make_article(status="draft", title="Secret plan")
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 404
+    assert "Secret plan" not in unescape(response.content.decode())
+    assert not re.search(r"ld\+json", response.content.decode())

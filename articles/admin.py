@@ -1,7 +1,8 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
+
+from newsroom.site import absolute_url
 
 from . import services
 from .models import Article, Category, TrackbackPing
@@ -77,9 +78,5 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
-        permalink = (
-            settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
-            if settings.SITE_URL
-            else request.build_absolute_uri(obj.get_absolute_url())
-        )
+        permalink = absolute_url(request, obj.get_absolute_url())
         services.article_trackbacks_queue(article=obj, permalink=permalink)

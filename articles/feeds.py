@@ -14,6 +14,8 @@ from .discovery import article_description, modified_at, xml_text
 from .models import Article, Category
 
 FEED_SIZE = 30
+
+
 class RssWithContent(Rss201rev2Feed):
     """RSS 2.0 with the full story in `content:encoded` (the description stays the lead) and
     its last change in `dcterms:modified` (RSS itself only has the publication date)."""

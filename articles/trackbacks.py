@@ -40,8 +40,12 @@ def parse_targets(text: str) -> list[Target]:
     return targets
 
 
-def _same_page(a: str, b: str) -> bool:
-    a, b = urlsplit(a), urlsplit(b)
+def same_page(link: str, page: str) -> bool:
+    """Whether an absolute http(s) link points at a page: scheme, query, fragment and a
+    trailing slash aside."""
+    a, b = urlsplit(link.strip()), urlsplit(page)
+    if a.scheme.lower() not in ("http", "https") or not a.netloc:
+        return False
     return (a.netloc.lower(), a.path.rstrip("/")) == (b.netloc.lower(), b.path.rstrip("/"))
 
 
@@ -57,7 +61,7 @@ def discover_ping_url(html: str, page_url: str) -> str | None:
         )
         found.append((unescape(about.group(1)) if about else "", unescape(ping.group(1))))
     for about, ping in found:
-        if about and _same_page(about, page_url):
+        if about and same_page(about, page_url):
             return ping
     return found[0][1] if len(found) == 1 else None
 

@@ -3,6 +3,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from newsroom.site import absolute_url
+
 from . import services
 from .models import Comment, ModerationRule, TrackbackToken
 from .tasks import verify_trackback
@@ -97,7 +99,7 @@ class CommentAdmin(admin.ModelAdmin):
     def verify_again(self, request, queryset):
         trackbacks = queryset.filter(kind=Comment.Kind.TRACKBACK).select_related("article")
         for trackback in trackbacks:
-            permalink = request.build_absolute_uri(trackback.article.get_absolute_url())
+            permalink = absolute_url(request, trackback.article.get_absolute_url())
             verify_trackback.enqueue(trackback.pk, permalink)
         self.message_user(request, f"Checking {len(trackbacks)} trackback(s) again.")
 

@@ -18,14 +18,32 @@ class Verdict:
     reason: str = ""
 
 
+def _closed(article, *, is_open: bool, after_days: int | None, now=None) -> bool:
+    if not is_open:
+        return True
+    if after_days is None or article.published_at is None:
+        return False
+    return (now or timezone.now()) >= article.published_at + timedelta(days=after_days)
+
+
 def comments_closed(article, *, now=None) -> bool:
     """Closed by an editor, or `COMMENTS_CLOSE_AFTER_DAYS` after publication."""
-    if not article.comments_open:
-        return True
-    days = settings.COMMENTS_CLOSE_AFTER_DAYS
-    if days is None or article.published_at is None:
-        return False
-    return (now or timezone.now()) >= article.published_at + timedelta(days=days)
+    return _closed(
+        article,
+        is_open=article.comments_open,
+        after_days=settings.COMMENTS_CLOSE_AFTER_DAYS,
+        now=now,
+    )
+
+
+def trackbacks_closed(article, *, now=None) -> bool:
+    """Closed by an editor, or `TRACKBACKS_CLOSE_AFTER_DAYS` after publication."""
+    return _closed(
+        article,
+        is_open=article.trackbacks_open,
+        after_days=settings.TRACKBACKS_CLOSE_AFTER_DAYS,
+        now=now,
+    )
 
 
 def _contains(text: str, phrase: str) -> bool:

@@ -6,17 +6,17 @@ import secrets
 from datetime import timedelta
 from functools import partial
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from articles.trackbacks import same_page
 from newsroom import safe_http
 
 from .models import Comment, TrackbackToken
-from .policy import moderation_verdict
+from .policy import moderation_verdict, trackbacks_closed
 from .tasks import notify_moderators, verify_trackback
 from .trackback import Ping, PingError
 
@@ -154,15 +154,6 @@ def trackback_token_authenticate(value: str) -> TrackbackToken | None:
     return token
 
 
-def trackbacks_closed(article, *, now=None) -> bool:
-    if not article.trackbacks_open:
-        return True
-    days = settings.TRACKBACKS_CLOSE_AFTER_DAYS
-    if days is None or article.published_at is None:
-        return False
-    return (now or timezone.now()) >= article.published_at + timedelta(days=days)
-
-
 def _trackback_verdict(*, blog_name, title, excerpt, url, email, ip_address):
     return moderation_verdict(
         text=f"{blog_name}\n{title}\n{excerpt}\n{url}",
@@ -229,19 +220,11 @@ class _LinkCollector(HTMLParser):
             self.hrefs.extend(value for name, value in attrs if name == "href" and value)
 
 
-def _same_page(href: str, permalink: str) -> bool:
-    """Absolute link to the permalink: scheme, query and fragment aside, trailing slash optional."""
-    a, b = urlsplit(href.strip()), urlsplit(permalink)
-    if a.scheme.lower() not in ("http", "https") or not a.netloc:
-        return False
-    return (a.netloc.lower(), a.path.rstrip("/")) == (b.netloc.lower(), b.path.rstrip("/"))
-
-
 def source_links_to(html: str, permalink: str) -> bool:
     collector = _LinkCollector()
     collector.feed(html)
     collector.close()
-    return any(_same_page(href, permalink) for href in collector.hrefs)
+    return any(same_page(href, permalink) for href in collector.hrefs)
 
 
 def trackback_verify(*, trackback: Comment, permalink: str) -> Comment:

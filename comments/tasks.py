@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
 
+from newsroom.site import absolute_url
+
 from .models import Comment
 
 logger = logging.getLogger(__name__)
@@ -41,15 +43,14 @@ def notify_moderators(comment_id: int) -> None:
         recipients.add(author.email)
     if not recipients:
         return
-    admin_url = reverse("admin:comments_comment_change", args=[comment.pk])
-    base = settings.SITE_URL.rstrip("/")
+    admin_url = absolute_url(None, reverse("admin:comments_comment_change", args=[comment.pk]))
     try:
         send_mail(
             subject=f"[{settings.SITE_NAME}] {comment.get_kind_display()} awaiting moderation",
             message=(
                 f'{comment.get_kind_display()} by {comment.name} on "{comment.article.title}" '
                 f"is waiting for moderation ({comment.moderation_reason or 'held'}).\n\n"
-                f"{comment.body[:1000]}\n\nModerate it: {base}{admin_url}\n"
+                f"{comment.body[:1000]}\n\nModerate it: {admin_url}\n"
             ),
             from_email=None,
             recipient_list=sorted(recipients),

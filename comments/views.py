@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.views import ArticleDetailView
+from newsroom.site import absolute_url
 
 from . import services
 from .forms import CommentForm
@@ -203,7 +204,7 @@ def trackback_ping(request, token=None, **url_kwargs):
             token=trackback_token,
             ip_address=client_ip(request) or None,
             user_agent=request.headers.get("User-Agent", ""),
-            permalink=absolute_permalink(request, article),
+            permalink=absolute_url(request, article.get_absolute_url()),
         )
     except PingError as error:
         if from_form and fields.get("response") == "html":
@@ -212,12 +213,6 @@ def trackback_ping(request, token=None, **url_kwargs):
     if from_form and fields.get("response") == "html":
         return _trackback_form_answer(request, article, None, fields)
     return xml_response()
-
-
-def absolute_permalink(request, article) -> str:
-    if settings.SITE_URL:
-        return settings.SITE_URL.rstrip("/") + article.get_absolute_url()
-    return request.build_absolute_uri(article.get_absolute_url())
 
 
 def _trackback_form_answer(request, article, error, fields):

@@ -9,9 +9,12 @@ from django.urls import reverse
 from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 
+from newsroom.site import absolute_url
+
 from ..forms import CommentForm
 from ..models import Comment
-from ..policy import comments_closed
+from ..policy import comments_closed, trackbacks_closed
+from ..services import trackback_token_value
 
 register = template.Library()
 
@@ -93,27 +96,24 @@ def moderation_summary(context):
 @register.inclusion_tag("comments/trackbacks.html", takes_context=True)
 def trackback_section(context, article):
     """Render "Trackback(s)", the auto-discovery block and, for a logged-in user, how to ping."""
-    from ..services import trackback_token_value, trackbacks_closed
-
     request = context["request"]
     shown = Comment.objects.trackbacks().approved().filter(article=article)
     trackbacks = list(shown.order_by("created_at", "pk")[: settings.TRACKBACKS_PER_PAGE])
     count = len(trackbacks)
     if count == settings.TRACKBACKS_PER_PAGE:
         count = shown.count()  # only when the page is full: more may exist
-    permalink = request.build_absolute_uri(article.get_absolute_url())
-    ping_url = request.build_absolute_uri(
-        reverse("comments:trackback", kwargs=article.url_kwargs())
-    )
+    permalink = absolute_url(request, article.get_absolute_url())
+    ping_url = absolute_url(request, reverse("comments:trackback", kwargs=article.url_kwargs()))
     personal_ping_url = None
     if request.user.is_authenticated:
         token = request.user.trackback_tokens.filter(revoked_at__isnull=True).first()
         if token is not None:
-            personal_ping_url = request.build_absolute_uri(
+            personal_ping_url = absolute_url(
+                request,
                 reverse(
                     "comments:trackback_personal",
                     kwargs={**article.url_kwargs(), "token": trackback_token_value(token)},
-                )
+                ),
             )
     return {
         "article": article,

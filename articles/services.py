@@ -31,6 +31,7 @@ def _transition(article: Article, by: AbstractBaseUser, transition: Transition) 
     return article
 
 
+@transaction.atomic
 def article_save(*, article: Article, by: AbstractBaseUser, reason: str | None = None) -> Article:
     """Save a story as `by`, keeping a revision that names them."""
     if not workflow.can_edit(by, _locked(article)):

@@ -86,9 +86,9 @@ def test_journalist_drafts_and_submits_but_only_an_editor_publishes(client, djan
     assert "No action selected." in messages_of(response)
     # A crafted change form POST that sets the status is refused with a form error...
     page = client.get(change_url(story))
-    tomorrow = timezone.localtime() + timedelta(days=-1)
+    yesterday = timezone.localtime() - timedelta(days=1)
     response = client.post(change_url(story), form_data(
-        page, status="published", published_at_0=tomorrow.strftime("%Y-%m-%d"),
+        page, status="published", published_at_0=yesterday.strftime("%Y-%m-%d"),
         published_at_1="08:00:00", _save="Save"))  # fmt: skip
     assert response.status_code == 200
     assert "You cannot set the status, publication time" in str(

@@ -50,14 +50,16 @@ def image_inspect(file) -> ImageInfo:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(file) as image:
                 fmt, size = image.format, image.size
-                orientation = image.getexif().get(0x0112, 1)
-                if fmt in EXTENSIONS and size[0] * size[1] <= MAX_PIXELS:
+                acceptable = fmt in EXTENSIONS and size[0] * size[1] <= MAX_PIXELS
+                if acceptable:
                     image.verify()
-            if fmt in EXTENSIONS and size[0] * size[1] <= MAX_PIXELS:
+            orientation = 1
+            if acceptable:
                 # Decode every pixel once, so a truncated file fails here and not on a page.
                 file.seek(0)
                 with Image.open(file) as image:
                     image.load()
+                    orientation = image.getexif().get(0x0112, 1)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(_too_many_pixels_message(), code="too_many_pixels") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:

@@ -144,6 +144,9 @@ def gif_named_jpg():
         ("pixel.jpg", gif_named_jpg, "This is a GIF image; upload a JPEG, PNG or WebP."),
         ("notes.png", lambda: b"Meeting notes, not a picture.\n" * 20, "not an image we can read"),
         ("bomb.png", bomb_png, "at most 40 megapixels"),
+        # Between Pillow's own warning and error thresholds: refused all the same.
+        ("warn.png", lambda: image_bytes("PNG", size=(10000, 10000), mode="1", color=0),
+         "at most 40 megapixels"),
         ("wide.png", lambda: image_bytes("PNG", size=(10000, 4001), mode="1", color=0),
          "(10000 by 4001 pixels); images may have at most 40 megapixels"),
         ("big.jpg", lambda: image_bytes() + b"\0" * (10 * 1024 * 1024), "at most 10 MB"),

@@ -120,6 +120,21 @@ class ArticleAdminForm(forms.ModelForm):
             latest = latest_revision(self.instance)
             self.initial["base_revision"] = latest.history_id if latest else ""
 
+    @property
+    def changed_data(self):
+        # The revision marker is bookkeeping, not an edit worth a line in the admin's log.
+        return [name for name in super().changed_data if name != "base_revision"]
+
+    def _clean_text(self, name):
+        # Browsers send CRLF; store LF so a save that changed nothing diffs as nothing.
+        return self.cleaned_data[name].replace("\r\n", "\n").replace("\r", "\n")
+
+    def clean_body(self):
+        return self._clean_text("body")
+
+    def clean_standfirst(self):
+        return self._clean_text("standfirst")
+
     def clean(self):
         cleaned = super().clean()
         self._refuse_locked_fields()
@@ -388,6 +403,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def status_display(self, obj):
         if obj is None or obj.pk is None:
             return "Draft (new)"
+        if obj.is_public:
+            return f"Published {when_text(obj.published_at)}"
         return self.publication_column(obj) if obj.published_at else workflow.status_label(obj)
 
     # The list.

@@ -158,3 +158,18 @@ def test_author_autocomplete_offers_staff_to_editors(editor_client, django_user_
     )  # fmt: skip
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["jo"]
+
+
+def test_browser_line_endings_are_stored_as_newlines_and_not_logged_as_edits(editor_client):
+    from django.contrib.admin.models import LogEntry
+
+    client, _ = editor_client
+    article = make_article(body="One.\n\nTwo.", standfirst="Lead.\nMore.")
+    page = client.get(change_url(article))
+    data = form_data(page)
+    data["body"] = data["body"].replace("\n", "\r\n")
+    data["standfirst"] = data["standfirst"].replace("\n", "\r\n")
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert (article.body, article.standfirst) == ("One.\n\nTwo.", "Lead.\nMore.")
+    assert LogEntry.objects.get().get_change_message() == "No fields changed."

@@ -130,3 +130,12 @@ def test_presence_is_refused_to_those_who_cannot_see_stories(story, django_user_
     reader = django_user_model.objects.create_user("reader", password="pw")
     presence = reverse("admin:articles_article_presence", args=[story.pk])
     assert client_for(reader).post(presence).status_code == 302
+
+
+def test_the_same_form_sent_twice_saves_once(story):
+    # A double click on Save: the second copy is stale the moment the first is stored.
+    browser = client_for(make_editor())
+    data = form_data(browser.get(change_url(story)), body=MINE)
+    assert browser.post(change_url(story), data).status_code == 302
+    assert browser.post(change_url(story), data).status_code == 200
+    assert story.history.filter(body=MINE).count() == 1

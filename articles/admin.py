@@ -101,6 +101,14 @@ class LeadImageField(forms.ImageField):
         return attrs
 
 
+class ProseField(forms.CharField):
+    """Text as browsers send it (CRLF) stored as LF, so an untouched field diffs as unchanged."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class ArticleAdminForm(forms.ModelForm):
     # The revision the editor started from: a save on top of a newer one is refused.
     base_revision = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -110,7 +118,7 @@ class ArticleAdminForm(forms.ModelForm):
     locked_fields: tuple[str, ...] = ()
 
     class Meta:
-        field_classes = {"image": LeadImageField}
+        field_classes = {"image": LeadImageField, "body": ProseField, "standfirst": ProseField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,16 +132,6 @@ class ArticleAdminForm(forms.ModelForm):
     def changed_data(self):
         # The revision marker is bookkeeping, not an edit worth a line in the admin's log.
         return [name for name in super().changed_data if name != "base_revision"]
-
-    def _clean_text(self, name):
-        # Browsers send CRLF; store LF so a save that changed nothing diffs as nothing.
-        return self.cleaned_data[name].replace("\r\n", "\n").replace("\r", "\n")
-
-    def clean_body(self):
-        return self._clean_text("body")
-
-    def clean_standfirst(self):
-        return self._clean_text("standfirst")
 
     def clean(self):
         cleaned = super().clean()

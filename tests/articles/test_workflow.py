@@ -370,3 +370,29 @@ def test_changelist_query_count_is_fixed(client, django_assert_num_queries, stor
     with django_assert_num_queries(11):
         response = client.get(CHANGELIST)
     assert response.status_code == 200
+
+
+def test_journalist_cannot_publish_from_the_add_form_either(client):
+    category = make_category()
+    login(client, make_journalist())
+    page = client.get(ADD)
+    story = {"title": "Sneaky", "slug": "sneaky", "category": category.pk, "body": "Text."}
+    crafted = client.post(ADD, form_data(page, **story, status="published", _save="Save"))
+    assert crafted.status_code == 200 and "You cannot set the status" in crafted.content.decode()
+    assert client.post(ADD, form_data(page, **story, _publish="Publish")).status_code == 403
+    assert not Article.objects.exists()
+    # Saving and submitting in one go is what they may do.
+    response = client.post(ADD, form_data(page, **story, _submit_review="Submit"))
+    assert response.status_code == 302
+    assert Article.objects.get().status == Article.Status.IN_REVIEW
+
+
+def test_schedule_action_refuses_a_past_time(client):
+    login(client, make_editor())
+    story = make_article(status=Article.Status.IN_REVIEW)
+    response = client.post(CHANGELIST, {
+        "action": "schedule", "_selected_action": [story.pk], "apply": "1",
+        "at_0": "2020-01-01", "at_1": "09:00:00"})  # fmt: skip
+    assert response.status_code == 200 and b"Choose a time in the future." in response.content
+    story.refresh_from_db()
+    assert story.status == Article.Status.IN_REVIEW

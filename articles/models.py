@@ -2,12 +2,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
+from .images import lead_image_upload_to
 from .rendering import render_markdown
 
 
@@ -45,6 +48,14 @@ class ArticleQuerySet(models.QuerySet):
             slug=slug, published_at__gte=start, published_at__lt=start + timedelta(days=1)
         )
 
+    def scheduled(self):
+        """Stories an editor has released for a time still to come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def in_review(self):
+        """Stories waiting for an editor's decision."""
+        return self.filter(status=Article.Status.IN_REVIEW)
+
     def for_listing(self):
         """Join what every list of stories shows: category and author."""
         return self.select_related("category", "author").order_by("-published_at", "-pk")
@@ -66,6 +77,7 @@ class Article(models.Model):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -74,7 +86,7 @@ class Article(models.Model):
         blank=True, help_text="The lead: one or two sentences shown in lists and feeds."
     )
     body = models.TextField(help_text="Markdown. Raw HTML is sanitised before it is shown.")
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -86,9 +98,40 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="articles",
+        limit_choices_to={"is_staff": True},
     )
     byline = models.CharField(
         max_length=200, blank=True, help_text="Shown as the author; defaults to the author's name."
+    )
+    image = models.ImageField(
+        "lead image",
+        upload_to=lead_image_upload_to,
+        max_length=200,
+        blank=True,
+        help_text="JPEG, PNG or WebP; at most 10 MB and 40 megapixels.",
+    )
+    # Oriented (EXIF-applied) size of the lead image, so pages compute renditions without I/O.
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        "alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    image_caption = models.CharField("caption", max_length=300, blank=True)
+    image_credit = models.CharField("credit", max_length=200, blank=True)
+    image_focal_x = models.PositiveSmallIntegerField(
+        "focal point across",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="Per cent from the left edge; crops keep this point in view.",
+    )
+    image_focal_y = models.PositiveSmallIntegerField(
+        "focal point down",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="Per cent from the top edge.",
     )
     comments_open = models.BooleanField(default=True)
     trackbacks_open = models.BooleanField(default=True)
@@ -105,13 +148,31 @@ class Article(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleManager()
+    # Every save keeps a revision of the words; images (files with their own lifecycle), the
+    # search index and the outgoing ping list (which may hold other sites' tokens) are not kept.
+    history = HistoricalRecords(
+        excluded_fields=["image", "image_width", "image_height", "image_alt", "image_caption",
+                         "image_credit", "image_focal_x", "image_focal_y", "search_vector",
+                         "trackback_targets"],
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish stories"),
+            ("edit_any_article", "Can edit every story, whoever wrote it and whatever its status"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(image="") | ~Q(image_alt=""), name="article_image_has_alt"
+            ),
+            models.CheckConstraint(
+                condition=Q(image_focal_x__lte=100, image_focal_y__lte=100),
+                name="article_focal_point_in_image",
             ),
         ]
         indexes = [

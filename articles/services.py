@@ -1,16 +1,150 @@
 """Writes for stories live here; views, admin and commands call these functions."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.tasks import default_task_backend
+from django.utils import timezone
 
-from . import demo, roles
+from . import demo, roles, workflow
 from .models import Article, Category
 from .tasks import send_trackbacks
 from .trackbacks import parse_targets
+from .workflow import Transition
+
+# What a revision restores: the story's words and section. Status and time only ever change
+# through the workflow transitions below, and the slug keeps the public URL stable.
+RESTORED_FIELDS = ["title", "standfirst", "body", "category_id", "byline"]
+
+
+def _locked(article: Article) -> Article:
+    """The stored state of `article`, locked until the transaction ends (itself when new)."""
+    if article.pk is None:
+        return article
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def _transition(article: Article, by: AbstractBaseUser, transition: Transition) -> Article:
+    # Rules are checked against the stored row, never against unsaved edits in `article`.
+    workflow.transition_check(by, _locked(article), transition)
+    return article
+
+
+@transaction.atomic
+def article_save(*, article: Article, by: AbstractBaseUser, reason: str | None = None) -> Article:
+    """Save a story as `by`, keeping a revision that names them."""
+    if not workflow.can_edit(by, _locked(article)):
+        raise PermissionDenied(f"You may not change “{article}”.")
+    if article.pk is None and article.author_id is None:
+        article.author = by
+    _save(article, by, reason)
+    return article
+
+
+def _save(article: Article, by: AbstractBaseUser, reason: str | None) -> None:
+    article._history_user = by
+    article._change_reason = reason
+    article.save()
+
+
+@transaction.atomic
+def article_submit(*, article: Article, by: AbstractBaseUser) -> Article:
+    """Send a draft to the editors for review."""
+    _transition(article, by, Transition.SUBMIT)
+    if article.pk is None and article.author_id is None:
+        article.author = by
+    article.status = Article.Status.IN_REVIEW
+    _save(article, by, Transition.SUBMIT.reason)
+    return article
+
+
+@transaction.atomic
+def article_publish(*, article: Article, by: AbstractBaseUser) -> Article:
+    """Make a story public now."""
+    stored = _locked(article)
+    workflow.transition_check(by, stored, Transition.PUBLISH)
+    now = timezone.now()
+    # A story that was live before keeps its date, and so its URL; anything else goes out now.
+    was_live = (
+        stored.status == Article.Status.UNPUBLISHED
+        and stored.published_at is not None
+        and stored.published_at <= now
+    )
+    article.status = Article.Status.PUBLISHED
+    article.published_at = stored.published_at if was_live else now
+    if article.pk is None and article.author_id is None:
+        article.author = by
+    _save(article, by, Transition.PUBLISH.reason)
+    return article
+
+
+@transaction.atomic
+def article_schedule(*, article: Article, by: AbstractBaseUser, at: datetime) -> Article:
+    """Release a story to go public by itself at `at`, a time still to come."""
+    _transition(article, by, Transition.SCHEDULE)
+    if at is None or at <= timezone.now():
+        raise ValidationError(
+            {"published_at": "Choose a time in the future to schedule the story."},
+            code="past",
+        )
+    article.status = Article.Status.PUBLISHED
+    article.published_at = at
+    if article.pk is None and article.author_id is None:
+        article.author = by
+    _save(article, by, f"{Transition.SCHEDULE.reason} for {timezone.localtime(at):%Y-%m-%d %H:%M}")
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, by: AbstractBaseUser) -> Article:
+    """Take a live or scheduled story away from the public."""
+    _transition(article, by, Transition.UNPUBLISH)
+    article.status = Article.Status.UNPUBLISHED
+    _save(article, by, Transition.UNPUBLISH.reason)
+    return article
+
+
+@transaction.atomic
+def article_apply(
+    *, article: Article, by: AbstractBaseUser, transition: Transition, at: datetime | None = None
+) -> Article:
+    """Apply a transition chosen by name (admin buttons and actions)."""
+    if transition is Transition.SCHEDULE:
+        return article_schedule(article=article, by=by, at=at)
+    service = {
+        Transition.SUBMIT: article_submit,
+        Transition.PUBLISH: article_publish,
+        Transition.UNPUBLISH: article_unpublish,
+    }[transition]
+    return service(article=article, by=by)
+
+
+@transaction.atomic
+def article_revision_restore(
+    *, article: Article, revision_id: int, by: AbstractBaseUser
+) -> Article:
+    """Bring back a revision's words and section; the restore is itself a new revision."""
+    stored = _locked(article)
+    if not workflow.can_edit(by, stored):
+        raise PermissionDenied(f"You may not change “{stored}”.")
+    revision = stored.history.filter(history_id=revision_id).first()
+    if revision is None:
+        raise ValidationError("That revision does not belong to this story.", code="unknown")
+    if not Category.objects.filter(pk=revision.category_id).exists():
+        raise ValidationError(
+            "The section of that revision no longer exists; pick a section and edit by hand.",
+            code="gone",
+        )
+    for name in RESTORED_FIELDS:
+        setattr(stored, name, getattr(revision, name))
+    when = timezone.localtime(revision.history_date)
+    _save(stored, by, f"Restored revision {revision.history_id} of {when:%Y-%m-%d %H:%M}")
+    return stored
 
 
 @dataclass

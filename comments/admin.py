@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from articles import desk
 from newsroom.site import absolute_url
 
 from . import services
@@ -102,6 +103,17 @@ class CommentAdmin(admin.ModelAdmin):
             permalink = absolute_url(request, trackback.article.get_absolute_url())
             verify_trackback.enqueue(trackback.pk, permalink)
         self.message_user(request, f"Checking {len(trackbacks)} trackback(s) again.")
+
+
+@desk.provider
+def moderation_queue(request):
+    """The comments and trackbacks waiting for a moderator, on the admin index."""
+    if not request.user.has_perm("comments.can_moderate"):
+        return None
+    url = reverse("admin:comments_comment_changelist") + "?status__exact=pending"
+    return desk.DeskItem(
+        "Comments and trackbacks awaiting moderation", Comment.objects.in_moderation().count(), url
+    )
 
 
 @admin.register(TrackbackToken)

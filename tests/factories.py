@@ -2,6 +2,7 @@
 
 import itertools
 from datetime import timedelta
+from html.parser import HTMLParser
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -87,3 +88,70 @@ def comment_form_data(article, *, seconds_ago=10, **fields):
         "rendered": form_stamp(article.pk, at=time.time() - seconds_ago),
         **fields,
     }
+
+
+def make_journalist(username=None, **fields):
+    from articles.roles import JOURNALISTS, roles_ensure
+
+    return make_user(username, is_staff=True, groups=[roles_ensure()[JOURNALISTS]], **fields)
+
+
+def make_editor(username=None, **fields):
+    from articles.roles import EDITORS, roles_ensure
+
+    return make_user(username, is_staff=True, groups=[roles_ensure()[EDITORS]], **fields)
+
+
+class _FormReader(HTMLParser):
+    """Collect what a browser would submit from one <form>: inputs, textareas, selects."""
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.data = form_id, False, {}
+        self._textarea = self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == self.form_id:
+            self.inside = True
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.data[name] = attrs.get("value", "on" if kind == "checkbox" else "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs.get("value", "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea" and self._textarea:
+            # Browsers drop the one newline that follows <textarea>.
+            self.data[self._textarea] = self.data[self._textarea].removeprefix("\n")
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def form_data(response, form_id="article_form", **overrides):
+    """The fields a browser would post back from an admin page's form, with `overrides`."""
+    reader = _FormReader(form_id)
+    reader.feed(response.content.decode())
+    assert reader.data, f"no form #{form_id} on the page"
+    data = {**reader.data, **overrides}
+    return {key: value for key, value in data.items() if value is not None}

@@ -84,15 +84,6 @@ def story_url(name: str, article, **extra):
     return reverse(name, kwargs={**article.url_kwargs(), **extra})
 
 
-@register.simple_tag(takes_context=True)
-def moderation_summary(context):
-    """Counts for the admin index, for moderators only (one query)."""
-    request = context.get("request")
-    if request is None or not request.user.has_perm("comments.can_moderate"):
-        return None
-    return {"pending": Comment.objects.in_moderation().count()}
-
-
 @register.inclusion_tag("comments/trackbacks.html", takes_context=True)
 def trackback_section(context, article):
     """Render "Trackback(s)", the auto-discovery block and, for a logged-in user, how to ping."""

@@ -1,38 +1,47 @@
+import json
+
 import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from articles.roles import JOURNALISTS, roles_ensure
-from tests.factories import make_article, make_category, make_user
+from tests.factories import (
+    form_data,
+    make_article,
+    make_category,
+    make_editor,
+    make_journalist,
+)
 
 pytestmark = pytest.mark.django_db
+
+ADD = reverse("admin:articles_article_add")
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 @pytest.fixture
 def journalist_client(client):
-    groups = roles_ensure()
-    journalist = make_user("jamie", is_staff=True, groups=[groups[JOURNALISTS]])
+    journalist = make_journalist("jamie")
     client.force_login(journalist)
     return client, journalist
 
 
-def form_data(category, **overrides):
+@pytest.fixture
+def editor_client(client):
+    editor = make_editor("erin")
+    client.force_login(editor)
+    return client, editor
+
+
+def new_story(category, **overrides):
     return {
         "title": "Harbour bridge reopens",
         "slug": "harbour-bridge-reopens",
         "category": category.pk,
         "standfirst": "Traffic flows again after six weeks.",
         "body": "The bridge reopened at dawn.",
-        "status": Article.Status.DRAFT,
-        "published_at_0": "",
-        "published_at_1": "",
-        "byline": "",
-        "comments_open": "on",
-        "trackbacks_open": "on",
-        "_save": "Save",
-        # the management form of the (read-only) "trackbacks sent" inline
-        "pings_sent-TOTAL_FORMS": "0",
-        "pings_sent-INITIAL_FORMS": "0",
         **overrides,
     }
 
@@ -40,12 +49,13 @@ def form_data(category, **overrides):
 def test_journalist_adds_a_story_through_the_admin_form(journalist_client):
     client, journalist = journalist_client
     category = make_category("City", slug="city")
-    add_page = client.get(reverse("admin:articles_article_add"))
+    add_page = client.get(ADD)
     assert add_page.status_code == 200
-    # The author field starts as the logged-in user.
-    assert add_page.context["adminform"].form.initial["author"] == journalist.pk
+    # Journalists do not choose the author, the status or the time: they are not form fields.
+    fields = add_page.context["adminform"].form.fields
+    assert "author" not in fields and "status" not in fields and "published_at" not in fields
 
-    response = client.post(reverse("admin:articles_article_add"), form_data(category))
+    response = client.post(ADD, form_data(add_page, **new_story(category), _save="Save"))
     assert response.status_code == 302, response.context["adminform"].form.errors
     article = Article.objects.get(slug="harbour-bridge-reopens")
     assert article.author == journalist
@@ -56,56 +66,73 @@ def test_journalist_adds_a_story_through_the_admin_form(journalist_client):
 def test_journalist_edits_a_story_through_the_change_form(journalist_client):
     client, journalist = journalist_client
     article = make_article(status=Article.Status.DRAFT, author=journalist, slug="to-edit")
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    assert client.get(url).status_code == 200
-    response = client.post(
-        url,
-        form_data(article.category, slug="to-edit", author=journalist.pk, body="A corrected body."),
-    )
+    page = client.get(change_url(article))
+    assert page.status_code == 200
+    response = client.post(change_url(article), form_data(page, body="A corrected body."))
     assert response.status_code == 302, response.context["adminform"].form.errors
     article.refresh_from_db()
     assert article.body == "A corrected body."
 
 
-def test_publishing_without_a_time_means_now(admin_client):
+def test_publish_button_on_the_add_form_means_now(editor_client):
+    client, editor = editor_client
     category = make_category()
-    response = admin_client.post(
-        reverse("admin:articles_article_add"),
-        form_data(category, status=Article.Status.PUBLISHED),
-    )
-    assert response.status_code == 302
+    page = client.get(ADD)
+    response = client.post(ADD, form_data(page, **new_story(category), _publish="Publish"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
     article = Article.objects.get()
-    assert article.is_public
-    assert admin_client.get(article.get_absolute_url()).status_code == 200
+    assert article.is_public and article.author == editor
+    assert client.get(article.get_absolute_url()).status_code == 200
 
 
-def test_duplicate_slug_is_a_form_error_not_a_crash(admin_client):
+def test_duplicate_slug_is_a_form_error_not_a_crash(editor_client):
+    client, _ = editor_client
     existing = make_article(slug="taken")
-    response = admin_client.post(
-        reverse("admin:articles_article_add"), form_data(existing.category, slug="taken")
-    )
+    page = client.get(ADD)
+    response = client.post(ADD, form_data(page, **new_story(existing.category, slug="taken")))
     assert response.status_code == 200
     assert "slug" in response.context["adminform"].form.errors
     assert Article.objects.count() == 1
 
 
-def test_admin_list_filters_and_search(admin_client):
+def test_slug_is_prepopulated_from_the_title(editor_client):
+    client, _ = editor_client
+    page = client.get(ADD)
+    prepopulated = json.loads(page.context["prepopulated_fields_json"])
+    assert prepopulated == [{"id": "#id_slug", "name": "slug", "dependency_ids": ["#id_title"],
+                             "dependency_list": ["title"], "maxLength": 200,
+                             "allowUnicode": False}]  # fmt: skip
+    assert "data-prepopulated-fields" in page.content.decode()
+
+
+def test_admin_list_filters_and_search(editor_client):
+    client, _ = editor_client
     make_article(title="Flood defences hold")
     make_article(title="Budget passes", status=Article.Status.DRAFT)
     url = reverse("admin:articles_article_changelist")
-    found = admin_client.get(url, {"q": "flood"}).content.decode()
+    found = client.get(url, {"q": "flood"}).content.decode()
     assert "Flood defences hold" in found and "Budget passes" not in found
-    drafts = admin_client.get(url, {"status__exact": "draft"}).content.decode()
+    drafts = client.get(url, {"publication": "draft"}).content.decode()
     assert "Budget passes" in drafts and "Flood defences hold" not in drafts
 
 
-def test_view_on_site_only_for_public_stories(admin_client):
+def test_view_on_site_for_public_stories_and_preview_for_others(editor_client):
+    client, _ = editor_client
     public = make_article()
     draft = make_article(status=Article.Status.DRAFT)
-    public_page = admin_client.get(reverse("admin:articles_article_change", args=[public.pk]))
-    draft_page = admin_client.get(reverse("admin:articles_article_change", args=[draft.pk]))
-    assert b"View on site" in public_page.content
-    assert b"View on site" not in draft_page.content
+    public_page = client.get(change_url(public)).content.decode()
+    draft_page = client.get(change_url(draft)).content.decode()
+    assert "View on site" in public_page and ">Preview<" not in public_page
+    assert "View on site" not in draft_page
+    preview = reverse("admin:articles_article_preview", args=[draft.pk])
+    assert f'href="{preview}"' in draft_page
+
+
+def test_change_form_counts_characters_words_and_reading_time(editor_client):
+    client, _ = editor_client
+    article = make_article(body=" ".join(["word"] * 460))
+    page = client.get(change_url(article)).content.decode()
+    assert "2,299 characters · 460 words · 2 min read" in page
 
 
 def test_category_autocomplete_answers_staff(journalist_client):
@@ -117,3 +144,31 @@ def test_category_autocomplete_answers_staff(journalist_client):
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Weather"]
+
+
+def test_author_autocomplete_offers_staff_to_editors(editor_client, django_user_model):
+    client, _ = editor_client
+    make_journalist("jo", first_name="Jo")
+    django_user_model.objects.create_user("jolene-reader")  # not staff: never an author
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "jo", "app_label": "articles", "model_name": "article",
+         "field_name": "author"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["jo"]
+
+
+def test_browser_line_endings_are_stored_as_newlines_and_not_logged_as_edits(editor_client):
+    from django.contrib.admin.models import LogEntry
+
+    client, _ = editor_client
+    article = make_article(body="One.\n\nTwo.", standfirst="Lead.\nMore.")
+    page = client.get(change_url(article))
+    data = form_data(page)
+    data["body"] = data["body"].replace("\n", "\r\n")
+    data["standfirst"] = data["standfirst"].replace("\n", "\r\n")
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert (article.body, article.standfirst) == ("One.\n\nTwo.", "Lead.\nMore.")
+    assert LogEntry.objects.get().get_change_message() == "No fields changed."

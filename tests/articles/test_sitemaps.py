@@ -104,7 +104,9 @@ def test_news_sitemap_follows_the_google_news_schema(client, settings):
     assert published == story.published_at.replace(microsecond=0)
     # Required elements, in the order the schema's sequence wants them.
     assert [child.tag for child in news] == [
-        f"{{{NEWS}}}publication", f"{{{NEWS}}}publication_date", f"{{{NEWS}}}title"
+        f"{{{NEWS}}}publication",
+        f"{{{NEWS}}}publication_date",
+        f"{{{NEWS}}}title",
     ]
 
 

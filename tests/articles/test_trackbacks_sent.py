@@ -1,7 +1,6 @@
 """Outgoing trackbacks: discovery, sending, recording, and a round trip through a live server."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,7 +8,7 @@ from articles.models import Article, TrackbackPing
 from articles.trackbacks import article_send_trackbacks, discover_ping_url, parse_targets
 from comments.models import Comment
 from comments.services import trackback_token_create
-from tests.factories import make_article, make_category, make_user
+from tests.factories import form_data, make_article, make_category, make_editor, make_user
 from tests.http_server import LocalServer
 
 XML_OK = (
@@ -112,24 +111,18 @@ def test_dead_remote_site_never_fails_the_publish(
     with LocalServer() as dead:
         dead_url = dead.url("/post/")
     category = make_category()
+    add_page = admin_client.get(reverse("admin:articles_article_add"))
+    data = form_data(
+        add_page,
+        title="Published anyway",
+        slug="published-anyway",
+        category=category.pk,
+        body="Text.",
+        trackback_targets=dead_url,
+        _publish="Save and publish now",
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            reverse("admin:articles_article_add"),
-            {
-                "title": "Published anyway",
-                "slug": "published-anyway",
-                "category": category.pk,
-                "body": "Text.",
-                "status": "published",
-                "published_at_0": "",
-                "published_at_1": "",
-                "trackback_targets": dead_url,
-                "comments_open": "on",
-                "trackbacks_open": "on",
-                "pings_sent-TOTAL_FORMS": "0",
-                "pings_sent-INITIAL_FORMS": "0",
-            },
-        )
+        response = admin_client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 302
     article = Article.objects.get(slug="published-anyway")
     assert article.is_public
@@ -146,29 +139,21 @@ def test_publishing_pings_another_story_through_a_live_server(live_server, clien
     b_permalink = live_server.url + story_b.get_absolute_url()
     blogger = make_user("partner", email="partner@example.com")
     _, token = trackback_token_create(user=blogger, name="Newsroom")
-    editor = make_user(
-        "editor", is_staff=True, is_superuser=True, groups=[Group.objects.get(name="Editors")]
-    )
+    editor = make_editor("editor")  # the roles, made anew: a flushed database has none
     client.force_login(editor)
 
-    response = client.post(
-        reverse("admin:articles_article_add"),
-        {
-            "title": "Story A",
-            "slug": "story-a",
-            "category": category.pk,
-            "standfirst": "A follows up on B.",
-            "body": f"As [we reported]({b_permalink}), things moved on.",
-            "status": "published",
-            "published_at_0": "",
-            "published_at_1": "",
-            "trackback_targets": f"{b_permalink} {token}",
-            "comments_open": "on",
-            "trackbacks_open": "on",
-            "pings_sent-TOTAL_FORMS": "0",
-            "pings_sent-INITIAL_FORMS": "0",
-        },
+    add_page = client.get(reverse("admin:articles_article_add"))
+    data = form_data(
+        add_page,
+        title="Story A",
+        slug="story-a",
+        category=category.pk,
+        standfirst="A follows up on B.",
+        body=f"As [we reported]({b_permalink}), things moved on.",
+        trackback_targets=f"{b_permalink} {token}",
+        _publish="Save and publish now",
     )
+    response = client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 302
     story_a = Article.objects.get(slug="story-a")
     sent = TrackbackPing.objects.get(article=story_a)

@@ -118,7 +118,15 @@ def test_pending_count_on_the_admin_index(client, editor, article):
     make_comment(article)
     client.force_login(editor)
     page = client.get(reverse("admin:index")).content.decode()
-    assert "2 comments or trackbacks awaiting moderation" in page
+    assert (
+        'Comments and trackbacks awaiting moderation: <strong class="desk-count">2</strong>' in page
+    )
+
+
+def test_journalist_sees_no_moderation_count(client, journalist, article):
+    make_comment(article, status="pending")
+    client.force_login(journalist)
+    assert "awaiting moderation" not in client.get(reverse("admin:index")).content.decode()
 
 
 def test_pending_comment_mails_editors_and_author_once(
@@ -167,8 +175,16 @@ def test_trackbacks_share_the_queue_with_sender_token_and_check(client, editor, 
     blogger = make_user("blogger")
     token, _ = trackback_token_create(user=blogger, name="Blog engine")
     make_comment(article, body="A reader's comment", status="pending")
-    make_comment(article, kind="trackback", title="A blog's post", url="https://b.example/",
-                 status="pending", user=blogger, token=token, verification="unreachable")
+    make_comment(
+        article,
+        kind="trackback",
+        title="A blog's post",
+        url="https://b.example/",
+        status="pending",
+        user=blogger,
+        token=token,
+        verification="unreachable",
+    )
     client.force_login(editor)
     both = client.get(reverse(CHANGELIST), {"status__exact": "pending"}).content.decode()
     assert "A reader&#x27;s comment" in both and "A blog&#x27;s post" in both
@@ -177,4 +193,4 @@ def test_trackbacks_share_the_queue_with_sender_token_and_check(client, editor, 
     assert "blogger (token: Blog engine)" in only
     assert "Source could not be fetched" in only
     page = client.get(reverse("admin:index")).content.decode()
-    assert "2 comments or trackbacks awaiting moderation" in page
+    assert 'awaiting moderation: <strong class="desk-count">2</strong>' in page

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0002_editors_moderate"),
+        ("comments", "0001_comments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

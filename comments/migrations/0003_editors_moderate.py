@@ -1,4 +1,7 @@
-"""Give the Editors group the right to moderate comments and trackbacks."""
+"""Give the Editors group the right to moderate comments and trackbacks and manage tokens.
+
+The same list as comments/apps.py contributes to the role (kept in step by `setup_roles`).
+"""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -12,6 +15,9 @@ EDITOR_PERMISSIONS = [
     "add_moderationrule",
     "change_moderationrule",
     "delete_moderationrule",
+    "view_trackbacktoken",
+    "add_trackbacktoken",
+    "change_trackbacktoken",
 ]
 
 
@@ -33,7 +39,7 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0001_comments"),
+        ("comments", "0002_trackbacks"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.discovery import SocialImage
 from articles.services import demo_load
 from tests.factories import make_article, make_category, make_user
 
@@ -120,14 +119,25 @@ def test_publisher_logo_is_a_real_static_file(client, settings):
     assert finders.find(settings.PUBLISHER_LOGO)
 
 
-def test_lead_image_feeds_open_graph_twitter_and_json_ld(client, story, monkeypatch):
-    image = SocialImage(url="/media/lead.jpg", width=1200, height=675)
-    monkeypatch.setattr("articles.models.Article.social_image", lambda self: image)
+def test_lead_image_feeds_open_graph_twitter_and_json_ld(client, story):
+    from tests.articles.test_images import image_bytes, post_image, upload
+    from tests.factories import make_editor
+
+    assert head_of(client.get(story.get_absolute_url())).meta["twitter:card"] == "summary"
+    client.force_login(make_editor())
+    post_image(client, story, upload("photo.jpg", image_bytes()))
+    client.logout()
+    story.refresh_from_db()
+    card = story.social_image()
+    assert (card.width, card.height, card.alt) == (1200, 630, "A red square")
+    card_url = f"http://testserver{card.url}"
+    assert "/renditions/" in card_url and card_url.endswith(".jpg")
     head = head_of(client.get(story.get_absolute_url()))
-    assert head.meta["og:image"] == "http://testserver/media/lead.jpg"
+    assert head.meta["og:image"] == card_url
     assert head.meta["twitter:card"] == "summary_large_image"
-    assert head.meta["twitter:image"] == "http://testserver/media/lead.jpg"
-    assert json_ld(head)[1]["image"] == ["http://testserver/media/lead.jpg"]
+    assert head.meta["twitter:image"] == card_url
+    assert json_ld(head)[1]["image"] == [card_url]
+    assert client.get(card.url).status_code in (200, 404)  # served by the web server in prod
 
 
 def test_a_story_without_standfirst_is_described_by_its_opening(client):

@@ -235,3 +235,25 @@ def test_images_add_no_queries_to_lists(client, django_assert_num_queries, stori
     with django_assert_num_queries(4):  # the same as the home page without images
         page = client.get(reverse("articles:home")).content.decode()
     assert page.count('srcset="') == stories
+
+
+def test_make_renditions_fills_in_what_an_import_left_out(editor_client, settings):
+    from io import StringIO
+
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    article = make_article()
+    # An import that sets the image without the admin: no renditions yet.
+    article.image.save("imported.jpg", ContentFile(image_bytes()), save=False)
+    article.image_width, article.image_height, article.image_alt = 1600, 1000, "Imported"
+    article.save()
+    before = stored_files(settings)
+    assert not [name for name in before if "renditions" in name]
+    out = StringIO()
+    call_command("make_renditions", stdout=out)
+    assert "Made 3 rendition(s)." in out.getvalue()
+    made = [name for name in stored_files(settings) if "renditions" in name]
+    assert len(made) == 3
+    call_command("make_renditions", stdout=out)
+    assert "Made 0 rendition(s)." in out.getvalue()

@@ -1,5 +1,6 @@
 """Outgoing trackbacks: tell the pages a story links to that it exists (TrackBack 1.2 client)."""
 
+import logging
 import re
 from dataclasses import dataclass
 from html import unescape
@@ -17,6 +18,7 @@ from newsroom import safe_http
 
 from .models import Article, TrackbackPing
 
+logger = logging.getLogger(__name__)
 RDF_BLOCK = re.compile(r"<rdf:RDF.*?</rdf:RDF>", re.S | re.I)
 RDF_ATTRIBUTE = r'{}\s*=\s*"([^"]*)"'
 
@@ -43,7 +45,10 @@ def parse_targets(text: str) -> list[Target]:
 def same_page(link: str, page: str) -> bool:
     """Whether an absolute http(s) link points at a page: scheme, query, fragment and a
     trailing slash aside."""
-    a, b = urlsplit(link.strip()), urlsplit(page)
+    try:
+        a, b = urlsplit(link.strip()), urlsplit(page)
+    except ValueError:  # "http://[x" and the like link nowhere
+        return False
     if a.scheme.lower() not in ("http", "https") or not a.netloc:
         return False
     return (a.netloc.lower(), a.path.rstrip("/")) == (b.netloc.lower(), b.path.rstrip("/"))
@@ -95,12 +100,20 @@ def _send_one(article: Article, target: Target, permalink: str) -> tuple[str, st
         page = safe_http.fetch(target.url)
         if page.status == 200:
             ping_url = discover_ping_url(page.text(), target.url) or target.url
-        headers = {"Authorization": f"Bearer {target.token}"} if target.token else {}
+        # The token was given for the site the journalist named: never hand it to another one
+        # that the page (or a redirect) points at.
+        headers = {}
+        if target.token and safe_http.same_origin(ping_url, target.url):
+            headers["Authorization"] = f"Bearer {target.token}"
         result = safe_http.fetch(
             ping_url, method="POST", data=_ping_fields(article, permalink), headers=headers
         )
     except (safe_http.FetchRefused, safe_http.FetchFailed) as error:
         return ping_url, TrackbackPing.Status.FAILED, str(error)
+    except Exception as error:  # one broken site must not stop the others' pings
+        logger.exception("Trackback to %s failed", target.url)
+        message = f"Unexpected error: {error.__class__.__name__}"
+        return ping_url, TrackbackPing.Status.FAILED, message
     status, message = _read_answer(result)
     return ping_url, status, message
 

@@ -101,7 +101,7 @@ class CommentAdmin(admin.ModelAdmin):
         trackbacks = queryset.filter(kind=Comment.Kind.TRACKBACK).select_related("article")
         for trackback in trackbacks:
             permalink = absolute_url(request, trackback.article.get_absolute_url())
-            verify_trackback.enqueue(trackback.pk, permalink)
+            verify_trackback.enqueue(trackback.pk, permalink, recheck=True)
         self.message_user(request, f"Checking {len(trackbacks)} trackback(s) again.")
 
 
@@ -118,6 +118,11 @@ def moderation_queue(request):
 
 @admin.register(TrackbackToken)
 class TrackbackTokenAdmin(admin.ModelAdmin):
+    """Editors see every token and revoke leaked ones; only superusers make tokens for others.
+
+    Revocation is final: a revoked token is never brought back (make a new one).
+    """
+
     list_display = ["name", "user", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     list_select_related = ["user"]
@@ -126,25 +131,26 @@ class TrackbackTokenAdmin(admin.ModelAdmin):
     actions = ["revoke"]
 
     def get_fields(self, request, obj=None):
-        return (
-            ["user", "name"]
-            if obj is None
-            else ["user", "name", "created_at", "last_used_at", "revoked_at"]
-        )
+        if obj is None:
+            return ["user", "name"] if request.user.is_superuser else ["name"]
+        return ["user", "name", "created_at", "last_used_at", "revoked_at"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else ["user", "created_at", "last_used_at"]
+        return [] if obj is None else ["user", "created_at", "last_used_at", "revoked_at"]
 
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        token, value = services.trackback_token_create(user=obj.user, name=obj.name)
-        obj.pk = token.pk
+        owner = obj.user if request.user.is_superuser and obj.user_id else request.user
+        token, value = services.trackback_token_create(user=owner, name=obj.name)
+        obj.pk, obj.user = token.pk, owner
         self.message_user(
-            request, f"Token for {obj.user}, shown only this once: {value}", messages.WARNING
+            request,
+            f"Token for {owner}: {value} (copy it now; it is not listed here).",
+            messages.WARNING,
         )
 
-    @admin.action(description="Revoke selected tokens")
+    @admin.action(description="Revoke selected tokens", permissions=["change"])
     def revoke(self, request, queryset):
         count = services.trackback_tokens_revoke(tokens=queryset)
         self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)

@@ -32,7 +32,8 @@ class StoryCommentsFeed(Feed):
         )
 
     # Many readers show titles and authors as HTML, so readers' names are escaped (as WordPress
-    # does); the XML writer then escapes once more.
+    # does); the XML writer then escapes once more. A name with "&" reads "&amp;" in a strict
+    # reader: the price of never letting a name become markup in a careless one.
     def item_title(self, comment):
         return escape(f"Comment by {comment.name}")
 
@@ -44,6 +45,7 @@ class StoryCommentsFeed(Feed):
         return comment.get_absolute_url()
 
     def item_author_name(self, comment):
+        # Plain text by the spec, but not every reader agrees: escaped like the title.
         return escape(comment.name)
 
     def item_pubdate(self, comment):

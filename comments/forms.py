@@ -1,3 +1,4 @@
+import re
 import time
 
 from django import forms
@@ -6,6 +7,7 @@ from django.core import signing
 
 from .models import Comment
 
+DIGITS = re.compile(r"[0-9]{1,18}")  # an id from a query string: ASCII digits fitting a bigint
 _signer = signing.Signer(salt="comments.form-rendered")
 
 

@@ -1,5 +1,6 @@
 """Fixed-window rate limits in Django's cache, so they hold across processes with Redis."""
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -12,8 +13,15 @@ def client_ip(request) -> str:
         hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
         hops = [h for h in hops if h]
         if len(hops) >= settings.NUM_PROXIES:
-            return hops[-settings.NUM_PROXIES]
-    return request.META.get("REMOTE_ADDR", "")
+            return _valid_ip(hops[-settings.NUM_PROXIES])
+    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid_ip(value: str) -> str:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return ""
 
 
 def rate_limit_exceeded(scope: str, identities: list[str], *, limit: int, window: int) -> bool:

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import re
 import secrets
 from datetime import timedelta
 from functools import partial
@@ -12,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from articles.models import Article
 from articles.trackbacks import same_page
 from newsroom import safe_http
 
@@ -21,6 +23,12 @@ from .tasks import notify_moderators, verify_trackback
 from .trackback import Ping, PingError
 
 logger = logging.getLogger(__name__)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def printable(text: str, limit: int) -> str:
+    """Header values as stored: no control characters (PostgreSQL refuses NUL), cut to size."""
+    return CONTROL_CHARACTERS.sub("", text)[:limit]
 
 
 @transaction.atomic
@@ -43,6 +51,9 @@ def comment_post(
     else:
         user = None
         same_sender = {"user": None, "name": name, "email": email, "ip_address": ip_address}
+    # Posts to one story take turns (a row lock on PostgreSQL; SQLite's writes are serial
+    # already), so a double click cannot store the same comment twice.
+    Article.objects.select_for_update().filter(pk=article.pk).exists()
     repeat = (
         Comment.objects.comments()
         .filter(article=article, parent=parent, body=body, **same_sender)
@@ -63,7 +74,7 @@ def comment_post(
         status=verdict.status,
         moderation_reason=verdict.reason,
         ip_address=ip_address,
-        user_agent=user_agent[:500],
+        user_agent=printable(user_agent, 500),
     )
     if comment.status == Comment.Status.PENDING:
         # Only after the comment is safely stored; a mail failure can never undo it.
@@ -117,9 +128,14 @@ def _token_hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def trackback_token_value(token: TrackbackToken) -> str:
-    """The token in clear, for its owner's eyes only (their personal ping URL)."""
-    return _token_value(token.seed)
+def trackback_token_value(token: TrackbackToken) -> str | None:
+    """The token in clear, for its owner's eyes only (their personal ping URL).
+
+    None once SECRET_KEY has changed since the token was made: what we would show then is not
+    the token that works, so the owner is asked to make a new one instead.
+    """
+    value = _token_value(token.seed)
+    return value if constant_time_compare(_token_hash(value), token.token_hash) else None
 
 
 @transaction.atomic
@@ -185,6 +201,10 @@ def trackback_receive(
         ip_address=ip_address,
     )
     blocked = verdict.status == Comment.Status.SPAM
+    # ".../post" and ".../post/" are one page (the database catches exact repeats itself).
+    spellings = {ping.url, ping.url.rstrip("/"), ping.url.rstrip("/") + "/"}
+    if Comment.objects.trackbacks().filter(article=article, url__in=spellings).exists():
+        raise PingError("A trackback from this URL is already registered.")
     try:
         with transaction.atomic():
             trackback = Comment.objects.create(
@@ -201,7 +221,7 @@ def trackback_receive(
                 moderation_reason=verdict.reason if blocked else "",
                 verification=Comment.Verification.UNCHECKED,
                 ip_address=ip_address,
-                user_agent=user_agent[:500],
+                user_agent=printable(user_agent, 500),
             )
     except IntegrityError as error:
         raise PingError("A trackback from this URL is already registered.") from error
@@ -227,8 +247,12 @@ def source_links_to(html: str, permalink: str) -> bool:
     return any(same_page(href, permalink) for href in collector.hrefs)
 
 
-def trackback_verify(*, trackback: Comment, permalink: str) -> Comment:
-    """Fetch the ping's source; only a source that links to the story can be shown."""
+def trackback_verify(*, trackback: Comment, permalink: str, recheck: bool = False) -> Comment:
+    """Fetch the ping's source; only a source that links to the story can be shown.
+
+    The status follows the check only while the trackback waits for it, or when a moderator
+    asked for the check again (`recheck`); otherwise an editor's decision stands.
+    """
     status, reason = Comment.Status.SPAM, ""
     try:
         result = safe_http.fetch(trackback.url)
@@ -237,6 +261,10 @@ def trackback_verify(*, trackback: Comment, permalink: str) -> Comment:
     except safe_http.FetchFailed as error:
         # Perhaps a passing fault: held for an editor, who can run the check again.
         outcome, note, status = Comment.Verification.UNREACHABLE, str(error), Comment.Status.PENDING
+    except Exception as error:  # whatever a source does, the trackback must not stay unchecked
+        logger.exception("Checking trackback %s failed", trackback.pk)
+        outcome, status = Comment.Verification.UNREACHABLE, Comment.Status.PENDING
+        note = f"Unexpected error: {error.__class__.__name__}"
     else:
         if result.status in (404, 410):
             outcome, note = Comment.Verification.GONE, f"HTTP {result.status}"
@@ -256,8 +284,13 @@ def trackback_verify(*, trackback: Comment, permalink: str) -> Comment:
             status, reason = verdict.status, verdict.reason
         else:
             outcome, note = Comment.Verification.NO_LINK, f"no link to {permalink}"
-    if trackback.status == Comment.Status.REMOVED:
-        status = Comment.Status.REMOVED  # an editor's removal stands
+    waiting = trackback.status == Comment.Status.PENDING and trackback.verification in (
+        Comment.Verification.UNCHECKED,
+        Comment.Verification.UNREACHABLE,
+        "",
+    )
+    if trackback.status == Comment.Status.REMOVED or not (waiting or recheck):
+        status, reason = trackback.status, trackback.moderation_reason
     Comment.objects.filter(pk=trackback.pk).update(
         verification=outcome,
         verification_note=note[:300],

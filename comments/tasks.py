@@ -61,13 +61,13 @@ def notify_moderators(comment_id: int) -> None:
 
 
 @task
-def verify_trackback(trackback_id: int, permalink: str) -> None:
+def verify_trackback(trackback_id: int, permalink: str, recheck: bool = False) -> None:
     """Check a trackback's source off the request path (see services.trackback_verify)."""
     from .services import trackback_verify  # services enqueue this task: import at run time
 
     trackback = Comment.objects.filter(pk=trackback_id, kind=Comment.Kind.TRACKBACK).first()
     if trackback is None:
         return
-    trackback = trackback_verify(trackback=trackback, permalink=permalink)
+    trackback = trackback_verify(trackback=trackback, permalink=permalink, recheck=recheck)
     if trackback.status == Comment.Status.PENDING:
         notify_moderators.call(trackback.pk)

@@ -4,7 +4,7 @@ import codecs
 import re
 from dataclasses import dataclass
 from html import unescape
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from django.core.exceptions import ValidationError
@@ -75,6 +75,15 @@ def split_form(body: bytes) -> list[tuple[bytes, bytes]]:
     return pairs
 
 
+def _ascii_compatible(codec: str) -> bool:
+    """A text charset in which a urlencoded body reads as itself (not rot13, hex, zlib...)."""
+    probe = b"url=http%3A%2F%2Fexample.com%2F&title=Ab+c"
+    try:
+        return probe.decode(codec) == probe.decode("ascii")
+    except (LookupError, UnicodeError, TypeError, ValueError):
+        return False
+
+
 def decode_form(body: bytes, content_type: str) -> dict[str, str]:
     """Decode a ping body with the charset from the Content-Type (or a `charset` field)."""
     pairs = split_form(body)
@@ -86,7 +95,7 @@ def decode_form(body: bytes, content_type: str) -> dict[str, str]:
         codec = codecs.lookup(charset).name.replace("-", "_")
     except LookupError as error:
         raise PingError(f"Unknown charset: {charset[:40]}.") from error
-    if codec in REFUSED_CHARSETS:
+    if codec in REFUSED_CHARSETS or not _ascii_compatible(codec):
         raise PingError(f"The charset {charset[:40]} is not accepted; send UTF-8.")
     fields: dict[str, str] = {}
     try:
@@ -105,6 +114,20 @@ def clean_text(value: str, limit: int) -> str:
     return Truncator(text).chars(limit, truncate="…")
 
 
+def normalise_url(url: str) -> str:
+    """One spelling per page: scheme and host in lower case, no default port, no fragment."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port in (None, {"http": 80, "https": 443}[scheme]) else f"{host}:{port}"
+    if parts.username or parts.password:
+        netloc = f"{parts.netloc.rsplit('@', 1)[0]}@{netloc}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
 def parse_ping(fields: dict[str, str]) -> Ping:
     """Check the fields of a ping and give the values we store."""
     url = CONTROL_CHARACTERS.sub("", fields.get("url", "")).strip()
@@ -112,12 +135,15 @@ def parse_ping(fields: dict[str, str]) -> Ping:
         raise PingError("The url field is required.")
     if len(url) > MAX_URL_LENGTH:
         raise PingError(f"The url is longer than {MAX_URL_LENGTH} characters.")
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
-        raise PingError("The url must start with http:// or https://.")
     try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError as error:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme in ("http", "https"):
+            URLValidator(schemes=["http", "https"])(url)
+            url = normalise_url(url)
+    except (ValidationError, ValueError) as error:  # ValueError: "http://[", bad ports
         raise PingError("The url is not a valid web address.") from error
+    if scheme not in ("http", "https"):
+        raise PingError("The url must start with http:// or https://.")
     title = clean_text(fields.get("title", ""), 250) or Truncator(url).chars(250, truncate="…")
     host = urlsplit(url).hostname or url
     blog_name = clean_text(fields.get("blog_name", ""), 250) or host

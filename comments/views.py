@@ -15,7 +15,7 @@ from articles.views import ArticleDetailView
 from newsroom.site import absolute_url
 
 from . import services
-from .forms import CommentForm
+from .forms import DIGITS, CommentForm
 from .models import Comment, TrackbackToken
 from .policy import comments_closed
 from .ratelimit import client_ip, rate_limit_exceeded, request_identities
@@ -176,19 +176,20 @@ def trackback_ping(request, token=None, **url_kwargs):
     elif request.user.is_authenticated:
         user = request.user
 
-    identities = [f"ip:{client_ip(request)}"] + ([f"user:{user.pk}"] if user else [])
-    if rate_limit_exceeded(
-        "trackbacks",
-        identities,
-        limit=settings.TRACKBACKS_RATE_LIMIT,
-        window=settings.TRACKBACKS_RATE_WINDOW,
-    ):
-        return xml_response("Too many pings; try again in a minute.", status=429)
+    limits = {"limit": settings.TRACKBACKS_RATE_LIMIT, "window": settings.TRACKBACKS_RATE_WINDOW}
+    too_many = xml_response("Too many pings; try again in a minute.", status=429)
+    # Every attempt counts against its address (token guessing included); a user's own count
+    # starts only once the request is known to be theirs, so a forged cross-site post cannot
+    # use it up.
+    if rate_limit_exceeded("trackbacks", [f"ip:{client_ip(request)}"], **limits):
+        return too_many
     if user is None:
         return _unauthorised()
     from_form = credential is None
     if from_form and _session_csrf_failure(request, fields):
         return xml_response("The form's security token is missing or wrong.", status=403)
+    if rate_limit_exceeded("trackbacks", [f"user:{user.pk}"], **limits):
+        return too_many
 
     article = Article.objects.published().at_url(**url_kwargs).select_related("category").first()
     if article is None:
@@ -229,7 +230,7 @@ def trackback_tokens(request):
     if request.method == "POST":
         revoke = request.POST.get("revoke", "")
         if revoke:
-            chosen = tokens.filter(pk=int(revoke)) if revoke.isdigit() else tokens.none()
+            chosen = tokens.filter(pk=int(revoke)) if DIGITS.fullmatch(revoke) else tokens.none()
             revoked = services.trackback_tokens_revoke(tokens=chosen)
             messages.success(request, "Token revoked." if revoked else "Nothing to revoke.")
             return redirect("comments:tokens")

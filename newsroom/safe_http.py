@@ -3,21 +3,31 @@
 Every hop (the first request and each redirect) is checked before a byte is sent: scheme http(s),
 an allowed port, and every address the host resolves to must be public. The connection then goes
 to the very address that was checked, so a DNS answer cannot change between check and connect.
+One deadline covers the whole fetch, however slowly the other side drips its answer.
 """
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from django.conf import settings
 
 ALLOWED_SCHEMES = {"http": 80, "https": 443}
 PUBLIC_PORTS = {80, 443, 8080}
-USER_AGENT = "NewsroomTrackback/1.0 (+https://www.djangoproject.com/)"
+USER_AGENT = "NewsroomTrackback/1.0"
+# IPv6 ranges that carry or reach an IPv4 address, or are no longer assigned.
+EMBEDDING_OR_RETIRED = [
+    ipaddress.ip_network(net)
+    for net in ("64:ff9b::/96", "64:ff9b:1::/48", "::ffff:0:0:0/96", "fec0::/10")
+]  # NAT64, SIIT (IPv4-translated) and site-local
+# Characters left as they are when an IRI's path or query becomes a URI.
+URI_SAFE = "/%:@!$&'()*+,;=?~-._"
 
 
 class FetchRefused(Exception):
@@ -62,34 +72,62 @@ def _allowlisted(ip) -> bool:
     return False
 
 
+def _public(ip) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:  # ::ffff:127.0.0.1 is 127.0.0.1
+            return _public(ip.ipv4_mapped)
+        if ip.sixtofour is not None:
+            return _public(ip.sixtofour)
+        if ip.teredo is not None:
+            return all(_public(part) for part in ip.teredo)
+        if int(ip) < 2**32 or any(ip in net for net in EMBEDDING_OR_RETIRED):
+            return False  # IPv4-compatible (::7f00:1), NAT64, SIIT or site-local: refused
+    return ip.is_global and not ip.is_multicast
+
+
 def address_allowed(address: str) -> bool:
     """Only globally routable unicast addresses, unless private sources are allowed."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if _allowlisted(ip):
+    if _allowlisted(ip) or settings.TRACKBACK_ALLOW_PRIVATE_SOURCES:
         return True
-    if settings.TRACKBACK_ALLOW_PRIVATE_SOURCES:
-        return True
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
-    return ip.is_global and not ip.is_multicast
+    return _public(ip)
+
+
+def to_uri(url: str) -> str:
+    """Turn an IRI (non-ASCII path or host, as blogs in many languages use) into a URI."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError as error:
+        raise FetchRefused("The URL is not valid.") from error
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if host and not host.isascii() else host
+    except UnicodeError as error:
+        raise FetchRefused("The URL's host name is not valid.") from error
+    if ":" in ascii_host:
+        ascii_host = f"[{ascii_host}]"
+    netloc = f"{ascii_host}:{port}" if port else ascii_host
+    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=URI_SAFE),
+                       quote(parts.query, safe=URI_SAFE), ""))  # fmt: skip
 
 
 def check_url(url: str) -> tuple[str, int, str, str]:
     """Return (host, port, address to connect to, path) for a URL we may fetch, or refuse."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = parts.hostname
+        port = parts.port or ALLOWED_SCHEMES.get(scheme)
+    except ValueError as error:
+        raise FetchRefused("The URL is not valid.") from error
     if scheme not in ALLOWED_SCHEMES:
         raise FetchRefused(f"Only http and https URLs can be fetched, not {scheme or 'none'}.")
-    host = parts.hostname
     if not host:
         raise FetchRefused("The URL has no host.")
     try:
-        port = parts.port or ALLOWED_SCHEMES[scheme]
-    except ValueError as error:
-        raise FetchRefused("The URL's port is not valid.") from error
-    try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as error:
+    except (socket.gaierror, UnicodeError, ValueError) as error:
         raise FetchFailed(f"The host {host} could not be resolved.") from error
     addresses = [info[4][0] for info in infos]
     refused = [a for a in addresses if not address_allowed(a)]
@@ -104,6 +142,19 @@ def check_url(url: str) -> tuple[str, int, str, str]:
     if parts.query:
         path = f"{path}?{parts.query}"
     return host, port, addresses[0], path
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or ALLOWED_SCHEMES.get(scheme)
+
+
+def same_origin(a: str, b: str) -> bool:
+    try:
+        return _origin(a) == _origin(b)
+    except ValueError:
+        return False
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -125,43 +176,74 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def fetch(
-    url: str, *, method: str = "GET", data: dict | None = None, headers: dict | None = None
-) -> FetchResult:
-    """Fetch a URL safely: checked hops, at most 3 redirects, a timeout and a size cap."""
+class _Deadline:
+    """Cut a connection when the fetch's time is up: a socket timeout restarts on every byte."""
+
+    def __init__(self, seconds: float):
+        self.ends = time.monotonic() + seconds
+        self.expired = threading.Event()
+
+    def remaining(self) -> float:
+        return self.ends - time.monotonic()
+
+    def watch(self, connection) -> threading.Timer:
+        def cut():
+            self.expired.set()
+            if connection.sock is not None:
+                with contextlib.suppress(OSError):  # already closed: nothing to cut
+                    connection.sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(max(self.remaining(), 0), cut)
+        timer.daemon = True
+        timer.start()
+        return timer
+
+
+def fetch(url: str, *, method: str = "GET", data: dict | None = None,
+          headers: dict | None = None) -> FetchResult:  # fmt: skip
+    """Fetch a URL safely: checked hops, at most 3 redirects, one deadline and a size cap.
+
+    Headers given by the caller (a token, say) go only to the origin of `url`: a redirect to
+    another scheme, host or port drops them.
+    """
     timeout = settings.TRACKBACK_FETCH_TIMEOUT
-    deadline = time.monotonic() + timeout * 2
+    deadline = _Deadline(timeout)
     body = urlencode(data).encode("ascii") if data is not None else None
+    url = to_uri(url)
+    first = url
+    limit = settings.TRACKBACK_FETCH_MAX_BYTES
     for _ in range(settings.TRACKBACK_FETCH_MAX_REDIRECTS + 1):
         host, port, address, path = check_url(url)
+        if deadline.remaining() <= 0:
+            raise FetchFailed(f"Fetching took longer than {timeout:g} s.")
         scheme = urlsplit(url).scheme.lower()
         connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
         connection = connection_class(host, port, address, timeout)
-        request_headers = {
-            "User-Agent": USER_AGENT,
-            "Accept": "text/html, */*;q=0.5",
-            **(headers or {}),
-        }
+        request_headers = {"User-Agent": USER_AGENT, "Accept": "text/html, */*;q=0.5"}
+        if same_origin(url, first):
+            request_headers.update(headers or {})
         if body is not None:
             request_headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"
+        timer = deadline.watch(connection)
         try:
             connection.request(method, path, body=body, headers=request_headers)
             response = connection.getresponse()
-            limit = settings.TRACKBACK_FETCH_MAX_BYTES
-            chunks, size = [], 0
-            while size <= limit and time.monotonic() < deadline:
-                chunk = response.read(min(65536, limit + 1 - size))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-            content = b"".join(chunks)
-        except (OSError, http.client.HTTPException) as error:
+            content = response.read(limit + 1)
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            if deadline.expired.is_set():
+                raise FetchFailed(f"Fetching took longer than {timeout:g} s.") from error
             raise FetchFailed(f"Could not fetch {host}: {error.__class__.__name__}.") from error
         finally:
+            timer.cancel()
             connection.close()
-        if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
-            url = urljoin(url, response.getheader("Location"))
+        if deadline.expired.is_set():
+            raise FetchFailed(f"Fetching took longer than {timeout:g} s.")
+        location = response.getheader("Location")
+        if response.status in (301, 302, 303, 307, 308) and location:
+            try:
+                url = to_uri(urljoin(url, location))
+            except ValueError as error:
+                raise FetchRefused("The redirect's address is not valid.") from error
             if response.status == 303 or (response.status in (301, 302) and method == "POST"):
                 method, body = "GET", None
             continue

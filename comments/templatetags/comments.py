@@ -3,7 +3,7 @@
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Window
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.html import urlize
@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from newsroom.site import absolute_url
 
-from ..forms import CommentForm
+from ..forms import DIGITS, CommentForm
 from ..models import Comment
 from ..policy import comments_closed, trackbacks_closed
 from ..services import trackback_token_value
@@ -60,7 +60,7 @@ def comment_section(context, article):
     if form is None and not closed:
         initial = {}
         reply_to = request.GET.get("reply", "")
-        if reply_to.isdigit():
+        if DIGITS.fullmatch(reply_to):
             initial["parent"] = int(reply_to)
         form = CommentForm(article=article, user=request.user, initial=initial)
     return {
@@ -88,24 +88,28 @@ def story_url(name: str, article, **extra):
 def trackback_section(context, article):
     """Render "Trackback(s)", the auto-discovery block and, for a logged-in user, how to ping."""
     request = context["request"]
-    shown = Comment.objects.trackbacks().approved().filter(article=article)
-    trackbacks = list(shown.order_by("created_at", "pk")[: settings.TRACKBACKS_PER_PAGE])
-    count = len(trackbacks)
-    if count == settings.TRACKBACKS_PER_PAGE:
-        count = shown.count()  # only when the page is full: more may exist
+    # One query: the first page, each row carrying the total (a window count over all shown).
+    shown = (
+        Comment.objects.trackbacks()
+        .approved()
+        .filter(article=article)
+        .annotate(total=Window(Count("pk")))
+        .order_by("created_at", "pk")
+    )
+    trackbacks = list(shown[: settings.TRACKBACKS_PER_PAGE])
+    count = trackbacks[0].total if trackbacks else 0
     permalink = absolute_url(request, article.get_absolute_url())
     ping_url = absolute_url(request, reverse("comments:trackback", kwargs=article.url_kwargs()))
     personal_ping_url = None
     if request.user.is_authenticated:
         token = request.user.trackback_tokens.filter(revoked_at__isnull=True).first()
-        if token is not None:
+        value = trackback_token_value(token) if token is not None else None
+        if value is not None:
             personal_ping_url = absolute_url(
                 request,
-                reverse(
-                    "comments:trackback_personal",
-                    kwargs={**article.url_kwargs(), "token": trackback_token_value(token)},
-                ),
-            )
+                reverse("comments:trackback_personal",
+                        kwargs={**article.url_kwargs(), "token": value}),
+            )  # fmt: skip
     return {
         "article": article,
         "trackbacks": trackbacks,

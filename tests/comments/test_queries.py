@@ -66,6 +66,7 @@ def test_comment_post_query_count(client, article, django_assert_num_queries):
     from tests.factories import comment_form_data
 
     url = reverse("comments:post", kwargs=article.url_kwargs())
-    # story, duplicate check, moderation rules, insert (+ savepoint pair on the atomic block)
-    with django_assert_num_queries(6):
+    # story, the story's row lock, duplicate check, moderation rules, insert
+    # (+ savepoint pair on the atomic block)
+    with django_assert_num_queries(7):
         assert client.post(url, comment_form_data(article)).status_code == 302

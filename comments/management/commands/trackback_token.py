@@ -20,5 +20,8 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f"{username} is not active; their tokens would not work.")
         token, value = trackback_token_create(user=user, name=name[:100])
-        self.stdout.write(f"Created token {token.name!r} for {username}. It is shown only once:")
+        self.stdout.write(
+            f"Created token {token.name!r} for {username}. Copy it now (its owner also finds it"
+            " in their personal ping URL under each story):"
+        )
         self.stdout.write(value)

@@ -155,3 +155,20 @@ def form_data(response, form_id="article_form", **overrides):
     assert reader.data, f"no form #{form_id} on the page"
     data = {**reader.data, **overrides}
     return {key: value for key, value in data.items() if value is not None}
+
+
+def make_trackback(article, url, **fields):
+    """A received trackback, by default pending and not yet checked."""
+    from comments.models import Comment
+
+    return Comment.objects.create(
+        article=article,
+        kind=Comment.Kind.TRACKBACK,
+        url=url,
+        name=fields.pop("name", "A blog"),
+        title=fields.pop("title", "A post"),
+        body=fields.pop("body", ""),
+        status=fields.pop("status", Comment.Status.PENDING),
+        verification=fields.pop("verification", Comment.Verification.UNCHECKED),
+        **fields,
+    )

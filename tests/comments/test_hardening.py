@@ -21,7 +21,7 @@ from comments.services import (
 )
 from newsroom import safe_http
 from tests.comments.test_trackbacks import answer, body, ping
-from tests.factories import comment_form_data, make_article, make_editor, make_user
+from tests.factories import comment_form_data, make_article, make_editor, make_trackback, make_user
 from tests.http_server import LocalServer
 
 pytestmark = pytest.mark.django_db
@@ -187,15 +187,7 @@ def test_non_ascii_source_urls_are_fetched_and_verified(article, settings):
     with LocalServer() as server:
         page = f'<a href="http://[broken">x</a><a href="{permalink}">story</a>'.encode()
         server.routes[quote("/ブログ/記事")] = (200, {"Content-Type": "text/html"}, page)
-        trackback = Comment.objects.create(
-            article=article,
-            kind="trackback",
-            name="b",
-            title="t",
-            body="",
-            url=server.url("/ブログ/記事"),
-            verification="unchecked",
-        )
+        trackback = make_trackback(article, server.url("/ブログ/記事"))
         trackback = trackback_verify(trackback=trackback, permalink=permalink)
     assert (trackback.status, trackback.verification) == ("approved", "linked")
 
@@ -238,16 +230,7 @@ def test_verification_does_not_overrule_an_editor(article, settings):
     permalink = "http://testserver" + article.get_absolute_url()
     with LocalServer() as server:
         server.routes["/post"] = (200, {}, f'<a href="{permalink}">story</a>'.encode())
-        trackback = Comment.objects.create(
-            article=article,
-            kind="trackback",
-            name="b",
-            title="t",
-            body="",
-            url=server.url("/post"),
-            verification="unchecked",
-            status="spam",
-        )
+        trackback = make_trackback(article, server.url("/post"), status="spam")
         # An editor marked it spam while its check was queued: the check keeps that.
         trackback = trackback_verify(trackback=trackback, permalink=permalink)
         assert (trackback.status, trackback.verification) == ("spam", "linked")
@@ -316,15 +299,7 @@ def test_a_double_click_stores_one_comment(settings):
 
 
 def test_pending_trackback_check_left_waiting_reaches_editors(article):
-    stale = Comment.objects.create(
-        article=article,
-        kind="trackback",
-        name="b",
-        title="t",
-        body="",
-        url="http://[oops",
-        verification="unchecked",
-    )
+    stale = make_trackback(article, "http://[oops")
     stale = trackback_verify(trackback=stale, permalink="http://testserver/x/")
     assert stale.verification in ("refused", "unreachable")
     assert stale.verified_at is not None and stale.verified_at > stale.created_at - timedelta(1)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from comments.models import Comment
 from comments.services import trackback_token_create, trackback_verify
 from newsroom import safe_http
-from tests.factories import make_user
+from tests.factories import make_trackback, make_user
 from tests.http_server import LocalServer
 
 pytestmark = pytest.mark.django_db
@@ -149,14 +149,7 @@ def test_private_addresses_are_refused_without_a_request(article, server, settin
 
 def test_refused_source_is_spam(article, settings):
     settings.TRACKBACK_ALLOW_PRIVATE_SOURCES = False
-    trackback = Comment.objects.create(
-        article=article,
-        kind="trackback",
-        name="x",
-        title="x",
-        body="",
-        url="http://169.254.169.254/latest/meta-data/",
-    )
+    trackback = make_trackback(article, "http://169.254.169.254/latest/meta-data/")
     trackback = trackback_verify(trackback=trackback, permalink="http://testserver/x/")
     assert (trackback.status, trackback.verification) == ("spam", "refused")
 

@@ -82,6 +82,8 @@ class SearchView(generic.ListView):
         return search.search_articles(self.query)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(query=self.query, **kwargs)
+        context = super().get_context_data(
+            query=self.query, rank_limit=settings.SEARCH_RANK_LIMIT, **kwargs
+        )
         search.attach_snippets(list(context["page_obj"].object_list), self.query)
         return context

@@ -252,3 +252,7 @@ TRACKBACK_FETCH_MAX_REDIRECTS = 3
 
 # How long the footer's archive months are cached; a new month shows up within this time.
 ARCHIVE_CACHE_SECONDS = env.int("ARCHIVE_CACHE_SECONDS", default=600)
+
+# Search ranks at most this many of the newest matches (PostgreSQL): a word found in nearly every
+# story would otherwise rank the whole archive on every query.
+SEARCH_RANK_LIMIT = env.int("SEARCH_RANK_LIMIT", default=1000)

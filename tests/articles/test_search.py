@@ -5,11 +5,13 @@ both search paths; the few tests that concern one database's index skip on the o
 """
 
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -318,3 +320,21 @@ def test_search_page_has_one_search_form(client):
     html = search(client, "anything").content.decode()
     assert html.count('role="search"') == 1
     assert 'value="anything"' in html
+
+
+def test_only_the_newest_matches_are_ranked_when_there_are_very_many(client, settings):
+    settings.SEARCH_RANK_LIMIT = 3
+    category = make_category()
+    now = timezone.now()
+    stories = [
+        make_article(category=category, title=f"Ferry news {i}", body="ferry " * (i + 1),
+                     published_at=now - timedelta(days=i))
+        for i in range(5)
+    ]  # fmt: skip
+    response = search(client, "ferry")
+    # The three newest, ranked among themselves; the two oldest are left out, and the page
+    # says so instead of claiming that these are all the matches.
+    assert sorted(titles(response)) == sorted(s.title for s in stories[:3])
+    assert "the 3 most recent matches" in response.content.decode()
+    settings.SEARCH_RANK_LIMIT = 1000
+    assert len(titles(search(client, "ferry"))) == 5

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from PIL import Image
 
+from newsroom.params import parse_id
 from newsroom.site import absolute_url
 
 from . import desk, images, services, workflow
@@ -176,8 +177,8 @@ class ArticleAdminForm(forms.ModelForm):
         if latest is None or base == str(latest.history_id):
             return
         base_record = None
-        if base.isdigit():
-            base_record = self.instance.history.filter(history_id=int(base)).first()
+        if (base_id := parse_id(base)) is not None:
+            base_record = self.instance.history.filter(history_id=base_id).first()
         categories = category_names(base_record, latest)
         before = revision_values(base_record, categories) if base_record else {}
         self.conflict = {
@@ -339,6 +340,33 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_publish_permission(self, request, obj=None):
         return workflow.can_publish(request.user)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id:
+            article = self.get_object(request, unquote(object_id))
+            if (
+                article is not None
+                and self.has_view_permission(request, article)
+                and not self.has_change_permission(request, article)
+            ):
+                return self._kept_text_response(request, article)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _kept_text_response(self, request, article):
+        """A save the user may no longer make (the story moved on): refuse, keep every word."""
+        latest = latest_revision(article)
+        typed = [(label, request.POST.get(name, ""))
+                 for name, label in (("title", "Title"), ("standfirst", "Standfirst"),
+                                     ("body", "Body"))]  # fmt: skip
+        context = self._context(
+            request, article, "Your changes were not saved",
+            typed=typed, status=workflow.status_label(article).lower(),
+            changed_by=user_text(latest.history_user) if latest else "someone",
+            changed_at=latest.history_date if latest else None,
+        )  # fmt: skip
+        return TemplateResponse(
+            request, "admin/articles/article/kept_text.html", context, status=409
+        )
+
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         in_transaction = transaction.get_connection().in_atomic_block
@@ -383,6 +411,22 @@ class ArticleAdmin(admin.ModelAdmin):
             images.renditions_ensure(obj)
         if old_image and old_image != obj.image.name:
             transaction.on_commit(partial(images.image_discard, old_image))
+        elif old_image:
+            # Same picture, new focal point: the old social crop is of no use any more.
+            old_focal = (form.initial.get("image_focal_x"), form.initial.get("image_focal_y"))
+            stale = images.social_crop_name(obj, *old_focal)
+            if stale and stale != images.social_crop_name(obj):
+                transaction.on_commit(partial(images.rendition_discard, stale))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(partial(images.image_discard, obj.image.name))
+
+    def delete_queryset(self, request, queryset):
+        names = [name for name in queryset.values_list("image", flat=True) if name]
+        super().delete_queryset(request, queryset)
+        for name in names:
+            transaction.on_commit(partial(images.image_discard, name))
 
     # The change form: workflow buttons, presence, conflict and links.
 
@@ -590,8 +634,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def compare_view(self, request, object_id):
         article = self._article_or_404(request, object_id)
-        ids = [request.GET.get("from", ""), request.GET.get("to", "")]
-        if not all(value.isdigit() for value in ids):
+        ids = [parse_id(request.GET.get("from")), parse_id(request.GET.get("to"))]
+        if None in ids:
             raise Http404("Choose two revisions to compare.")
         found = {
             r.history_id: r
@@ -599,7 +643,7 @@ class ArticleAdmin(admin.ModelAdmin):
         }
         if len(found) != len(set(ids)):
             raise Http404("No such revision of this story.")
-        old, new = sorted((found[int(ids[0])], found[int(ids[1])]), key=lambda r: r.history_id)
+        old, new = sorted((found[ids[0]], found[ids[1]]), key=lambda r: r.history_id)
         categories = category_names(old, new)
         diffs = version_diffs(
             revision_values(old, categories), revision_values(new, categories), REVISION_FIELDS

@@ -1,5 +1,6 @@
 """How stories are described to machines and readers: images, structured data, archive links."""
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -57,6 +58,12 @@ def xml_text(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
+def plain_text(html_text: str) -> str:
+    """Text without tags, its entities (&amp;) turned back into characters; the templates and
+    the JSON encoder then escape it once, each for its own format."""
+    return html.unescape(strip_tags(html_text))
+
+
 def reading_minutes(text: str) -> int:
     """Minutes an average reader needs for `text` (at least one), as the change form counts."""
     return max(1, text_stats(text).minutes)
@@ -66,7 +73,7 @@ def article_description(article: Article) -> str:
     """The story's summary for search engines and shares: its standfirst, else its opening."""
     if article.standfirst:
         return article.standfirst
-    return Truncator(" ".join(strip_tags(article.body_html).split())).words(40)
+    return Truncator(" ".join(plain_text(article.body_html).split())).words(40)
 
 
 def article_structured_data(article: Article, request) -> dict:

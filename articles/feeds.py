@@ -7,6 +7,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
+from django.utils.html import escape
 
 from newsroom.site import absolute_url
 
@@ -77,7 +78,9 @@ class LatestStoriesFeed(Feed):
         return xml_text(item.title)
 
     def item_description(self, item):
-        return xml_text(article_description(item))  # the standfirst, else the opening words
+        # The standfirst, else the opening words: plain text, and readers take descriptions
+        # (Atom: summary type="html") as HTML, so it is escaped once here.
+        return escape(xml_text(article_description(item)))
 
     def item_link(self, item):
         return absolute_url(self.request, item.get_absolute_url())

@@ -4,6 +4,7 @@ import io
 import logging
 import uuid
 import warnings
+from copy import copy
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -49,7 +50,9 @@ def image_inspect(file) -> ImageInfo:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(file) as image:
-                fmt, size = image.format, image.size
+                # Phones write JPEGs with extra frames (MPO); the first frame is the JPEG.
+                fmt = "JPEG" if image.format == "MPO" else image.format
+                size = image.size
                 acceptable = fmt in EXTENSIONS and size[0] * size[1] <= MAX_PIXELS
                 if acceptable:
                     image.verify()
@@ -248,6 +251,23 @@ def focal_crop_box(size, target, focal_percent) -> tuple[int, int, int, int]:
     left = min(max(round(centre_x - crop_w / 2), 0), width - crop_w)
     top = min(max(round(centre_y - crop_h / 2), 0), height - crop_h)
     return (left, top, left + crop_w, top + crop_h)
+
+
+def social_crop_name(article, focal_x=None, focal_y=None) -> str | None:
+    """The storage name of the social card, for the story's focal point or the one given."""
+    image = lead_image(article)
+    if image is None:
+        return None
+    if focal_x is not None and focal_y is not None:
+        image = lead_image(copy(article))
+        image.article.image_focal_x, image.article.image_focal_y = focal_x, focal_y
+    return image.rendition(SOCIAL).name
+
+
+def rendition_discard(name: str) -> None:
+    """Delete one rendition file (never an original)."""
+    if name.startswith(f"{RENDITIONS_DIR}/"):
+        default_storage.delete(name)
 
 
 def image_discard(name: str) -> None:

@@ -42,11 +42,10 @@ class ArticleQuerySet(models.QuerySet):
         """The story whose URL carries this date (in the site's time zone) and slug."""
         try:
             start = timezone.make_aware(datetime(int(year), int(month), int(day)))
-        except (ValueError, OverflowError):
+            end = start + timedelta(days=1)
+        except (ValueError, OverflowError):  # 2024/13/45, 9999/12/31
             return self.none()
-        return self.filter(
-            slug=slug, published_at__gte=start, published_at__lt=start + timedelta(days=1)
-        )
+        return self.filter(slug=slug, published_at__gte=start, published_at__lt=end)
 
     def scheduled(self):
         """Stories an editor has released for a time still to come."""

@@ -72,7 +72,7 @@ def discover_ping_url(html: str, page_url: str) -> str | None:
 
 
 def _ping_fields(article: Article, permalink: str) -> dict:
-    excerpt = article.standfirst or strip_tags(article.body_html)
+    excerpt = article.standfirst or unescape(strip_tags(article.body_html))
     return {
         "title": article.title,
         "excerpt": Truncator(" ".join(excerpt.split())).chars(255, truncate="…"),

@@ -1,4 +1,3 @@
-import re
 import time
 
 from django import forms
@@ -7,7 +6,6 @@ from django.core import signing
 
 from .models import Comment
 
-DIGITS = re.compile(r"[0-9]{1,18}")  # an id from a query string: ASCII digits fitting a bigint
 _signer = signing.Signer(salt="comments.form-rendered")
 
 

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.views import ArticleDetailView
+from newsroom.params import parse_id
 from newsroom.site import absolute_url
 
 from . import services
-from .forms import DIGITS, CommentForm
+from .forms import CommentForm
 from .models import Comment, TrackbackToken
 from .policy import comments_closed
 from .ratelimit import client_ip, rate_limit_exceeded, request_identities
@@ -230,7 +231,8 @@ def trackback_tokens(request):
     if request.method == "POST":
         revoke = request.POST.get("revoke", "")
         if revoke:
-            chosen = tokens.filter(pk=int(revoke)) if DIGITS.fullmatch(revoke) else tokens.none()
+            pk = parse_id(revoke)
+            chosen = tokens.filter(pk=pk) if pk is not None else tokens.none()
             revoked = services.trackback_tokens_revoke(tokens=chosen)
             messages.success(request, "Token revoked." if revoked else "Nothing to revoke.")
             return redirect("comments:tokens")

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 
+from newsroom.params import parse_id
 from newsroom.site import absolute_url
 
-from ..forms import DIGITS, CommentForm
+from ..forms import CommentForm
 from ..models import Comment
 from ..policy import comments_closed, trackbacks_closed
 from ..services import trackback_token_value
@@ -59,9 +60,9 @@ def comment_section(context, article):
     form = context.get("comment_form")
     if form is None and not closed:
         initial = {}
-        reply_to = request.GET.get("reply", "")
-        if DIGITS.fullmatch(reply_to):
-            initial["parent"] = int(reply_to)
+        reply_to = parse_id(request.GET.get("reply"))
+        if reply_to is not None:
+            initial["parent"] = reply_to
         form = CommentForm(article=article, user=request.user, initial=initial)
     return {
         "article": article,

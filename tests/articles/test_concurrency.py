@@ -7,7 +7,9 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
+from articles.admin import user_text
 from articles.models import Article
 from tests.factories import form_data, make_article, make_editor, make_journalist
 
@@ -91,9 +93,14 @@ def test_a_workflow_change_also_makes_an_open_form_stale(story):
     editor_browser.post(change_url(story), form_data(editor_page, _publish="Publish"))
     story.refresh_from_db()
     assert story.is_public
-    # The journalist may no longer change it at all: refused, not silently overwritten.
+    # The journalist may no longer change it at all: refused, not silently overwritten, and
+    # every word they typed comes back to them with who changed the story.
     response = journalist_browser.post(change_url(story), form_data(page, body=MINE))
-    assert response.status_code == 403
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "Your changes were not saved" in text and "published" in text
+    assert escape(MINE) in text
+    assert user_text(editor) in text
     story.refresh_from_db()
     assert story.body == ORIGINAL
 

@@ -245,8 +245,9 @@ def test_make_renditions_fills_in_what_an_import_left_out(editor_client, setting
 
     article = make_article()
     # An import that sets the image without the admin: no renditions yet.
+    # An import sets the file and its alt text, not its size.
     article.image.save("imported.jpg", ContentFile(image_bytes()), save=False)
-    article.image_width, article.image_height, article.image_alt = 1600, 1000, "Imported"
+    article.image_alt = "Imported"
     article.save()
     before = stored_files(settings)
     assert not [name for name in before if "renditions" in name]
@@ -257,3 +258,62 @@ def test_make_renditions_fills_in_what_an_import_left_out(editor_client, setting
     assert len(made) == 3
     call_command("make_renditions", stdout=out)
     assert "Made 0 rendition(s)." in out.getvalue()
+
+
+def test_deleting_a_story_deletes_its_image_and_renditions(
+    editor_client, settings, django_capture_on_commit_callbacks
+):
+    article = make_article()
+    post_image(editor_client, article, upload("photo.jpg", image_bytes()))
+    assert len(stored_files(settings)) == 4  # the original and three renditions
+    delete = reverse("admin:articles_article_delete", args=[article.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(delete, {"post": "yes"}).status_code == 302
+    assert stored_files(settings) == []
+
+
+def test_bulk_delete_also_deletes_the_files(
+    editor_client, settings, django_capture_on_commit_callbacks
+):
+    stories = [make_article(), make_article()]
+    for article in stories:
+        post_image(editor_client, article, upload("photo.jpg", image_bytes()))
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            reverse("admin:articles_article_changelist"),
+            {
+                "action": "delete_selected",
+                "post": "yes",
+                "_selected_action": [a.pk for a in stories],
+            },
+        )
+    assert not Article.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_a_new_focal_point_replaces_the_old_social_crop(
+    editor_client, settings, django_capture_on_commit_callbacks
+):
+    article = make_article()
+    post_image(editor_client, article, upload("photo.jpg", image_bytes()))
+    for focal in ("10", "90"):
+        page = editor_client.get(change_url(article))
+        with django_capture_on_commit_callbacks(execute=True):
+            editor_client.post(
+                change_url(article), form_data(page, image_focal_x=focal, image_focal_y=focal)
+            )
+    crops = [name for name in stored_files(settings) if "1200x630" in name]
+    assert len(crops) == 1 and "f90-90" in crops[0]
+
+
+def test_phone_jpegs_with_extra_frames_are_accepted(editor_client, settings):
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (1200, 800), "red"), Image.new("RGB", (1200, 800), "blue")
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    with Image.open(io.BytesIO(buffer.getvalue())) as opened:
+        assert opened.format == "MPO"  # what phones write and Pillow reports
+    article = make_article()
+    response = post_image(editor_client, article, upload("phone.jpg", buffer.getvalue()))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.image.name.endswith(".jpg") and article.image_width == 1200

@@ -137,7 +137,10 @@ def test_lead_image_feeds_open_graph_twitter_and_json_ld(client, story):
     assert head.meta["twitter:card"] == "summary_large_image"
     assert head.meta["twitter:image"] == card_url
     assert json_ld(head)[1]["image"] == [card_url]
-    assert client.get(card.url).status_code in (200, 404)  # served by the web server in prod
+    # The card the tags point at exists: made once when the editor saved the image.
+    from django.core.files.storage import default_storage
+
+    assert default_storage.exists(card.url.removeprefix(default_storage.base_url))
 
 
 def test_a_story_without_standfirst_is_described_by_its_opening(client):
@@ -210,3 +213,18 @@ def test_unpublished_story_pages_have_no_metadata_to_leak(client):
     assert response.status_code == 404
     assert "Secret plan" not in unescape(response.content.decode())
     assert not re.search(r"ld\+json", response.content.decode())
+
+
+def test_a_description_from_the_body_is_escaped_exactly_once(client):
+    import xml.etree.ElementTree as ET
+
+    from django.urls import reverse
+
+    story = make_article(standfirst="", body="Tom & Jerry <it's> here.")
+    response = client.get(story.get_absolute_url())
+    page = response.content.decode()
+    assert '<meta name="description" content="Tom &amp; Jerry &lt;it&#x27;s&gt; here.">' in page
+    assert json_ld(head_of(response))[1]["description"] == "Tom & Jerry <it's> here."
+    feed = ET.fromstring(client.get(reverse("articles:feed")).content)
+    # RSS descriptions are HTML: one escape, which a reader turns back into the text.
+    assert feed.find("channel/item/description").text == "Tom &amp; Jerry &lt;it&#x27;s&gt; here."

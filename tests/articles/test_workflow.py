@@ -124,9 +124,13 @@ def test_journalist_drafts_and_submits_but_only_an_editor_publishes(client, djan
     assert "Harbour bridge reopens" in home
     assert client.get(story.get_absolute_url()).status_code == 200
 
-    # Once published, the journalist can no longer change it.
+    # Once published, the journalist can no longer change it (refused; what they sent is
+    # handed back to them, never stored).
     login(client, journalist)
-    assert client.post(change_url(story), {"body": "Sneaky edit."}).status_code == 403
+    refused = client.post(change_url(story), {"body": "Sneaky edit."})
+    assert refused.status_code == 409 and "Sneaky edit." in refused.content.decode()
+    story.refresh_from_db()
+    assert story.body != "Sneaky edit."
     view_only = client.get(change_url(story))
     assert view_only.status_code == 200 and not view_only.context["workflow_buttons"]
 
@@ -312,11 +316,12 @@ def test_transition_rules(role, own, state, transition, outcome):
     [
         (S.DRAFT, True, 302),
         (S.IN_REVIEW, True, 302),
-        (S.DRAFT, False, 403),
-        (S.IN_REVIEW, False, 403),
-        (S.PUBLISHED, True, 403),
-        (S.PUBLISHED, False, 403),
-        (S.UNPUBLISHED, True, 403),
+        # Refused with 409: the typed text comes back on the page, nothing is stored.
+        (S.DRAFT, False, 409),
+        (S.IN_REVIEW, False, 409),
+        (S.PUBLISHED, True, 409),
+        (S.PUBLISHED, False, 409),
+        (S.UNPUBLISHED, True, 409),
     ],
 )
 def test_journalist_edits_only_own_drafts_and_stories_in_review(client, state, own, status_code):

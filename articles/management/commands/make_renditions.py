@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
 from articles import images
@@ -13,5 +14,17 @@ class Command(BaseCommand):
             "pk", "image", "image_width", "image_height", "image_focal_x", "image_focal_y"
         )
         for article in stories.iterator():
+            if not article.image_width or not article.image_height:
+                # Set outside the admin (an import): read the size from the file itself.
+                try:
+                    with article.image.open("rb") as stored:
+                        info = images.image_inspect(stored)
+                except (ValidationError, OSError) as error:
+                    self.stderr.write(f"Story {article.pk}: {article.image.name}: {error}")
+                    continue
+                article.image_width, article.image_height = info.width, info.height
+                Article.objects.filter(pk=article.pk).update(
+                    image_width=info.width, image_height=info.height
+                )
             made += len(images.renditions_ensure(article))
         self.stdout.write(f"Made {made} rendition(s).")

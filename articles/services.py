@@ -184,22 +184,11 @@ def demo_load(*, with_users: bool) -> DemoLoadResult:
             published_at=demo.seed_published_at(),
         )
     ]
-    for slug, title, category, standfirst, body, days in demo.STORIES:
-        stories.append(
-            dict(
-                slug=slug,
-                title=title,
-                category=categories[category],
-                standfirst=standfirst,
-                body=body,
-                status=Article.Status.PUBLISHED,
-                published_at=demo.story_time(days),
-            )
-        )
-    for (slug, title, category, standfirst, body), status, published_at in [
-        (demo.DRAFT, Article.Status.DRAFT, None),
-        (demo.SCHEDULED, Article.Status.PUBLISHED, demo.scheduled_time()),
-    ]:
+    more = [(*story[:5], Article.Status.PUBLISHED, demo.story_time(story[5]))
+            for story in demo.STORIES]  # fmt: skip
+    more.append((*demo.DRAFT, Article.Status.DRAFT, None))
+    more.append((*demo.SCHEDULED, Article.Status.PUBLISHED, demo.scheduled_time()))
+    for slug, title, category, standfirst, body, status, published_at in more:
         stories.append(
             dict(
                 slug=slug,

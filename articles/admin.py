@@ -16,10 +16,10 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from PIL import Image
 
+from newsroom import desk
 from newsroom.params import parse_id
-from newsroom.site import absolute_url
 
-from . import desk, images, services, workflow
+from . import images, services, workflow
 from .diffs import version_diffs
 from .models import Article, Category, TrackbackPing
 from .presence import presence_touch
@@ -508,8 +508,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _queue_trackbacks(self, request, article):
         """Once the save commits, ping the story's "send trackbacks to" targets if it is live."""
-        permalink = absolute_url(request, article.get_absolute_url())
-        services.article_trackbacks_queue(article=article, permalink=permalink)
+        services.article_trackbacks_queue(article=article)
 
     # Actions: each calls the service per story and reports what was refused and why.
 

@@ -20,7 +20,7 @@ XML = "application/xml"
 @x_robots_tag
 def sitemap(request):
     """All public pages in one file while they fit in it, else an index of section pages."""
-    origin = site_origin(request)
+    origin = site_origin()
     maps = {section: cls() for section, cls in SITEMAPS.items()}
     total = sum(site.paginator.count for site in maps.values())
     if total <= SITEMAP_MAX_URLS and all(site.paginator.num_pages == 1 for site in maps.values()):
@@ -29,7 +29,7 @@ def sitemap(request):
     entries = []
     for section, site in maps.items():
         path = reverse("articles:sitemap_section", kwargs={"section": section})
-        location = absolute_url(request, path)
+        location = absolute_url(path)
         lastmod = site.get_latest_lastmod()
         entries.append(SitemapIndexItem(location, lastmod))
         for page in range(2, site.paginator.num_pages + 1):
@@ -45,7 +45,7 @@ def sitemap_section(request, section):
         raise Http404("No such sitemap section.")
     try:
         page = request.GET.get("p", 1)
-        urls = SITEMAPS[section]().get_urls(page=page, origin=site_origin(request))
+        urls = SITEMAPS[section]().get_urls(page=page, origin=site_origin())
     except (EmptyPage, PageNotAnInteger) as error:
         raise Http404("No such sitemap page.") from error
     return TemplateResponse(request, "sitemaps/urlset.xml", {"urlset": urls}, content_type=XML)
@@ -55,7 +55,7 @@ def sitemap_section(request, section):
 @x_robots_tag
 def news_sitemap(request):
     """Google News sitemap: stories published in the last two days."""
-    urls = NewsSitemap().get_urls(origin=site_origin(request))
+    urls = NewsSitemap().get_urls(origin=site_origin())
     return TemplateResponse(request, "sitemaps/news.xml", {"urlset": urls}, content_type=XML)
 
 
@@ -67,7 +67,7 @@ def robots_txt(request):
         "Disallow: /accounts/",
         "Disallow: /search/",
         "",
-        f"Sitemap: {absolute_url(request, reverse('articles:sitemap'))}",
-        f"Sitemap: {absolute_url(request, reverse('articles:news_sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('articles:sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('articles:news_sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -76,9 +76,9 @@ def article_description(article: Article) -> str:
     return Truncator(" ".join(plain_text(article.body_html).split())).words(40)
 
 
-def article_structured_data(article: Article, request) -> dict:
+def article_structured_data(article: Article) -> dict:
     """schema.org NewsArticle for a story page (JSON-LD)."""
-    url = absolute_url(request, article.get_absolute_url())
+    url = absolute_url(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -93,7 +93,7 @@ def article_structured_data(article: Article, request) -> dict:
         "publisher": {
             "@type": "Organization",
             "name": settings.SITE_NAME,
-            "logo": {"@type": "ImageObject", "url": publisher_logo_url(request)},
+            "logo": {"@type": "ImageObject", "url": publisher_logo_url()},
         },
     }
     if article.byline_text:
@@ -102,7 +102,7 @@ def article_structured_data(article: Article, request) -> dict:
         data["author"] = {"@type": "Organization", "name": settings.SITE_NAME}
     image = article.social_image()
     if image is not None:
-        data["image"] = [absolute_url(request, image.url)]
+        data["image"] = [absolute_url(image.url)]
     return data
 
 

@@ -59,10 +59,10 @@ class LatestStoriesFeed(Feed):
         return f"The latest stories from {settings.SITE_NAME}."
 
     def link(self, obj):
-        return absolute_url(self.request, reverse("articles:home"))
+        return absolute_url(reverse("articles:home"))
 
     def feed_url(self, obj):
-        return absolute_url(self.request, self.request.path)
+        return absolute_url(self.request.path)
 
     def author_name(self, obj):
         # Atom wants an author for the feed when an entry has none.
@@ -83,7 +83,7 @@ class LatestStoriesFeed(Feed):
         return escape(xml_text(article_description(item)))
 
     def item_link(self, item):
-        return absolute_url(self.request, item.get_absolute_url())
+        return absolute_url(item.get_absolute_url())
 
     def item_guid_is_permalink(self, item):
         return True
@@ -104,7 +104,7 @@ class LatestStoriesFeed(Feed):
         image = item.social_image()
         if image is None:
             return []
-        url = absolute_url(self.request, image.url)
+        url = absolute_url(image.url)
         return [Enclosure(url, str(image.length), image.mime_type)]
 
     def item_extra_kwargs(self, item):
@@ -127,7 +127,7 @@ class CategoryFeed(LatestStoriesFeed):
         return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
 
     def link(self, obj):
-        return absolute_url(self.request, obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     def stories(self, obj):
         return Article.objects.published().filter(category=obj)

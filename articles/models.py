@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from newsroom.site import absolute_url
+
 from .images import lead_image_upload_to
 from .rendering import render_markdown
 
@@ -186,6 +188,11 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs=self.url_kwargs())
+
+    @property
+    def permalink(self) -> str:
+        """The story's absolute address (SITE_URL and its path): what other sites link to."""
+        return absolute_url(self.get_absolute_url())
 
     def url_kwargs(self):
         """The story's URL parts (date in the site's time zone), for this and other apps' URLs."""

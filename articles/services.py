@@ -11,7 +11,9 @@ from django.db import transaction
 from django.tasks import default_task_backend
 from django.utils import timezone
 
-from . import demo, roles, workflow
+from newsroom import roles
+
+from . import demo, workflow
 from .models import Article, Category
 from .tasks import send_trackbacks
 from .trackbacks import parse_targets
@@ -237,7 +239,7 @@ def _demo_users_ensure(groups, result):
     return journalist
 
 
-def article_trackbacks_queue(*, article: Article, permalink: str) -> bool:
+def article_trackbacks_queue(*, article: Article) -> bool:
     """Have the story's trackbacks sent after this transaction: now, or when it goes live.
 
     A slow or dead remote site never holds up or fails the save that publishes the story.
@@ -245,11 +247,11 @@ def article_trackbacks_queue(*, article: Article, permalink: str) -> bool:
     if not parse_targets(article.trackback_targets):
         return False
     if article.is_public:
-        transaction.on_commit(partial(send_trackbacks.enqueue, article.pk, permalink))
+        transaction.on_commit(partial(send_trackbacks.enqueue, article.pk))
         return True
     scheduled = article.status == Article.Status.PUBLISHED and article.published_at is not None
     if scheduled and default_task_backend.supports_defer:
         deferred = send_trackbacks.using(run_after=article.published_at)
-        transaction.on_commit(partial(deferred.enqueue, article.pk, permalink))
+        transaction.on_commit(partial(deferred.enqueue, article.pk))
         return True
     return False  # `manage.py send_trackbacks` (cron) catches scheduled stories up

@@ -5,8 +5,8 @@ from .trackbacks import article_send_trackbacks
 
 
 @task
-def send_trackbacks(article_id: int, permalink: str) -> None:
+def send_trackbacks(article_id: int) -> None:
     """Send a story's trackbacks after publication, off the editor's request."""
     article = Article.objects.filter(pk=article_id).first()
     if article is not None:
-        article_send_trackbacks(article=article, permalink=permalink)
+        article_send_trackbacks(article=article)

@@ -71,12 +71,12 @@ def discover_ping_url(html: str, page_url: str) -> str | None:
     return found[0][1] if len(found) == 1 else None
 
 
-def _ping_fields(article: Article, permalink: str) -> dict:
+def _ping_fields(article: Article) -> dict:
     excerpt = article.standfirst or unescape(strip_tags(article.body_html))
     return {
         "title": article.title,
         "excerpt": Truncator(" ".join(excerpt.split())).chars(255, truncate="…"),
-        "url": permalink,
+        "url": article.permalink,
         "blog_name": settings.SITE_NAME,
     }
 
@@ -93,7 +93,7 @@ def _read_answer(result: safe_http.FetchResult) -> tuple[str, str]:
     return TrackbackPing.Status.REFUSED, message or f"HTTP {result.status}, error {error}"
 
 
-def _send_one(article: Article, target: Target, permalink: str) -> tuple[str, str, str]:
+def _send_one(article: Article, target: Target) -> tuple[str, str, str]:
     """Return (ping URL, status, message) for one target; never raises."""
     ping_url = target.url
     try:
@@ -106,7 +106,7 @@ def _send_one(article: Article, target: Target, permalink: str) -> tuple[str, st
         if target.token and safe_http.same_origin(ping_url, target.url):
             headers["Authorization"] = f"Bearer {target.token}"
         result = safe_http.fetch(
-            ping_url, method="POST", data=_ping_fields(article, permalink), headers=headers
+            ping_url, method="POST", data=_ping_fields(article), headers=headers
         )
     except (safe_http.FetchRefused, safe_http.FetchFailed) as error:
         return ping_url, TrackbackPing.Status.FAILED, str(error)
@@ -122,7 +122,7 @@ MAX_ATTEMPTS = 5
 
 
 def article_send_trackbacks(
-    *, article: Article, permalink: str, retry_refused: bool = True
+    *, article: Article, retry_refused: bool = True
 ) -> list[TrackbackPing]:
     """Ping each target of a public story that has not accepted a ping yet; record each try."""
     if not article.is_public:
@@ -136,7 +136,7 @@ def article_send_trackbacks(
             ping, _ = TrackbackPing.objects.get_or_create(article=article, target_url=target.url)
         if ping.status in done or (not retry_refused and ping.attempts >= MAX_ATTEMPTS):
             continue
-        ping_url, status, message = _send_one(article, target, permalink)
+        ping_url, status, message = _send_one(article, target)
         TrackbackPing.objects.filter(pk=ping.pk).update(
             ping_url=ping_url[:2000],
             status=status,

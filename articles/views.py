@@ -63,7 +63,7 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
         return super().get_context_data(
             # One query for the whole list, with the joins each teaser needs.
             related=list(Article.objects.published().related_to(article)[:RELATED_STORIES]),
-            structured_data=article_structured_data(article, self.request),
+            structured_data=article_structured_data(article),
             **kwargs,
         )
 

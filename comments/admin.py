@@ -3,8 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from articles import desk
-from newsroom.site import absolute_url
+from newsroom import desk
 
 from . import services
 from .models import Comment, ModerationRule, TrackbackToken
@@ -100,8 +99,7 @@ class CommentAdmin(admin.ModelAdmin):
     def verify_again(self, request, queryset):
         trackbacks = queryset.filter(kind=Comment.Kind.TRACKBACK).select_related("article")
         for trackback in trackbacks:
-            permalink = absolute_url(request, trackback.article.get_absolute_url())
-            verify_trackback.enqueue(trackback.pk, permalink, recheck=True)
+            verify_trackback.enqueue(trackback.pk, recheck=True)
         self.message_user(request, f"Checking {len(trackbacks)} trackback(s) again.")
 
 

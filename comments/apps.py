@@ -1,13 +1,13 @@
 from django.apps import AppConfig
 
+from newsroom import roles
+
 
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = "Comments and trackbacks"
 
     def ready(self):
-        from articles import roles
-
         # Editors moderate; `setup_roles` keeps the group in step with this list.
         roles.contribute(
             roles.EDITORS,

@@ -187,7 +187,6 @@ def trackback_receive(
     token: TrackbackToken | None,
     ip_address: str | None,
     user_agent: str,
-    permalink: str,
 ) -> Comment:
     """Store an accepted ping, held until its source is checked off the request path."""
     if trackbacks_closed(article):
@@ -226,7 +225,7 @@ def trackback_receive(
     except IntegrityError as error:
         raise PingError("A trackback from this URL is already registered.") from error
     if not blocked:
-        transaction.on_commit(partial(verify_trackback.enqueue, trackback.pk, permalink))
+        transaction.on_commit(partial(verify_trackback.enqueue, trackback.pk))
     return trackback
 
 
@@ -247,12 +246,13 @@ def source_links_to(html: str, permalink: str) -> bool:
     return any(same_page(href, permalink) for href in collector.hrefs)
 
 
-def trackback_verify(*, trackback: Comment, permalink: str, recheck: bool = False) -> Comment:
+def trackback_verify(*, trackback: Comment, recheck: bool = False) -> Comment:
     """Fetch the ping's source; only a source that links to the story can be shown.
 
     The status follows the check only while the trackback waits for it, or when a moderator
     asked for the check again (`recheck`); otherwise an editor's decision stands.
     """
+    permalink = trackback.article.permalink
     status, reason = Comment.Status.SPAM, ""
     try:
         result = safe_http.fetch(trackback.url)

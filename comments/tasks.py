@@ -43,7 +43,7 @@ def notify_moderators(comment_id: int) -> None:
         recipients.add(author.email)
     if not recipients:
         return
-    admin_url = absolute_url(None, reverse("admin:comments_comment_change", args=[comment.pk]))
+    admin_url = absolute_url(reverse("admin:comments_comment_change", args=[comment.pk]))
     try:
         send_mail(
             subject=f"[{settings.SITE_NAME}] {comment.get_kind_display()} awaiting moderation",
@@ -61,13 +61,17 @@ def notify_moderators(comment_id: int) -> None:
 
 
 @task
-def verify_trackback(trackback_id: int, permalink: str, recheck: bool = False) -> None:
+def verify_trackback(trackback_id: int, recheck: bool = False) -> None:
     """Check a trackback's source off the request path (see services.trackback_verify)."""
     from .services import trackback_verify  # services enqueue this task: import at run time
 
-    trackback = Comment.objects.filter(pk=trackback_id, kind=Comment.Kind.TRACKBACK).first()
+    trackback = (
+        Comment.objects.select_related("article")
+        .filter(pk=trackback_id, kind=Comment.Kind.TRACKBACK)
+        .first()
+    )
     if trackback is None:
         return
-    trackback = trackback_verify(trackback=trackback, permalink=permalink, recheck=recheck)
+    trackback = trackback_verify(trackback=trackback, recheck=recheck)
     if trackback.status == Comment.Status.PENDING:
         notify_moderators.call(trackback.pk)

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from articles.models import Article
 from articles.views import ArticleDetailView
 from newsroom.params import parse_id
-from newsroom.site import absolute_url
 
 from . import services
 from .forms import CommentForm
@@ -206,7 +205,6 @@ def trackback_ping(request, token=None, **url_kwargs):
             token=trackback_token,
             ip_address=client_ip(request) or None,
             user_agent=request.headers.get("User-Agent", ""),
-            permalink=absolute_url(request, article.get_absolute_url()),
         )
     except PingError as error:
         if from_form and fields.get("response") == "html":

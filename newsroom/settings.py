@@ -1,8 +1,10 @@
 """Newsroom settings: everything comes from the environment (or an optional `.env` file)."""
 
+import re
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,8 +19,15 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INTERNAL_IPS = ["127.0.0.1"]
 
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
-# Public base URL used for absolute links (feeds, sitemaps, metadata); empty means "this request".
-SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+# The public origin (https://news.example.com) behind every absolute link: feeds, sitemaps,
+# metadata, pings and mail built by the worker. Required in production, like SECRET_KEY.
+SITE_URL = (
+    env.str("SITE_URL") if not DEBUG else env.str("SITE_URL", default="http://127.0.0.1:8000")
+).rstrip("/")
+if not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be an origin such as https://news.example.com, not {SITE_URL!r}."
+    )
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-us")
 # ISO 639 language of the stories, as the Google News sitemap wants it ("en", "fr", "zh-tw").
 SITE_LANGUAGE = env.str("SITE_LANGUAGE", default=LANGUAGE_CODE.split("-")[0])
@@ -38,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "simple_history",
+    "newsroom",
     "articles",
     "comments",
 ]

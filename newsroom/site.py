@@ -1,30 +1,27 @@
-"""The site's public address: one place that turns paths into absolute URLs."""
+"""The site's public address: the one place that turns paths into absolute URLs.
+
+`SITE_URL` is required in production (settings refuse to start without it) and defaults to
+`http://127.0.0.1:8000` with DEBUG, so every layer (views, feeds, tasks run by the worker, mail)
+gets the same answer without a request to ask.
+"""
 
 from django.conf import settings
 from django.templatetags.static import static
 
 
-def site_origin(request=None) -> str:
-    """Return `scheme://host` of the public site: SITE_URL, else the request's own origin.
-
-    Behind a proxy the request's origin is right only with BEHIND_PROXY on (which trusts
-    X-Forwarded-Proto/Host); SITE_URL pins it whatever the proxy sends.
-    """
-    if settings.SITE_URL:
-        return settings.SITE_URL
-    if request is None:
-        return ""
-    return f"{request.scheme}://{request.get_host()}"
+def site_origin() -> str:
+    """`scheme://host` of the public site."""
+    return settings.SITE_URL
 
 
-def absolute_url(request, path: str) -> str:
+def absolute_url(path: str) -> str:
     """Make a site path absolute; URLs that already carry a scheme are returned unchanged."""
     if path.startswith(("http://", "https://")):
         return path
-    return site_origin(request) + path
+    return site_origin() + path
 
 
-def publisher_logo_url(request) -> str:
+def publisher_logo_url() -> str:
     """Absolute URL of the publisher logo (PUBLISHER_LOGO: a static path or a full URL)."""
     logo = settings.PUBLISHER_LOGO
-    return absolute_url(request, logo if "://" in logo else static(logo))
+    return absolute_url(logo if "://" in logo else static(logo))

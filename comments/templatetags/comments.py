@@ -99,15 +99,14 @@ def trackback_section(context, article):
     )
     trackbacks = list(shown[: settings.TRACKBACKS_PER_PAGE])
     count = trackbacks[0].total if trackbacks else 0
-    permalink = absolute_url(request, article.get_absolute_url())
-    ping_url = absolute_url(request, reverse("comments:trackback", kwargs=article.url_kwargs()))
+    permalink = article.permalink
+    ping_url = absolute_url(reverse("comments:trackback", kwargs=article.url_kwargs()))
     personal_ping_url = None
     if request.user.is_authenticated:
         token = request.user.trackback_tokens.filter(revoked_at__isnull=True).first()
         value = trackback_token_value(token) if token is not None else None
         if value is not None:
             personal_ping_url = absolute_url(
-                request,
                 reverse("comments:trackback_personal",
                         kwargs={**article.url_kwargs(), "token": value}),
             )  # fmt: skip

@@ -56,7 +56,8 @@ def test_loaddemo_makes_no_users_without_debug(settings):
 
 
 def run_python(code, **env):
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL")}
+    unset = ("SECRET_KEY", "DEBUG", "DATABASE_URL", "SITE_URL")
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -73,10 +74,26 @@ SETUP = (
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = run_python(SETUP, DEBUG="0")
+    result = run_python(SETUP, DEBUG="0", SITE_URL="https://news.example.com")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
-    assert run_python(SETUP, DEBUG="0", SECRET_KEY="s3cret").returncode == 0
+    ok = run_python(SETUP, DEBUG="0", SECRET_KEY="s3cret", SITE_URL="https://news.example.com")
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_production_refuses_to_start_without_the_site_address():
+    result = run_python(SETUP, DEBUG="0", SECRET_KEY="s3cret")
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+    for wrong in ("news.example.com", "https://news.example.com/path", "ftp://news.example.com"):
+        result = run_python(SETUP, DEBUG="0", SECRET_KEY="s3cret", SITE_URL=wrong)
+        assert result.returncode != 0 and "SITE_URL must be an origin" in result.stderr, wrong
+
+
+def test_debug_defaults_the_site_address_to_the_development_server():
+    code = SETUP + "from django.conf import settings; print(settings.SITE_URL)"
+    result = run_python(code, DEBUG="1")
+    assert result.stdout.strip() == "http://127.0.0.1:8000", result.stderr
 
 
 def test_sqlite_runs_in_wal_with_immediate_transactions(tmp_path):

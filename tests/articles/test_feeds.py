@@ -73,14 +73,15 @@ def test_site_url_setting_makes_every_link_absolute_on_the_public_host(client, s
         assert parsed.entries[0].link == "https://news.example.com" + story.get_absolute_url()
 
 
-def test_behind_a_proxy_links_use_the_forwarded_scheme_and_host(client, settings):
+def test_behind_a_proxy_links_use_the_site_address_not_forwarded_headers(client, settings):
+    settings.SITE_URL = "https://news.example.com"
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.USE_X_FORWARDED_HOST = True
     settings.ALLOWED_HOSTS = ["news.example.org"]
     story = make_article()
-    headers = {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_HOST": "news.example.org"}
+    headers = {"HTTP_X_FORWARDED_PROTO": "http", "HTTP_X_FORWARDED_HOST": "news.example.org"}
     _, parsed = parse(client, reverse("articles:feed"), **headers)
-    assert parsed.entries[0].link == "https://news.example.org" + story.get_absolute_url()
+    assert parsed.entries[0].link == "https://news.example.com" + story.get_absolute_url()
 
 
 def test_drafts_and_scheduled_stories_never_appear_in_feeds(client):

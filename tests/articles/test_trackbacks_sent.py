@@ -1,5 +1,7 @@
 """Outgoing trackbacks: discovery, sending, recording, and a round trip through a live server."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -72,15 +74,16 @@ def test_ping_is_sent_to_the_discovered_url_and_recorded(server, settings):
         standfirst="What happened.",
         trackback_targets=f"{server.url('/post/')} tb_abc",
     )
-    [ping] = article_send_trackbacks(article=article, permalink="https://news.example/s/")
+    [ping] = article_send_trackbacks(article=article)
     assert (ping.status, ping.ping_url, ping.attempts) == ("sent", server.url("/post/ping"), 1)
     method, path, headers, payload = server.requests[-1]
     assert (method, path) == ("POST", "/post/ping")
     assert headers["Authorization"] == "Bearer tb_abc"
     assert headers["Content-Type"].startswith("application/x-www-form-urlencoded")
-    assert b"url=https%3A%2F%2Fnews.example%2Fs%2F" in payload and b"title=Our+story" in payload
+    assert urlencode({"url": article.permalink}).encode() in payload
+    assert b"title=Our+story" in payload
     # Accepted once: publishing again does not ping again.
-    assert article_send_trackbacks(article=article, permalink="https://news.example/s/") == []
+    assert article_send_trackbacks(article=article) == []
 
 
 @pytest.mark.django_db
@@ -90,7 +93,7 @@ def test_refusals_and_failures_are_recorded_with_their_message(server, settings)
     with LocalServer() as dead:
         dead_url = dead.url("/gone/")
     article = make_article(trackback_targets=f"{server.url('/closed/ping')}\n{dead_url}")
-    refused, failed = article_send_trackbacks(article=article, permalink="https://n.example/s/")
+    refused, failed = article_send_trackbacks(article=article)
     assert (refused.status, refused.message) == ("refused", "Trackbacks are closed.")
     assert failed.status == "failed" and "Could not fetch" in failed.message
 
@@ -99,7 +102,7 @@ def test_refusals_and_failures_are_recorded_with_their_message(server, settings)
 def test_unpublished_story_sends_nothing(server, settings):
     settings.TRACKBACK_ALLOW_PRIVATE_SOURCES = True
     draft = make_article(status=Article.Status.DRAFT, trackback_targets=server.url("/p"))
-    assert article_send_trackbacks(article=draft, permalink="https://n.example/") == []
+    assert article_send_trackbacks(article=draft) == []
     assert server.requests == []
 
 

@@ -3,7 +3,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article
 from articles.trackbacks import article_send_trackbacks
-from newsroom.site import absolute_url
 
 
 class Command(BaseCommand):
@@ -14,8 +13,7 @@ class Command(BaseCommand):
             raise CommandError("Set SITE_URL: pings carry the story's absolute address.")
         tried = 0
         for article in Article.objects.published().exclude(trackback_targets=""):
-            permalink = absolute_url(None, article.get_absolute_url())
             tried += len(
-                article_send_trackbacks(article=article, permalink=permalink, retry_refused=False)
+                article_send_trackbacks(article=article, retry_refused=False)
             )
         self.stdout.write(f"Tried {tried} trackback(s).")

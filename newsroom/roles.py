@@ -1,25 +1,14 @@
-"""Newsroom roles as auth groups. Other apps add their own permissions to the same groups.
+"""Newsroom roles as auth groups; each app contributes the permissions its role needs.
 
 An app contributes with `roles.contribute(roles.EDITORS, ["comments.can_moderate"])` in its
 `AppConfig.ready()`; `python manage.py setup_roles` then puts every contribution in place.
+Whose stories a journalist may change, and when, is decided in `articles.workflow`.
 """
 
 from django.apps import apps as global_apps
 
 JOURNALISTS = "Journalists"
 EDITORS = "Editors"
-
-# Journalists write; whose stories they may change, and when, is decided in `workflow`.
-ROLE_PERMISSIONS = {
-    JOURNALISTS: ["articles.add_article", "articles.change_article", "articles.view_article",
-                  "articles.view_category"],
-    EDITORS: ["articles.add_article", "articles.change_article", "articles.delete_article",
-              "articles.view_article", "articles.publish_article", "articles.edit_any_article",
-              "articles.add_category", "articles.change_category", "articles.delete_category",
-              "articles.view_category",
-              # Lets editors pick any staff member as a story's author (admin autocomplete).
-              "auth.view_user"],
-}  # fmt: skip
 
 _contributions: dict[str, list[str]] = {}
 
@@ -31,11 +20,8 @@ def contribute(role: str, permissions: list[str]) -> None:
 
 
 def role_permissions() -> dict[str, list[str]]:
-    """Every role with its own permissions and those other apps contributed."""
-    merged = {role: list(perms) for role, perms in ROLE_PERMISSIONS.items()}
-    for role, perms in _contributions.items():
-        merged.setdefault(role, []).extend(p for p in perms if p not in merged[role])
-    return merged
+    """Every role with the permissions the apps contributed to it."""
+    return {role: list(perms) for role, perms in _contributions.items()}
 
 
 def permissions_named(names: list[str], *, apps=global_apps) -> list:

@@ -1,6 +1,6 @@
 from django import template
 
-from articles.desk import desk_items
+from newsroom.desk import desk_items
 
 register = template.Library()
 

@@ -1,9 +1,13 @@
-"""Cross-app imports go one way: comments may import articles, never the reverse."""
+"""The shape of the code: one-way app imports, no import circles, modules of a readable size."""
 
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("newsroom", "articles", "comments")
+MAX_MODULE_LINES = 400
 
 
 def imported_modules(path: Path):
@@ -13,6 +17,82 @@ def imported_modules(path: Path):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             yield node.module
+
+
+def module_name(path: Path, root: Path) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def source_files(root: Path, packages=PACKAGES):
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def import_graph(root: Path, packages=PACKAGES) -> dict[str, set[str]]:
+    """Module -> the project modules it imports, at any depth (function-level imports too)."""
+    modules = {module_name(path, root): path for path in source_files(root, packages)}
+    graph = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*anchor, *([base] if base else [])])
+                # `from pkg import module` depends on that module; `from pkg import name`, on pkg.
+                submodules = [f"{base}.{alias.name}" for alias in node.names]
+                found = [m for m in submodules if m in modules] or [base]
+            else:
+                continue
+            targets.update(t for t in found if t in modules and t != name)
+        graph[name] = targets
+    return graph
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of two or more modules (Tarjan's algorithm)."""
+    index, low, stack, on_stack, circles = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return circles
+
+
+def oversized_modules(root: Path, packages=PACKAGES, limit=MAX_MODULE_LINES) -> list[str]:
+    return [
+        f"{path.relative_to(root)}: {lines} lines"
+        for path in source_files(root, packages)
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > limit
+    ]
 
 
 def test_articles_never_imports_comments():
@@ -28,3 +108,42 @@ def test_articles_never_imports_comments():
 def test_articles_templates_do_not_load_comment_tags():
     for template in (ROOT / "templates" / "articles").rglob("*.html"):
         assert "{% load comments" not in template.read_text(encoding="utf-8"), template
+
+
+def test_no_import_circles():
+    assert import_circles(import_graph(ROOT)) == []
+
+
+def test_no_module_over_400_lines():
+    assert oversized_modules(ROOT) == []
+
+
+# The checks above must be able to fail: show them a small tree that breaks each rule.
+
+
+@pytest.fixture
+def tree(tmp_path):
+    def write(relative: str, text: str = ""):
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    write("app/__init__.py")
+    write("app/models.py", "def social():\n    from .images import crop\n    return crop\n")
+    write("app/images.py", "from app.models import social\n\ncrop = social\n")
+    write("app/views.py", "from . import models\n")
+    write("app/migrations/0001_initial.py", "x = 1\n" * 900)
+    write("other/__init__.py")
+    write("other/big.py", "x = 1\n" * 401)
+    write("other/small.py", "from app import views\n" + "x = 1\n" * 399)
+    return tmp_path
+
+
+def test_a_circle_through_a_function_level_import_is_found(tree):
+    graph = import_graph(tree, packages=("app", "other"))
+    assert graph["app.views"] == {"app.models"}
+    assert import_circles(graph) == [["app.images", "app.models"]]
+
+
+def test_a_module_over_the_limit_is_found_and_migrations_are_not(tree):
+    assert oversized_modules(tree, packages=("app", "other")) == ["other/big.py: 401 lines"]

@@ -2,7 +2,6 @@
 
 import html
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -19,38 +18,6 @@ from .textstats import text_stats
 
 # XML 1.0 cannot carry these; one pasted vertical tab must not take a whole feed down.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-@dataclass(frozen=True)
-class SocialImage:
-    """A story's picture as feeds, Open Graph and JSON-LD need it."""
-
-    url: str  # a site path or an absolute URL
-    mime_type: str = "image/jpeg"
-    length: int = 0  # bytes, for the RSS/Atom enclosure
-    width: int | None = None
-    height: int | None = None
-    alt: str = ""
-
-
-def article_social_image(article: Article) -> SocialImage | None:
-    """Return the story's social card (the 1200x630 rendition), or None when it has no image.
-
-    Everything comes from the row itself, never from storage, so a feed of 30 stories costs no
-    extra I/O. The byte size is not kept, so enclosures carry length 0 ("unknown").
-    """
-    image = images.lead_image(article)
-    if image is None:
-        return None
-    card = image.renditions[images.SOCIAL.key]
-    return SocialImage(
-        url=card.url,
-        mime_type="image/jpeg",
-        length=0,
-        width=card.width,
-        height=card.height,
-        alt=article.image_alt,
-    )
 
 
 def xml_text(text: str) -> str:
@@ -100,7 +67,7 @@ def article_structured_data(article: Article) -> dict:
         data["author"] = {"@type": "Person", "name": article.byline_text}
     else:
         data["author"] = {"@type": "Organization", "name": settings.SITE_NAME}
-    image = article.social_image()
+    image = images.article_social_image(article)
     if image is not None:
         data["image"] = [absolute_url(image.url)]
     return data

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from newsroom.site import absolute_url
 
-from .images import lead_image_upload_to
+from .images import SocialImage, article_social_image, lead_image_upload_to
 from .rendering import render_markdown
 
 
@@ -215,10 +215,8 @@ class Article(models.Model):
             return self.author.get_full_name() or self.author.get_username()
         return ""
 
-    def social_image(self):
+    def social_image(self) -> SocialImage | None:
         """The picture that stands for the story in feeds and shares, or None."""
-        from .discovery import article_social_image
-
         return article_social_image(self)
 
     @cached_property

@@ -1,19 +1,20 @@
-"""Writes for stories live here; views, admin and commands call these functions."""
+"""Writes for stories live here; views, admin and commands call these functions.
 
-from dataclasses import dataclass, field
+Each service does the whole write, whichever door it comes through: the revision, the lead
+image's size and renditions, discarding files it replaced, and the trackbacks it sends, the
+last two once the transaction commits.
+"""
+
 from datetime import datetime
 from functools import partial
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.tasks import default_task_backend
 from django.utils import timezone
 
-from newsroom import roles
-
-from . import demo, workflow
+from . import images, workflow
 from .models import Article, Category
 from .tasks import send_trackbacks
 from .trackbacks import parse_targets
@@ -24,90 +25,163 @@ from .workflow import Transition
 RESTORED_FIELDS = ["title", "standfirst", "body", "category_id", "byline"]
 
 
-def _locked(article: Article) -> Article:
-    """The stored state of `article`, locked until the transaction ends (itself when new)."""
+def _stored(article: Article) -> Article | None:
+    """The stored row of `article`, locked until the transaction ends; None for a new story."""
     if article.pk is None:
-        return article
+        return None
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
-def _transition(article: Article, by: AbstractBaseUser, transition: Transition) -> Article:
-    # Rules are checked against the stored row, never against unsaved edits in `article`.
-    workflow.transition_check(by, _locked(article), transition)
-    return article
+def _transition(article: Article, by: AbstractBaseUser, transition: Transition) -> Article | None:
+    """Check `transition` against the stored row (never unsaved edits); return that row."""
+    stored = _stored(article)
+    workflow.transition_check(by, stored or article, transition)
+    return stored
+
+
+def _author_default(article: Article, by: AbstractBaseUser) -> None:
+    """A new story's author is whoever creates it, unless one was chosen."""
+    if article.pk is None and article.author_id is None:
+        article.author = by
+
+
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    """A refusal tied to one field, keeping its code so each form can word it its own way."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _image_size_keep(article: Article, stored: Article | None) -> None:
+    """Keep the image's size on the row: pages compute renditions from it without I/O."""
+    if not article.image:
+        article.image_width = article.image_height = None
+        return
+    replaced = stored is None or article.image.name != stored.image.name
+    if replaced or not article.image_width or not article.image_height:
+        _image_measure(article)
+
+
+def _image_measure(article: Article) -> None:
+    try:
+        images.image_measure(article)
+    except ValidationError as error:
+        raise ValidationError({"image": error.error_list}) from None
+    except OSError:
+        raise _field_error(
+            "image", "The stored image file cannot be read; upload it again.", "unreadable"
+        ) from None
+
+
+def _image_files_settle(article: Article, stored: Article | None) -> None:
+    """Make the renditions now; once committed, discard what the save made useless."""
+    if article.image:
+        images.renditions_ensure(article)
+    old_name = stored.image.name if stored is not None else ""
+    if not old_name:
+        return
+    if old_name != article.image.name:
+        transaction.on_commit(partial(images.image_discard, old_name))
+        return
+    # Same picture, new focal point: the old social crop is of no use any more.
+    stale = images.social_crop_name(article, stored.image_focal_x, stored.image_focal_y)
+    if stale and stale != images.social_crop_name(article):
+        transaction.on_commit(partial(images.rendition_discard, stale))
+
+
+def _save(
+    article: Article, by: AbstractBaseUser, reason: str | None, *, stored: Article | None
+) -> None:
+    """Write the story as `by` with its revision, author and image files."""
+    _author_default(article, by)
+    _image_size_keep(article, stored)
+    article._history_user = by
+    article._change_reason = reason
+    article.save()
+    _image_files_settle(article, stored)
+
+
+def _publication_time_check(article: Article, stored: Article | None) -> None:
+    """A published story keeps a time; a live one moves into the future only by unpublishing."""
+    if article.status != Article.Status.PUBLISHED:
+        return
+    at = article.published_at
+    if at is None:
+        raise _field_error(
+            "published_at",
+            "A published story needs a time; use Unpublish to withdraw it.",
+            "no_time",
+        )
+    moved = stored is not None and at != stored.published_at
+    if moved and stored.is_public and at > timezone.now():
+        raise _field_error(
+            "published_at",
+            "To move a live story into the future, unpublish it, then schedule.",
+            "live_to_future",
+        )
 
 
 @transaction.atomic
 def article_save(*, article: Article, by: AbstractBaseUser, reason: str | None = None) -> Article:
     """Save a story as `by`, keeping a revision that names them."""
-    if not workflow.can_edit(by, _locked(article)):
+    stored = _stored(article)
+    if not workflow.can_edit(by, stored or article):
         raise PermissionDenied(f"You may not change “{article}”.")
-    if article.pk is None and article.author_id is None:
-        article.author = by
-    _save(article, by, reason)
+    _publication_time_check(article, stored)
+    _save(article, by, reason, stored=stored)
+    article_trackbacks_queue(article=article)
     return article
-
-
-def _save(article: Article, by: AbstractBaseUser, reason: str | None) -> None:
-    article._history_user = by
-    article._change_reason = reason
-    article.save()
 
 
 @transaction.atomic
 def article_submit(*, article: Article, by: AbstractBaseUser) -> Article:
     """Send a draft to the editors for review."""
-    _transition(article, by, Transition.SUBMIT)
-    if article.pk is None and article.author_id is None:
-        article.author = by
+    stored = _transition(article, by, Transition.SUBMIT)
     article.status = Article.Status.IN_REVIEW
-    _save(article, by, Transition.SUBMIT.reason)
+    _save(article, by, Transition.SUBMIT.reason, stored=stored)
     return article
 
 
 @transaction.atomic
 def article_publish(*, article: Article, by: AbstractBaseUser) -> Article:
-    """Make a story public now."""
-    stored = _locked(article)
-    workflow.transition_check(by, stored, Transition.PUBLISH)
+    """Make a story public now, and send its trackbacks once that is committed."""
+    stored = _transition(article, by, Transition.PUBLISH)
     now = timezone.now()
     # A story that was live before keeps its date, and so its URL; anything else goes out now.
     was_live = (
-        stored.status == Article.Status.UNPUBLISHED
+        stored is not None
+        and stored.status == Article.Status.UNPUBLISHED
         and stored.published_at is not None
         and stored.published_at <= now
     )
     article.status = Article.Status.PUBLISHED
     article.published_at = stored.published_at if was_live else now
-    if article.pk is None and article.author_id is None:
-        article.author = by
-    _save(article, by, Transition.PUBLISH.reason)
+    _save(article, by, Transition.PUBLISH.reason, stored=stored)
+    article_trackbacks_queue(article=article)
     return article
 
 
 @transaction.atomic
-def article_schedule(*, article: Article, by: AbstractBaseUser, at: datetime) -> Article:
+def article_schedule(*, article: Article, by: AbstractBaseUser, at: datetime | None) -> Article:
     """Release a story to go public by itself at `at`, a time still to come."""
-    _transition(article, by, Transition.SCHEDULE)
+    stored = _transition(article, by, Transition.SCHEDULE)
+    # The one place this rule lives; the admin's forms show this error as their own.
     if at is None or at <= timezone.now():
-        raise ValidationError(
-            {"published_at": "Choose a time in the future to schedule the story."},
-            code="past",
+        raise _field_error(
+            "published_at", "Choose a time in the future to schedule the story.", "past"
         )
     article.status = Article.Status.PUBLISHED
     article.published_at = at
-    if article.pk is None and article.author_id is None:
-        article.author = by
-    _save(article, by, f"{Transition.SCHEDULE.reason} for {timezone.localtime(at):%Y-%m-%d %H:%M}")
+    reason = f"{Transition.SCHEDULE.reason} for {timezone.localtime(at):%Y-%m-%d %H:%M}"
+    _save(article, by, reason, stored=stored)
+    article_trackbacks_queue(article=article)
     return article
 
 
 @transaction.atomic
 def article_unpublish(*, article: Article, by: AbstractBaseUser) -> Article:
     """Take a live or scheduled story away from the public."""
-    _transition(article, by, Transition.UNPUBLISH)
+    stored = _transition(article, by, Transition.UNPUBLISH)
     article.status = Article.Status.UNPUBLISHED
-    _save(article, by, Transition.UNPUBLISH.reason)
+    _save(article, by, Transition.UNPUBLISH.reason, stored=stored)
     return article
 
 
@@ -131,7 +205,7 @@ def article_revision_restore(
     *, article: Article, revision_id: int, by: AbstractBaseUser
 ) -> Article:
     """Bring back a revision's words and section; the restore is itself a new revision."""
-    stored = _locked(article)
+    stored = _stored(article)
     if not workflow.can_edit(by, stored):
         raise PermissionDenied(f"You may not change “{stored}”.")
     revision = stored.history.filter(history_id=revision_id).first()
@@ -145,98 +219,37 @@ def article_revision_restore(
     for name in RESTORED_FIELDS:
         setattr(stored, name, getattr(revision, name))
     when = timezone.localtime(revision.history_date)
-    _save(stored, by, f"Restored revision {revision.history_id} of {when:%Y-%m-%d %H:%M}")
+    # Only words change: the image files stay as they are (the row is its own "before").
+    _save(stored, by, f"Restored revision {revision.history_id} of {when:%Y-%m-%d %H:%M}",
+          stored=stored)  # fmt: skip
     return stored
 
 
-@dataclass
-class DemoLoadResult:
-    created: list[str] = field(default_factory=list)
-    logins: list[tuple[str, str, str]] = field(default_factory=list)
+@transaction.atomic
+def article_delete(*, article: Article, by: AbstractBaseUser) -> None:
+    """Delete a story; once that is committed, its image and renditions go too."""
+    stored = _stored(article)
+    if stored is None:
+        return
+    if not (by.has_perm("articles.delete_article") and workflow.can_edit(by, stored)):
+        raise PermissionDenied(f"You may not delete “{stored}”.")
+    article._history_user = by
+    article.delete()
+    if stored.image:
+        transaction.on_commit(partial(images.image_discard, stored.image.name))
 
 
 @transaction.atomic
-def demo_load(*, with_users: bool) -> DemoLoadResult:
-    """Load the demo newsroom. Idempotent: what exists is left exactly as it is."""
-    result = DemoLoadResult()
-    categories = {}
-    for position, (name, slug, description) in enumerate(demo.CATEGORIES):
-        category, created = Category.objects.get_or_create(
-            slug=slug, defaults={"name": name, "description": description, "position": position}
+def article_renditions_ensure(*, article: Article) -> list[str]:
+    """Repair a row written around the services (an import): record its size, make renditions."""
+    if not article.image:
+        return []
+    if not article.image_width or not article.image_height:
+        _image_measure(article)
+        Article.objects.filter(pk=article.pk).update(
+            image_width=article.image_width, image_height=article.image_height
         )
-        categories[slug] = category
-        if created:
-            result.created.append(f"category {slug}")
-
-    groups = roles.roles_ensure()
-    author = None
-    if with_users:
-        author = _demo_users_ensure(groups, result)
-
-    seed = demo.parse_seed_page(demo.SEED_PAGE.read_text(encoding="utf-8"))
-    seed_category = next(c for c in categories.values() if c.name == seed.category)
-    stories = [
-        dict(
-            slug="japan-indonesia-automotive-cooperation",
-            title=seed.title,
-            category=seed_category,
-            standfirst="",
-            body="\n\n".join(seed.paragraphs),
-            status=Article.Status.PUBLISHED,
-            published_at=demo.seed_published_at(),
-        )
-    ]
-    more = [(*story[:5], Article.Status.PUBLISHED, demo.story_time(story[5]))
-            for story in demo.STORIES]  # fmt: skip
-    more.append((*demo.DRAFT, Article.Status.DRAFT, None))
-    more.append((*demo.SCHEDULED, Article.Status.PUBLISHED, demo.scheduled_time()))
-    for slug, title, category, standfirst, body, status, published_at in more:
-        stories.append(
-            dict(
-                slug=slug,
-                title=title,
-                category=categories[category],
-                standfirst=standfirst,
-                body=body,
-                status=status,
-                published_at=published_at,
-            )
-        )
-
-    for fields in stories:
-        slug = fields.pop("slug")
-        _, created = Article.objects.get_or_create(slug=slug, defaults={**fields, "author": author})
-        if created:
-            result.created.append(f"story {slug}")
-    return result
-
-
-def _demo_users_ensure(groups, result):
-    User = get_user_model()
-    journalist = None
-    for username, password, role, full_name in demo.DEMO_USERS:
-        first, last = full_name.split(" ", 1)
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "email": f"{username}@example.com",
-                "is_staff": role in ("editor", "journalist"),
-                "is_superuser": role == "editor",
-            },
-        )
-        if created:
-            user.set_password(password)
-            user.save(update_fields=["password"])
-            result.created.append(f"user {username}")
-        if role == "editor":
-            user.groups.add(groups[roles.EDITORS])
-        elif role == "journalist":
-            user.groups.add(groups[roles.JOURNALISTS])
-            journalist = user
-        result.logins.append((role, username, password))
-    return journalist
+    return images.renditions_ensure(article)
 
 
 def article_trackbacks_queue(*, article: Article) -> bool:

@@ -64,8 +64,8 @@ def vocabulary(rng: random.Random) -> list[str]:
 def fill(stories: int) -> None:
     from django.utils import timezone
 
+    from articles.demo.load import demo_load
     from articles.models import Article, Category
-    from articles.services import demo_load
 
     demo_load(with_users=False)
     have = Article.objects.count()

@@ -172,3 +172,15 @@ def make_trackback(article, url, **fields):
         verification=fields.pop("verification", Comment.Verification.UNCHECKED),
         **fields,
     )
+
+
+def make_image_upload(name="photo.jpg", *, fmt="JPEG", size=(1600, 1000)):
+    """An image file as an upload or an import hands it over: not stored yet, size not known."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=Image.MIME[fmt])

@@ -1,6 +1,6 @@
 from django import template
 
-from articles.images import SPECS, lead_image
+from articles.images import lead_image
 
 register = template.Library()
 
@@ -20,12 +20,3 @@ def lead_image_figure(article, variant="page"):
     src = image.renditions["800w" if variant == "page" else "400w"]
     return {"image": image, "src": src, "srcset": image.srcset(), "sizes": SIZES[variant],
             "variant": variant, "article": article}  # fmt: skip
-
-
-@register.simple_tag
-def lead_image_url(article, spec="1200x630"):
-    """URL of one rendition (e.g. the 1200x630 social card), or "" when there is no image."""
-    image = lead_image(article)
-    if image is None or spec not in {s.key for s in SPECS}:
-        return ""
-    return image.renditions[spec].url

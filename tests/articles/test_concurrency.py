@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles.admin import user_text
 from articles.models import Article
+from articles.revisions import user_text
 from tests.factories import form_data, make_article, make_editor, make_journalist
 
 pytestmark = pytest.mark.django_db

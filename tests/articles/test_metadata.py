@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.services import demo_load
+from articles.demo.load import demo_load
 from tests.factories import make_article, make_category, make_user
 
 pytestmark = pytest.mark.django_db

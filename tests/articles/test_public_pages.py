@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.demo import SEED_PAGE, parse_seed_page
+from articles.demo.load import demo_load
 from articles.models import Article
-from articles.services import demo_load
 from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from articles.demo.load import demo_load
 from articles.models import Article
 from articles.search import clean_query, fts5_expression, parse_websearch
-from articles.services import demo_load
 from tests.factories import make_article, make_category, make_hidden_stories
 
 pytestmark = pytest.mark.django_db

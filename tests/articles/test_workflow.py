@@ -184,6 +184,22 @@ def test_scheduling_in_the_past_is_a_form_error(client):
     assert story.status == Article.Status.DRAFT
 
 
+def test_a_write_the_service_refuses_keeps_what_was_typed(client):
+    # The future-time rule lives in the service; the form shows its refusal, saves nothing.
+    login(client, make_editor())
+    story = make_article(status=Article.Status.DRAFT, body="Stored body.")
+    page = client.get(change_url(story))
+    response = client.post(change_url(story), form_data(
+        page, body="Typed body.", published_at_0="2020-01-01", published_at_1="09:00:00",
+        _schedule="Schedule"))  # fmt: skip
+    form = response.context["adminform"].form
+    assert form.errors["published_at"] == ["Choose a time in the future to schedule the story."]
+    assert "Typed body.</textarea>" in response.content.decode()
+    story.refresh_from_db()
+    assert (story.status, story.body) == (Article.Status.DRAFT, "Stored body.")
+    assert story.history.count() == 1
+
+
 def test_schedule_action_asks_for_a_time_then_schedules(client):
     login(client, make_editor())
     stories = [make_article(status=Article.Status.IN_REVIEW) for _ in range(2)]

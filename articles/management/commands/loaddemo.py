@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from articles.services import demo_load
+from articles.demo.load import demo_load
 
 
 class Command(BaseCommand):

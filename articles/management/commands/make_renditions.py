@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
-from articles import images
 from articles.models import Article
+from articles.services import article_renditions_ensure
 
 
 class Command(BaseCommand):
@@ -14,17 +14,8 @@ class Command(BaseCommand):
             "pk", "image", "image_width", "image_height", "image_focal_x", "image_focal_y"
         )
         for article in stories.iterator():
-            if not article.image_width or not article.image_height:
-                # Set outside the admin (an import): read the size from the file itself.
-                try:
-                    with article.image.open("rb") as stored:
-                        info = images.image_inspect(stored)
-                except (ValidationError, OSError) as error:
-                    self.stderr.write(f"Story {article.pk}: {article.image.name}: {error}")
-                    continue
-                article.image_width, article.image_height = info.width, info.height
-                Article.objects.filter(pk=article.pk).update(
-                    image_width=info.width, image_height=info.height
-                )
-            made += len(images.renditions_ensure(article))
+            try:
+                made += len(article_renditions_ensure(article=article))
+            except ValidationError as error:
+                self.stderr.write(f"Story {article.pk}: {article.image.name}: {error.messages[0]}")
         self.stdout.write(f"Made {made} rendition(s).")

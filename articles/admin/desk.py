@@ -1,0 +1,29 @@
+"""What the newsroom desk on the admin index shows editors about stories."""
+
+from django.urls import reverse
+
+from articles import workflow
+from articles.models import Article
+from newsroom import desk
+
+
+def _for_editors(request, label: str, stories, publication: str) -> desk.DeskItem | None:
+    """Count `stories` for editors, linking to the story list filtered the same way."""
+    if not workflow.can_publish(request.user):
+        return None
+    url = reverse("admin:articles_article_changelist") + f"?publication={publication}"
+    return desk.DeskItem(label, stories.count(), url)
+
+
+@desk.provider
+def review_queue(request):
+    """Count the stories waiting for an editor's review."""
+    return _for_editors(
+        request, "Stories waiting for review", Article.objects.in_review(), "review"
+    )
+
+
+@desk.provider
+def scheduled_stories(request):
+    """Count the stories released for a time still to come."""
+    return _for_editors(request, "Stories scheduled", Article.objects.scheduled(), "scheduled")

@@ -1,0 +1,147 @@
+"""The services do the whole write by themselves: no admin, no client, same files and pings."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article, TrackbackPing
+from tests.factories import make_article, make_editor, make_image_upload
+from tests.http_server import LocalServer
+
+pytestmark = pytest.mark.django_db
+
+XML_OK = (200, {"Content-Type": "text/xml"}, b"<response><error>0</error></response>")
+
+
+def stored_files(settings):
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def with_image(article, name="photo.jpg", **upload):
+    article.image = make_image_upload(name, **upload)
+    article.image_alt = "A red square"
+    return article
+
+
+def test_publishing_through_the_service_makes_renditions_and_pings_after_commit(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.TRACKBACK_ALLOW_PRIVATE_SOURCES = True
+    editor = make_editor()
+    with LocalServer() as server:
+        server.routes["/post/ping"] = XML_OK
+        story = with_image(make_article(status=Article.Status.DRAFT, title="Bridge reopens",
+                                        trackback_targets=server.url("/post/ping")))  # fmt: skip
+        with django_capture_on_commit_callbacks() as callbacks:
+            services.article_publish(article=story, by=editor)
+        # Nothing leaves the building before the write commits.
+        assert server.requests == [] and len(callbacks) == 1
+        assert not TrackbackPing.objects.exists()
+        callbacks[0]()
+        # The task looks for a ping URL on the target page first, then pings.
+        assert [(r[0], r[1]) for r in server.requests] == [
+            ("GET", "/post/ping"), ("POST", "/post/ping")]  # fmt: skip
+        payload = server.requests[-1][3]
+
+    story.refresh_from_db()
+    assert story.is_public
+    # The service measured the file itself and made every rendition on disk.
+    assert (story.image_width, story.image_height) == (1600, 1000)
+    stem = Path(story.image.name).stem
+    assert stored_files(settings) == sorted([
+        story.image.name,
+        f"articles/renditions/{stem}/1200x630-f50-50.jpg",
+        f"articles/renditions/{stem}/400w.jpg",
+        f"articles/renditions/{stem}/800w.jpg",
+    ])  # fmt: skip
+    # The queued task ran against a real server and recorded the answer.
+    assert b"title=Bridge+reopens" in payload
+    ping = TrackbackPing.objects.get(article=story)
+    assert (ping.status, ping.attempts) == (TrackbackPing.Status.SENT, 1)
+
+
+def test_a_service_save_that_replaces_the_image_deletes_the_old_files_after_commit(
+    settings, django_capture_on_commit_callbacks
+):
+    editor = make_editor()
+    story = with_image(make_article())
+    services.article_save(article=story, by=editor)
+    old = story.image.name
+    assert len(stored_files(settings)) == 4
+
+    story.image = make_image_upload("new.png", fmt="PNG", size=(900, 600))
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.article_save(article=story, by=editor)
+    assert old in stored_files(settings)  # kept until the new row is committed
+    for callback in callbacks:
+        callback()
+    files = stored_files(settings)
+    assert not any(Path(old).stem in name for name in files)
+    assert story.image.name in files and len(files) == 4
+    story.refresh_from_db()
+    assert (story.image_width, story.image_height) == (900, 600)
+
+
+def test_a_new_focal_point_through_the_service_replaces_only_the_social_crop(
+    settings, django_capture_on_commit_callbacks
+):
+    editor = make_editor()
+    story = with_image(make_article())
+    services.article_save(article=story, by=editor)
+    story.image_focal_x, story.image_focal_y = 10, 90
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_save(article=story, by=editor)
+    crops = [name for name in stored_files(settings) if "1200x630" in name]
+    assert len(crops) == 1 and crops[0].endswith("1200x630-f10-90.jpg")
+    assert len(stored_files(settings)) == 4
+
+
+def test_deleting_through_the_service_removes_the_files_after_commit(
+    settings, django_capture_on_commit_callbacks
+):
+    editor = make_editor()
+    story = with_image(make_article())
+    services.article_save(article=story, by=editor)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.article_delete(article=story, by=editor)
+    assert len(stored_files(settings)) == 4
+    for callback in callbacks:
+        callback()
+    assert stored_files(settings) == [] and not Article.objects.exists()
+
+
+def test_a_bad_image_set_outside_the_admin_is_refused_and_nothing_is_stored(settings):
+    story = make_article(body="Kept body.")
+    story.image = make_image_upload("notes.jpg", fmt="GIF", size=(2, 2))
+    story.image_alt = "Not a photo"
+    with pytest.raises(ValidationError) as refused:
+        services.article_save(article=story, by=make_editor())
+    assert "upload a JPEG, PNG or WebP" in refused.value.message_dict["image"][0]
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize("past", [timedelta(seconds=1), timedelta(days=400)])
+def test_article_schedule_refuses_a_past_time_with_its_message(past):
+    story = make_article(status=Article.Status.IN_REVIEW)
+    with pytest.raises(ValidationError) as refused:
+        services.article_schedule(article=story, by=make_editor(), at=timezone.now() - past)
+    assert refused.value.message_dict == {
+        "published_at": ["Choose a time in the future to schedule the story."]
+    }
+    story.refresh_from_db()
+    assert story.status == Article.Status.IN_REVIEW
+
+
+def test_a_new_story_belongs_to_whoever_creates_it_unless_an_author_is_chosen():
+    editor, other = make_editor(), make_editor()
+    story = Article(title="New", slug="new", category=make_article().category, body="Text.")
+    services.article_submit(article=story, by=editor)
+    chosen = Article(title="Chosen", slug="chosen", category=story.category, body="Text.",
+                     author=other)  # fmt: skip
+    services.article_save(article=chosen, by=editor)
+    assert (story.author, chosen.author) == (editor, other)

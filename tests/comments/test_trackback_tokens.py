@@ -8,6 +8,9 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from comments.models import TrackbackToken
 from comments.trackbacks.tokens import trackback_token_create, trackback_token_value
@@ -68,3 +71,28 @@ def test_editors_make_tokens_only_for_themselves_and_cannot_unrevoke(client):
     client.post(change, {"name": "Sneaky", "revoked_at_0": "", "revoked_at_1": ""})
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("a\x00b", "ab"), ("\x00", "Personal token"), ("Two\nlines\x7f", "Twolines")],
+)
+def test_control_characters_in_a_token_name_are_dropped(client, typed, stored):
+    client.force_login(make_user())
+    response = client.post(reverse("comments:tokens"), {"name": typed})
+    assert response.status_code == 200
+    assert TrackbackToken.objects.get().name == stored
+
+
+@hypothesis_settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=st.text(max_size=150))
+def test_any_token_name_is_stored_on_one_line(client, blogger, name):
+    client.force_login(blogger)
+    response = client.post(reverse("comments:tokens"), {"name": name})
+    assert response.status_code == 200
+    stored = TrackbackToken.objects.get().name
+    assert stored and len(stored) <= 100
+    assert not any(ord(ch) < 32 or ord(ch) == 127 for ch in stored)
+    TrackbackToken.objects.all().delete()

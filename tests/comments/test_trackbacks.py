@@ -10,6 +10,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from comments.models import Comment, TrackbackToken
 from comments.trackbacks.tokens import trackback_token_create, trackback_tokens_revoke
@@ -358,3 +361,54 @@ def test_forged_session_pings_do_not_use_up_the_users_own_limit(article, ping_ur
         assert ping(victim, ping_url, body()).status_code == 403
     honest = Client(REMOTE_ADDR="198.51.100.2")
     assert ping(honest, ping_url, body(), token).status_code == 200
+
+
+def test_a_nul_in_the_charset_is_an_unknown_charset_not_a_500(client, ping_url, token):
+    data = "charset=utf-8%00&" + body()
+    anonymous = ping(client, ping_url, data)
+    assert anonymous.status_code == 401
+    assert answer(anonymous) == ("1", "You need to login.")
+    known = ping(client, ping_url, data, token)
+    assert known.status_code == 200
+    assert answer(known) == ("1", "Unknown charset: utf-8.")
+    assert not Comment.objects.exists()
+
+
+# What a web server hands on in a header: no NUL, CR or LF (those never get past it).
+HEADER_TEXT = st.text(
+    st.characters(min_codepoint=1, max_codepoint=255, exclude_characters="\r\n"), max_size=60
+)
+
+
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    charset=st.text(max_size=60) | st.sampled_from(["utf-8\x00", "\x01x", "utf-7", "rot13"]),
+    header_charset=HEADER_TEXT,
+    in_field=st.booleans(),
+    signed=st.booleans(),
+)
+def test_any_charset_name_gets_an_xml_answer(
+    client, ping_url, token, settings, charset, header_charset, in_field, signed
+):
+    settings.TRACKBACKS_RATE_LIMIT = 10_000
+    if in_field:
+        data = f"charset={quote(charset)}&" + body(url="https://charset.example/")
+        content_type = FORM
+    else:
+        data = body(url="https://charset.example/")
+        content_type = f"{FORM}; charset={header_charset}"
+    response = ping(client, ping_url, data, token if signed else None, content_type=content_type)
+    assert response.status_code == (200 if signed else 401)
+    answer(response)  # well-formed XML, whatever the name held
+    Comment.objects.all().delete()
+
+
+def test_a_token_ping_costs_a_fixed_number_of_queries(
+    client, ping_url, token, django_assert_num_queries
+):
+    # token, its last use, story, moderation rules, repeat check, insert (and two savepoints)
+    with django_assert_num_queries(10):
+        response = ping(client, ping_url, body(), token)
+    assert answer(response) == ("0", None)

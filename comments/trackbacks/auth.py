@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
 
@@ -16,7 +17,7 @@ BAD_CSRF = "The form's security token is missing or wrong."
 
 @dataclass(frozen=True)
 class PingSender:
-    user: object
+    user: AbstractBaseUser
     token: TrackbackToken | None  # None: the story page's form, in the user's session
 
     @property

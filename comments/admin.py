@@ -8,6 +8,7 @@ from newsroom import desk
 from . import services
 from .models import Comment, ModerationRule, TrackbackToken
 from .tasks import verify_trackback
+from .trackbacks.tokens import trackback_token_create, trackback_tokens_revoke
 
 
 @admin.register(Comment)
@@ -140,7 +141,7 @@ class TrackbackTokenAdmin(admin.ModelAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         owner = obj.user if request.user.is_superuser and obj.user_id else request.user
-        token, value = services.trackback_token_create(user=owner, name=obj.name)
+        token, value = trackback_token_create(user=owner, name=obj.name)
         obj.pk, obj.user = token.pk, owner
         self.message_user(
             request,
@@ -150,7 +151,7 @@ class TrackbackTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected tokens", permissions=["change"])
     def revoke(self, request, queryset):
-        count = services.trackback_tokens_revoke(tokens=queryset)
+        count = trackback_tokens_revoke(tokens=queryset)
         self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)
 
 

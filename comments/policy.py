@@ -80,3 +80,13 @@ def moderation_verdict(
     if settings.COMMENTS_PREMODERATE if premoderate is None else premoderate:
         return Verdict(Comment.Status.PENDING, "all comments are premoderated")
     return Verdict(Comment.Status.APPROVED)
+
+
+def trackback_verdict(trackback: Comment) -> Verdict:
+    """Decide the status of a trackback (saved or not) from what it says and who sent it."""
+    return moderation_verdict(
+        text=f"{trackback.name}\n{trackback.title}\n{trackback.body}\n{trackback.url}",
+        email=trackback.email,
+        ip_address=trackback.ip_address,
+        premoderate=settings.TRACKBACKS_PREMODERATE,
+    )

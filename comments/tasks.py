@@ -13,6 +13,7 @@ from django.urls import reverse
 from newsroom.site import absolute_url
 
 from .models import Comment
+from .trackbacks.verify import trackback_verify
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +63,7 @@ def notify_moderators(comment_id: int) -> None:
 
 @task
 def verify_trackback(trackback_id: int, recheck: bool = False) -> None:
-    """Check a trackback's source off the request path (see services.trackback_verify)."""
-    from .services import trackback_verify  # services enqueue this task: import at run time
-
+    """Check a trackback's source off the request path, then tell editors if it waits."""
     trackback = (
         Comment.objects.select_related("article")
         .filter(pk=trackback_id, kind=Comment.Kind.TRACKBACK)

@@ -3,16 +3,17 @@ from django.urls import path
 import articles.converters  # noqa: F401 - registers the story date converters
 
 from . import feeds, views
+from .trackbacks import views as trackbacks
 
 app_name = "comments"
 
 STORY = "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/"
 
 urlpatterns = [
-    path("accounts/trackback-tokens/", views.trackback_tokens, name="tokens"),
+    path("accounts/trackback-tokens/", trackbacks.trackback_tokens, name="tokens"),
     path(f"{STORY}comments/", views.comment_post, name="post"),
     path(f"{STORY}comments/feed/", feeds.StoryCommentsFeed(), name="feed"),
     path(f"{STORY}comments/<int:pk>/delete/", views.comment_delete, name="delete"),
-    path(f"{STORY}trackback/", views.trackback_ping, name="trackback"),
-    path(f"{STORY}trackback/<str:token>/", views.trackback_ping, name="trackback_personal"),
+    path(f"{STORY}trackback/", trackbacks.trackback_ping, name="trackback"),
+    path(f"{STORY}trackback/<str:token>/", trackbacks.trackback_ping, name="trackback_personal"),
 ]

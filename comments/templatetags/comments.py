@@ -15,7 +15,7 @@ from newsroom.site import absolute_url
 from ..forms import CommentForm
 from ..models import Comment
 from ..policy import comments_closed, trackbacks_closed
-from ..services import trackback_token_value
+from ..trackbacks.tokens import trackback_token_value
 
 register = template.Library()
 

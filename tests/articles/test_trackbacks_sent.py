@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, TrackbackPing
-from articles.trackbacks import article_send_trackbacks, discover_ping_url, parse_targets
+from articles.trackbacks import article_send_trackbacks, parse_targets
 from comments.models import Comment
-from comments.services import trackback_token_create
+from comments.trackbacks.tokens import trackback_token_create
+from newsroom.linkbacks.discovery import discover_ping_url
 from tests.factories import form_data, make_article, make_category, make_editor, make_user
 from tests.http_server import LocalServer
 
@@ -174,3 +175,34 @@ def test_publishing_pings_another_story_through_a_live_server(live_server, clien
     page = client.get(story_b.get_absolute_url()).content.decode()
     assert "1 Trackback(s)" in page and "Story A" in page
     assert timezone.now() >= trackback.verified_at
+
+
+@pytest.mark.django_db
+def test_a_partner_token_never_goes_to_another_host(settings):
+    settings.TRACKBACK_ALLOW_PRIVATE_SOURCES = True
+    with LocalServer() as partner, LocalServer() as thief:
+        # The partner's page names a ping URL on another host; the partner's ping URL
+        # redirects to another host too. Neither may receive the token.
+        partner.routes["/story/"] = (
+            200,
+            {},
+            f'<rdf:RDF><rdf:Description rdf:about="'
+            f'{partner.url("/story/")}" trackback:ping="'
+            f'{thief.url("/collect")}" /></rdf:RDF>'.encode(),
+        )
+        partner.routes["/ping"] = (307, {"Location": thief.url("/steal")}, b"")
+        thief.routes["/collect"] = thief.routes["/steal"] = (
+            200,
+            {},
+            b"<response><error>0</error></response>",
+        )
+        article = make_article(
+            trackback_targets=f"{partner.url('/story/')} tb_SECRET\n"
+            f"{partner.url('/ping')} tb_SECRET"
+        )
+        article_send_trackbacks(article=article)
+        received = [headers for _, _, headers, _ in thief.requests]
+        own = [h for method, path, h, _ in partner.requests if (method, path) == ("POST", "/ping")]
+    assert received and all("Authorization" not in headers for headers in received)
+    assert own and own[0]["Authorization"] == "Bearer tb_SECRET"  # its own site gets it
+    assert TrackbackPing.objects.count() == 2

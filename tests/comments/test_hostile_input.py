@@ -10,7 +10,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from comments.models import Comment
-from tests.factories import comment_form_data, make_comment
+from tests.factories import comment_form_data, make_comment, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +137,11 @@ def test_any_unicode_in_any_field(
     assert_only_our_markup(page.split('id="comments"', 1)[1])
     assert not RAW.search(page)
     Comment.objects.all().delete()
+
+
+@pytest.mark.parametrize("value", ["²", "1" * 5000, "-1", "1e3", "١٢"])
+def test_odd_numbers_in_query_and_forms_are_ignored(client, article, value):
+    assert client.get(article.get_absolute_url(), {"reply": value}).status_code == 200
+    client.force_login(make_user())
+    response = client.post(reverse("comments:tokens"), {"revoke": value})
+    assert response.status_code == 302

@@ -170,7 +170,7 @@ def test_failing_mail_server_loses_nothing(
 
 
 def test_trackbacks_share_the_queue_with_sender_token_and_check(client, editor, article):
-    from comments.services import trackback_token_create
+    from comments.trackbacks.tokens import trackback_token_create
 
     blogger = make_user("blogger")
     token, _ = trackback_token_create(user=blogger, name="Blog engine")

@@ -1,5 +1,6 @@
 """Each moderation rule, through the real posting view."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -175,6 +176,9 @@ def test_rate_limit_is_shared_through_redis(client, article, post_url, settings)
     import redis
     from django.core.cache import caches
 
+    # Clearing the cache empties the whole Redis database: use one set aside for tests.
+    db = int(os.environ.get("TEST_REDIS_DB", "15"))
+
     try:
         redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
@@ -182,7 +186,7 @@ def test_rate_limit_is_shared_through_redis(client, article, post_url, settings)
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
+            "LOCATION": f"redis://127.0.0.1:6379/{db}",
             "KEY_PREFIX": f"test-{article.pk}-{timezone.now().timestamp()}",
         }
     }
@@ -190,8 +194,24 @@ def test_rate_limit_is_shared_through_redis(client, article, post_url, settings)
     try:
         for i in range(2):
             assert post(client, post_url, article, body=f"r{i}").status_code == 302
-        keys = redis.Redis(host="127.0.0.1", port=6379, db=15).keys("*ratelimit:comments:ip*")
+        keys = redis.Redis(host="127.0.0.1", port=6379, db=db).keys("*ratelimit:comments:ip*")
         assert keys, "the counter is not in Redis"
         assert post(client, post_url, article, body="r3").status_code == 429
     finally:
         caches["default"].clear()
+
+
+def test_bare_domains_and_addresses_count_as_links(client, article, post_url, settings):
+    settings.COMMENTS_MAX_LINKS = 2
+    client.post(
+        post_url,
+        comment_form_data(article, body="Deals: casino.com pills.net loans.org spam@casino.com"),
+    )
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_close_date_beyond_the_calendar_keeps_comments_open(client, article, settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 3_650_000
+    settings.TRACKBACKS_CLOSE_AFTER_DAYS = 3_650_000
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200 and b'class="form comment-form"' in page.content

@@ -1,9 +1,13 @@
 import re
+import threading
+import time
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 
 from comments.models import Comment
+from comments.services import comment_post
 from tests.factories import comment_form_data, make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +198,45 @@ def test_comment_text_is_escaped_with_line_breaks_and_ugc_links(client, article)
         in page
     )
     assert "&lt;b&gt;bold&lt;/b&gt;" in page
+
+
+def test_control_characters_in_the_user_agent_are_dropped(client, article, post_url):
+    response = client.post(post_url, comment_form_data(article), HTTP_USER_AGENT="evil\x00ua\x07")
+    assert response.status_code == 302
+    assert Comment.objects.get().user_agent == "evilua"
+
+
+def test_forged_forwarded_address_is_not_stored(client, article, post_url, settings):
+    settings.NUM_PROXIES = 1
+    client.post(post_url, comment_form_data(article), HTTP_X_FORWARDED_FOR="not-an-ip")
+    assert Comment.objects.get().ip_address is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_stores_one_comment(settings):
+    """Two posts of the same comment at once: the second waits for the first, then sees it."""
+    article = make_article()
+    started, results = threading.Event(), []
+
+    def first():
+        with transaction.atomic():
+            comment_post(article=article, user=None, body="Twice?", name="A", ip_address="1.2.3.4")
+            started.set()
+            time.sleep(0.5)  # still uncommitted while the second post arrives
+        connection.close()
+
+    def second():
+        started.wait(5)
+        results.append(
+            comment_post(article=article, user=None, body="Twice?", name="A", ip_address="1.2.3.4")
+        )
+        connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert Comment.objects.filter(body="Twice?").count() == 1
+    assert results and results[0].pk == Comment.objects.get(body="Twice?").pk

@@ -8,7 +8,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from comments.models import Comment
-from comments.services import trackback_token_create
+from comments.trackbacks.tokens import trackback_token_create
 from tests.comments.test_hostile_input import RAW, assert_only_our_markup
 from tests.factories import make_user
 

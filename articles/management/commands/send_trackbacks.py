@@ -13,7 +13,5 @@ class Command(BaseCommand):
             raise CommandError("Set SITE_URL: pings carry the story's absolute address.")
         tried = 0
         for article in Article.objects.published().exclude(trackback_targets=""):
-            tried += len(
-                article_send_trackbacks(article=article, retry_refused=False)
-            )
+            tried += len(article_send_trackbacks(article=article, retry_refused=False))
         self.stdout.write(f"Tried {tried} trackback(s).")

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from comments.services import trackback_token_create
+from comments.trackbacks.tokens import trackback_token_create
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
             raise CommandError(f"No user named {username!r}.") from error
         if not user.is_active:
             raise CommandError(f"{username} is not active; their tokens would not work.")
-        token, value = trackback_token_create(user=user, name=name[:100])
+        token, value = trackback_token_create(user=user, name=name)
         self.stdout.write(
             f"Created token {token.name!r} for {username}. Copy it now (its owner also finds it"
             " in their personal ping URL under each story):"

@@ -1,4 +1,4 @@
-"""Outbound HTTP for trackbacks that cannot be turned against the server (SSRF-safe).
+"""Outbound HTTP for linkbacks that cannot be turned against the server (SSRF-safe).
 
 Every hop (the first request and each redirect) is checked before a byte is sent: scheme http(s),
 an allowed port, and every address the host resolves to must be public. The connection then goes

@@ -1,0 +1,42 @@
+"""Checking a trackback's source: only a page that links to the story can be shown."""
+
+from django.utils import timezone
+
+from newsroom.linkbacks.links import SourceOutcome, check_source
+
+from ..models import Comment
+from ..policy import trackback_verdict
+
+# Passing faults: the trackback stays with an editor, who can run the check again.
+HELD = {SourceOutcome.UNREACHABLE}
+STILL_WAITING = {Comment.Verification.UNCHECKED, Comment.Verification.UNREACHABLE, ""}
+
+
+def trackback_verify(*, trackback: Comment, recheck: bool = False) -> Comment:
+    """Fetch the ping's source and record what it says; a linking source may be shown.
+
+    The status follows the check only while the trackback waits for it, or when a moderator
+    asked for the check again (`recheck`); otherwise an editor's decision stands.
+    """
+    # No transaction around the fetch (it may take seconds); the write is a single UPDATE.
+    check = check_source(trackback.url, trackback.article.permalink)
+    if check.outcome == SourceOutcome.LINKED:
+        verdict = trackback_verdict(trackback)
+        status, reason = verdict.status, verdict.reason
+    elif check.outcome in HELD:
+        status, reason = Comment.Status.PENDING, ""
+    else:
+        status, reason = Comment.Status.SPAM, ""
+    waiting = trackback.status == Comment.Status.PENDING and trackback.verification in STILL_WAITING
+    if trackback.status == Comment.Status.REMOVED or not (waiting or recheck):
+        status, reason = trackback.status, trackback.moderation_reason
+    Comment.objects.filter(pk=trackback.pk).update(
+        verification=Comment.Verification(check.outcome),
+        verification_note=check.note[:300],
+        verified_at=timezone.now(),
+        status=status,
+        moderation_reason=reason,
+        updated_at=timezone.now(),
+    )
+    trackback.refresh_from_db()
+    return trackback

@@ -1,0 +1,77 @@
+"""Whether one page links to another: the check every linkback protocol makes of its source."""
+
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from .http import FetchFailed, FetchRefused, fetch
+
+logger = logging.getLogger(__name__)
+
+
+def same_page(link: str, page: str) -> bool:
+    """Whether an absolute http(s) link points at a page: scheme, query, fragment and a
+    trailing slash aside."""
+    try:
+        a, b = urlsplit(link.strip()), urlsplit(page)
+    except ValueError:  # "http://[x" and the like link nowhere
+        return False
+    if a.scheme.lower() not in ("http", "https") or not a.netloc:
+        return False
+    return (a.netloc.lower(), a.path.rstrip("/")) == (b.netloc.lower(), b.path.rstrip("/"))
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.hrefs.extend(value for name, value in attrs if name == "href" and value)
+
+
+def links_to(html: str, page: str) -> bool:
+    """Whether an HTML document has an <a href> pointing at `page`."""
+    collector = _LinkCollector()
+    collector.feed(html)
+    collector.close()
+    return any(same_page(href, page) for href in collector.hrefs)
+
+
+class SourceOutcome(StrEnum):
+    LINKED = "linked"
+    NO_LINK = "no_link"
+    GONE = "gone"
+    UNREACHABLE = "unreachable"  # perhaps a passing fault: worth another try
+    REFUSED = "refused"  # an address we may not contact
+
+
+@dataclass(frozen=True)
+class SourceCheck:
+    outcome: SourceOutcome
+    note: str
+
+
+def check_source(source_url: str, page: str) -> SourceCheck:
+    """Fetch a ping's source and say whether it links to `page`; never raises."""
+    try:
+        result = fetch(source_url)
+    except FetchRefused as error:
+        return SourceCheck(SourceOutcome.REFUSED, str(error))
+    except FetchFailed as error:
+        return SourceCheck(SourceOutcome.UNREACHABLE, str(error))
+    except Exception as error:  # whatever a source does, its ping must not stay unchecked
+        logger.exception("Checking the source %s failed", source_url)
+        return SourceCheck(
+            SourceOutcome.UNREACHABLE, f"Unexpected error: {error.__class__.__name__}"
+        )
+    if result.status in (404, 410):
+        return SourceCheck(SourceOutcome.GONE, f"HTTP {result.status}")
+    if result.status >= 400:
+        return SourceCheck(SourceOutcome.UNREACHABLE, f"HTTP {result.status}")
+    if links_to(result.text(), page):
+        return SourceCheck(SourceOutcome.LINKED, f"links to {page}")
+    return SourceCheck(SourceOutcome.NO_LINK, f"no link to {page}")

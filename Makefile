@@ -28,9 +28,10 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Tests never need a real secret or address; production refuses to start without them.
+# A developer's .env (DEBUG=1 after `make run`) is not read: the suite behaves the same anywhere.
 test: $(STAMP)
-	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} SITE_URL=$${SITE_URL:-http://testserver} \
-		$(BIN)/python -m pytest $(PYTEST_ARGS)
+	ENV_FILE= DEBUG=0 SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} \
+		SITE_URL=$${SITE_URL:-http://testserver} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

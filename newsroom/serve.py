@@ -1,7 +1,7 @@
 """`make serve` and `make run`: the web server and the task worker together, stopped together.
 
     python -m newsroom.serve              production: DEBUG off, migrate, collectstatic, gunicorn
-    python -m newsroom.serve development  runserver on 127.0.0.1:8000 (DEBUG as set)
+    python -m newsroom.serve development  runserver on 127.0.0.1:PORT (8000; DEBUG as set)
 
 Both run the task worker beside the web server. Ctrl-C (SIGINT; also SIGTERM, SIGHUP) stops
 both, and so does either one exiting; a child that does not stop within GRACE seconds is killed,
@@ -104,7 +104,8 @@ def production() -> int:
 
 
 def development() -> int:
-    return run_together([[*MANAGE, "runserver", "127.0.0.1:8000"], WORKER])
+    address = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+    return run_together([[*MANAGE, "runserver", address], WORKER])
 
 
 if __name__ == "__main__":

@@ -22,10 +22,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
+# Development settings, so that `python manage.py ...` works as the README shows after `make run`.
+# Written only when there is no .env; never overwritten.
+.env:
+	@printf '# Development settings, written by make run (production: see .env.example).\nDEBUG=1\n' > $@
+
 # Development: the site on http://127.0.0.1:8000 and the task worker; Ctrl-C stops both.
-# A first run writes .env with DEBUG=1, so `python manage.py ...` works as the README shows.
-run: $(STAMP)
-	@test -e .env || printf '# Development settings, written by make run (production: .env.example).\nDEBUG=1\n' > .env
+run: $(STAMP) .env
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py loaddemo
 	DEBUG=$${DEBUG:-1} $(BIN)/python -m newsroom.serve development

@@ -8,8 +8,9 @@ from gunicorn.glogging import Logger
 from newsroom.logging import RedactTrackbackTokens
 
 wsgi_app = "newsroom.wsgi:application"
-# Loopback by default: TLS is a proxy's job (nginx, caddy, a load balancer) on this machine.
-bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
+# Loopback: TLS is a proxy's job (nginx, caddy) on this machine. GUNICORN_CMD_ARGS=--bind=...
+# listens elsewhere.
+bind = [f"127.0.0.1:{os.environ.get('PORT', '8000')}"]
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 worker_class = "gthread"
 threads = 4

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 "env PYENV_VERSION=3.13.0 python3" "env PYENV_VERSION=3.12.1 python3" python3; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$c"; break; fi; done)
 
-.PHONY: run test lint venv clean
+.PHONY: run serve backup restore test lint venv clean
 
 venv: $(STAMP)
 
@@ -22,15 +22,35 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-run: $(STAMP)
+# Development settings, so that `python manage.py ...` works as the README shows after `make run`.
+# Written only when there is no .env; never overwritten.
+.env:
+	@printf '# Development settings, written by make run (production: see .env.example).\nDEBUG=1\n' > $@
+
+# Development: the site on http://127.0.0.1:8000 and the task worker; Ctrl-C stops both.
+run: $(STAMP) .env
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py loaddemo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=$${DEBUG:-1} $(BIN)/python -m newsroom.serve development
+
+# Production on this machine: DEBUG off, needs SECRET_KEY, ALLOWED_HOSTS and SITE_URL (environment
+# or .env); migrates, collects static files, then gunicorn (PORT, WEB_CONCURRENCY) and the worker.
+serve: $(STAMP)
+	@$(BIN)/python -m newsroom.serve
+
+# A backup of the database and media files into BACKUP_DIR (default backups/); the path is printed last.
+backup: $(STAMP)
+	@$(BIN)/python manage.py backup
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<name>.tar.gz"; exit 2; }
+	@$(BIN)/python manage.py restore "$(FILE)"
 
 # Tests never need a real secret or address; production refuses to start without them.
+# A developer's .env (DEBUG=1 after `make run`) is not read: the suite behaves the same anywhere.
 test: $(STAMP)
-	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} SITE_URL=$${SITE_URL:-http://testserver} \
-		$(BIN)/python -m pytest $(PYTEST_ARGS)
+	ENV_FILE= DEBUG=0 SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} \
+		SITE_URL=$${SITE_URL:-http://testserver} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -40,6 +40,17 @@ def permissions_named(names: list[str], *, apps=global_apps) -> list:
     return found
 
 
+def permissions_make(app_labels: list[str], *, apps) -> None:
+    """Create the apps' permissions now, inside a migration (Django makes them after the last)."""
+    from django.contrib.auth.management import create_permissions
+
+    for label in app_labels:
+        config = apps.get_app_config(label)
+        config.models_module = True  # the migration state's stub has none; create_permissions asks
+        create_permissions(config, apps=apps, verbosity=0)
+        config.models_module = None
+
+
 def roles_ensure(
     definitions: dict[str, list[str]] | None = None, *, prune: bool = False, apps=global_apps
 ) -> dict:

@@ -1,5 +1,6 @@
 """Newsroom settings: everything comes from the environment (or an optional `.env` file)."""
 
+import os
 import re
 from pathlib import Path
 
@@ -9,7 +10,12 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# --- Serving: which `.env` is read (the environment always wins over it). `ENV_FILE=` (empty)
+# reads none: `make test` does so, so that a developer's `.env` never changes the suite.
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE, overwrite=False)
+# --- end serving
 
 DEBUG = env.bool("DEBUG", default=False)
 # Production must fail fast without a real secret; only DEBUG gets a throwaway one.
@@ -50,6 +56,9 @@ INSTALLED_APPS = [
     "newsroom",
     "articles",
     "comments",
+    # --- Serving: the task queue in the database; its worker is `manage.py db_worker`, which
+    # newsroom (listed first, so its command wins) extends with a heartbeat for /readyz.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -128,7 +137,12 @@ MAILERS = {
     "default": {
         "BACKEND": _mail_backend,
         "OPTIONS": {key: value for key, value in _mail_options.items() if value not in (None, "")}
-        | ({"timeout": 10} if _mail_backend.endswith("smtp.EmailBackend") else {}),
+        # A silent mail server costs the worker this long, never a reader's request.
+        | (
+            {"timeout": env.float("EMAIL_TIMEOUT", default=10)}
+            if _mail_backend.endswith("smtp.EmailBackend")
+            else {}
+        ),
     }
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
@@ -145,7 +159,7 @@ LOGIN_REDIRECT_URL = "articles:home"
 LOGOUT_REDIRECT_URL = "articles:home"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -164,6 +178,12 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+# --- Serving: every deploy check settable from the environment (`check --deploy` passes).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Load balancers probe health over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# --- end serving
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -214,16 +234,19 @@ LOGGING = {
 # Newsroom behaviour
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 
-# Background work (comment notifications, trackback verification) uses Django's tasks framework.
-# The immediate backend runs a task on the spot; production points TASKS_BACKEND at a worker
-# backend from PyPI (e.g. django-tasks-db, an ORM-backed queue with its own worker command).
+# --- Serving: background work (mail, trackback checks, outgoing pings) is queued in the
+# database and run by the worker (`manage.py db_worker`; `make run` and `make serve` start it),
+# never inside a reader's request. The tests run tasks on the spot (tests/conftest.py).
 TASKS = {
-    "default": {
-        "BACKEND": env.str(
-            "TASKS_BACKEND", default="django.tasks.backends.immediate.ImmediateBackend"
-        )
-    }
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
 }
+# The worker records a heartbeat this often; /readyz fails when the newest is older than
+# WORKER_HEARTBEAT_MAX_AGE seconds.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
+WORKER_HEARTBEAT_MAX_AGE = env.float("WORKER_HEARTBEAT_MAX_AGE", default=60)
+# Where `manage.py backup` writes (and `make backup`).
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
+# --- end serving
 
 # How many reverse proxies stand in front of the site; the client IP is read from
 # X-Forwarded-For accordingly (0: REMOTE_ADDR, never a header a client can forge).

@@ -1,0 +1,38 @@
+"""gunicorn for `make serve` (python -m newsroom.serve); GUNICORN_CMD_ARGS overrides any of it."""
+
+import multiprocessing
+import os
+
+from gunicorn.glogging import Logger
+
+from newsroom.logging import RedactTrackbackTokens
+
+wsgi_app = "newsroom.wsgi:application"
+# Loopback: TLS is a proxy's job (nginx, caddy) on this machine. GUNICORN_CMD_ARGS=--bind=...
+# listens elsewhere.
+bind = [f"127.0.0.1:{os.environ.get('PORT', '8000')}"]
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+worker_class = "gthread"
+threads = 4
+timeout = 30
+graceful_timeout = 10
+# A worker process is renewed now and then, so a slow leak never grows for long.
+max_requests = 2000
+max_requests_jitter = 200
+# No control socket: it lives in the home folder, where two instances would share one.
+control_socket_disable = True
+accesslog = "-"
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logs, with personal ping URLs redacted as in Django's own logs."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.access_log, self.error_log):
+            if not any(isinstance(f, RedactTrackbackTokens) for f in log.filters):
+                log.addFilter(RedactTrackbackTokens())
+
+
+logger_class = RedactingLogger

@@ -1,0 +1,26 @@
+"""Let the Editors group see background task results in the admin (failed mail, checks, pings).
+
+The same permission newsroom/apps.py contributes to the role (kept in step by `setup_roles`).
+"""
+
+from django.db import migrations
+
+EDITORS = {"Editors": ["django_tasks_database.view_dbtaskresult"]}
+
+
+def grant(apps, schema_editor):
+    from newsroom.roles import permissions_make, roles_ensure
+
+    permissions_make(["django_tasks_database"], apps=apps)
+    roles_ensure(EDITORS, apps=apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("newsroom", "0001_worker_heartbeat"),
+        ("django_tasks_database", "0021_conditional_partial_index_ordering"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

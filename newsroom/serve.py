@@ -1,0 +1,113 @@
+"""`make serve` and `make run`: the web server and the task worker together, stopped together.
+
+    python -m newsroom.serve              production: DEBUG off, migrate, collectstatic, gunicorn
+    python -m newsroom.serve development  runserver on 127.0.0.1:PORT (8000; DEBUG as set)
+
+Both run the task worker beside the web server. Ctrl-C (SIGINT; also SIGTERM, SIGHUP) stops
+both, and so does either one exiting; a child that does not stop within GRACE seconds is killed,
+with its own children, so nothing is left running.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL")
+GRACE = 15  # seconds: gunicorn's graceful timeout is 10
+MANAGE = [sys.executable, str(BASE_DIR / "manage.py")]
+WORKER = [*MANAGE, "db_worker", "--no-startup-delay"]
+
+
+def production_problem(environ=os.environ) -> str | None:
+    """Say in one line what keeps production from starting, or None when nothing does."""
+    import environ as django_environ
+
+    env_file = environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+    if env_file:  # as the settings read it: the environment wins over the file
+        django_environ.Env.read_env(env_file, overwrite=False)
+    missing = [name for name in REQUIRED if not environ.get(name, "").strip()]
+    if missing:
+        shown = os.path.relpath(env_file, BASE_DIR) if env_file else ""
+        where = f"the environment or {shown}" if env_file else "the environment"
+        return f"make serve needs {', '.join(missing)}: set them in {where} (see .env.example)."
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import newsroom.settings  # noqa: F401  (its own checks: SITE_URL's form, ...)
+    except ImproperlyConfigured as error:
+        return f"make serve: {error}"
+    return None
+
+
+def run_together(commands: list[list[str]], *, grace: float = GRACE) -> int:
+    """Run the commands side by side until one exits or we are told to stop; stop them all."""
+    stop = []
+    previous = {
+        signum: signal.signal(signum, lambda signum, frame: stop.append(signum))
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    }
+    # Each child leads its own process group: one signal reaches it and whatever it started
+    # (gunicorn's workers, runserver's reloaded child), and a terminal's Ctrl-C reaches us only.
+    children = [
+        subprocess.Popen(cmd, cwd=BASE_DIR, start_new_session=True)  # noqa: S603 (our own argv)
+        for cmd in commands
+    ]
+    exited = []
+    try:
+        while not stop and not exited:
+            time.sleep(0.2)
+            exited = [child for child in children if child.poll() is not None]
+    finally:
+        for child in children:
+            _signal_group(child, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for child in children:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(max(0.1, deadline - time.monotonic()))
+            _signal_group(child, signal.SIGKILL)  # stragglers, and any grandchild left behind
+            child.wait()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if exited:  # one of them stopped by itself: say so with its code
+        print(f"{exited[0].args[-1]!s} exited; stopped the others.", file=sys.stderr)
+        return exited[0].returncode or 1
+    return 0
+
+
+def _signal_group(child: subprocess.Popen, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the whole group is gone already
+        os.killpg(child.pid, signum)
+
+
+def _run(command: list[str]) -> None:
+    result = subprocess.run(command, cwd=BASE_DIR, check=False)  # noqa: S603 (our own argv)
+    if result.returncode:
+        sys.exit(result.returncode)
+
+
+def production() -> int:
+    os.environ["DEBUG"] = "0"  # whatever a development .env says
+    if problem := production_problem():
+        print(problem, file=sys.stderr)
+        return 2
+    _run([*MANAGE, "migrate", "--noinput"])
+    _run([*MANAGE, "setup_roles"])
+    _run([*MANAGE, "collectstatic", "--noinput", "--verbosity", "0"])
+    conf = str(BASE_DIR / "newsroom" / "gunicorn.conf.py")
+    web = [sys.executable, "-m", "gunicorn", "--config", conf]
+    return run_together([web, [*WORKER, "--no-reload"]])
+
+
+def development() -> int:
+    address = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+    return run_together([[*MANAGE, "runserver", address], WORKER])
+
+
+if __name__ == "__main__":
+    mode = sys.argv[1] if len(sys.argv) > 1 else "production"
+    sys.exit({"production": production, "development": development}[mode]())

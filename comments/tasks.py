@@ -1,6 +1,5 @@
 """Background work for comments, run through Django's tasks framework."""
 
-import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,11 +10,10 @@ from django.tasks import task
 from django.urls import reverse
 
 from newsroom.site import absolute_url
+from newsroom.tasks import TransientError, retry_with_backoff
 
 from .models import Comment
 from .trackbacks.verify import trackback_verify
-
-logger = logging.getLogger(__name__)
 
 
 def moderator_emails() -> set[str]:
@@ -32,8 +30,13 @@ def moderator_emails() -> set[str]:
 
 
 @task
+@retry_with_backoff(attempts=5)
 def notify_moderators(comment_id: int) -> None:
-    """Tell editors and the story's author that a comment waits for them; never raise."""
+    """Tell editors and the story's author that a comment waits for them.
+
+    A mail server that is down or silent (an OSError, bounded by the mailer's timeout) costs a
+    later attempt; the comment itself was stored long before, by the reader's request.
+    """
     comment = Comment.objects.select_related("article__author").filter(pk=comment_id).first()
     if comment is None or comment.status != Comment.Status.PENDING:
         return
@@ -45,25 +48,26 @@ def notify_moderators(comment_id: int) -> None:
     if not recipients:
         return
     admin_url = absolute_url(reverse("admin:comments_comment_change", args=[comment.pk]))
-    try:
-        send_mail(
-            subject=f"[{settings.SITE_NAME}] {comment.get_kind_display()} awaiting moderation",
-            message=(
-                f'{comment.get_kind_display()} by {comment.name} on "{comment.article.title}" '
-                f"is waiting for moderation ({comment.moderation_reason or 'held'}).\n\n"
-                f"{comment.body[:1000]}\n\nModerate it: {admin_url}\n"
-            ),
-            from_email=None,
-            recipient_list=sorted(recipients),
-        )
-    except Exception:
-        # The comment is stored already; a broken mail server only costs the notification.
-        logger.exception("Could not send the moderation notice for comment %s", comment_id)
+    send_mail(
+        subject=f"[{settings.SITE_NAME}] {comment.get_kind_display()} awaiting moderation",
+        message=(
+            f'{comment.get_kind_display()} by {comment.name} on "{comment.article.title}" '
+            f"is waiting for moderation ({comment.moderation_reason or 'held'}).\n\n"
+            f"{comment.body[:1000]}\n\nModerate it: {admin_url}\n"
+        ),
+        from_email=None,
+        recipient_list=sorted(recipients),
+    )
 
 
 @task
+@retry_with_backoff(attempts=4)
 def verify_trackback(trackback_id: int, recheck: bool = False) -> None:
-    """Check a trackback's source off the request path, then tell editors if it waits."""
+    """Check a trackback's source off the request path, then tell editors if it waits.
+
+    A source that could not be reached is checked again later; after the last attempt the
+    trackback stays pending in the moderation queue and the failed task shows on the desk.
+    """
     trackback = (
         Comment.objects.select_related("article")
         .filter(pk=trackback_id, kind=Comment.Kind.TRACKBACK)
@@ -72,5 +76,7 @@ def verify_trackback(trackback_id: int, recheck: bool = False) -> None:
     if trackback is None:
         return
     trackback = trackback_verify(trackback=trackback, recheck=recheck)
+    if trackback.verification == Comment.Verification.UNREACHABLE:
+        raise TransientError(f"source unreachable: {trackback.verification_note}")
     if trackback.status == Comment.Status.PENDING:
-        notify_moderators.call(trackback.pk)
+        notify_moderators.enqueue(trackback.pk)

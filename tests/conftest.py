@@ -5,6 +5,7 @@ from django.dispatch import receiver
 from django.tasks import task_backends
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @receiver(setting_changed)
@@ -32,6 +33,12 @@ def _test_settings(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Queue tasks in the database, as outside the tests; nothing runs until the worker does."""
+    settings.TASKS = DATABASE_TASKS
 
 
 @pytest.fixture(autouse=True)

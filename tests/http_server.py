@@ -29,8 +29,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class LocalServer:
-    def __init__(self, host="127.0.0.1"):
-        self.httpd = ThreadingHTTPServer((host, 0), _Handler)
+    def __init__(self, host="127.0.0.1", port=0):
+        self.httpd = ThreadingHTTPServer((host, port), _Handler)
         self.httpd.routes = Routes()
         self.httpd.requests = []
         self.thread = threading.Thread(

@@ -1,15 +1,6 @@
 import socket
 
-import pytest
 from django.core.management import call_command
-
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture
-def database_tasks(settings):
-    """Queue tasks in the database, as outside the tests; nothing runs until the worker does."""
-    settings.TASKS = DATABASE_TASKS
 
 
 def run_worker() -> None:

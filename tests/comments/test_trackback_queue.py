@@ -1,0 +1,68 @@
+"""Trackbacks with the real task queue: the ping is answered once stored, the worker checks the
+source, and a source that cannot be reached is checked again later."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from comments.models import Comment
+from tests.comments.pings import answer, body, html, ping
+from tests.http_server import LocalServer
+from tests.newsroom.conftest import closed_port, run_worker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sources_on_this_machine(settings):
+    settings.TRACKBACK_ALLOW_PRIVATE_SOURCES = True
+
+
+def test_the_ping_is_answered_before_its_source_is_fetched(
+    client, article, token, ping_url, database_tasks, sources_on_this_machine
+):
+    with LocalServer() as server:
+        server.routes["/post"] = html([article.permalink])
+        response = ping(client, ping_url, body(url=server.url("/post")), token=token)
+        assert answer(response) == ("0", None)
+        # Stored and queued; the source has not been asked anything yet.
+        assert server.requests == []
+        trackback = Comment.objects.trackbacks().get()
+        assert trackback.verification == Comment.Verification.UNCHECKED
+        assert DBTaskResult.objects.ready().get().task_path == "comments.tasks.verify_trackback"
+
+        run_worker()
+
+    trackback.refresh_from_db()
+    assert (trackback.status, trackback.verification) == ("approved", "linked")
+    assert len(server.requests) == 1
+
+
+def test_an_unreachable_source_is_checked_again_later(
+    client, article, token, ping_url, database_tasks, sources_on_this_machine
+):
+    port = closed_port()
+    source = f"http://127.0.0.1:{port}/post"
+    assert answer(ping(client, ping_url, body(url=source), token=token)) == ("0", None)
+
+    run_worker()
+    trackback = Comment.objects.trackbacks().get()
+    assert (trackback.status, trackback.verification) == ("pending", "unreachable")
+    retry = DBTaskResult.objects.filter(status=TaskResultStatus.READY).get()
+    assert retry.task_path == "comments.tasks.verify_trackback"
+    assert retry.run_after > trackback.verified_at + timedelta(seconds=25)
+
+    # The blog comes back up on the same port before the next attempt is due.
+    with LocalServer(port=port) as server:
+        server.routes["/post"] = html([article.permalink])
+        with time_machine.travel(retry.run_after + timedelta(seconds=1)):
+            run_worker()
+
+    trackback.refresh_from_db()
+    assert (trackback.status, trackback.verification) == ("approved", "linked")
+    retry.refresh_from_db()
+    assert retry.status == TaskResultStatus.SUCCESSFUL
+    assert not DBTaskResult.objects.failed().exists()

@@ -55,8 +55,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outages and hostile input: a database outage answers 503, not 500.
+    "newsroom.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Outages and hostile input: undecodable bodies answer 400 before CSRF reads them.
+    "newsroom.middleware.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -103,9 +107,32 @@ elif _db["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# --- Outages: the database ---------------------------------------------------------------
+# An unreachable PostgreSQL answers 503 within seconds (newsroom.middleware) instead of holding
+# a worker for psycopg_pool's default 30 s; pooled connections are checked before use, so one
+# broken by an outage is replaced rather than failing a request after the database returns.
+if _db["ENGINE"] == "django.db.backends.postgresql":
+    _db["CONN_HEALTH_CHECKS"] = True
+    _db["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3))
+    if isinstance(_db["OPTIONS"]["pool"], dict):
+        _db["OPTIONS"]["pool"].setdefault("timeout", env.float("DB_POOL_TIMEOUT", default=3.0))
+        # Give up on one reconnection attempt soon: the next request starts a fresh one, instead
+        # of the pool's backoff (up to minutes) delaying recovery after the database returns.
+        _db["OPTIONS"]["pool"].setdefault("reconnect_timeout", 5.0)
+# ---------------------------------------------------------------------------------------------
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}
+# --- Outages: the cache --------------------------------------------------------------------
+# Redis unreachable: pages are served without it (newsroom.cache answers like an empty cache,
+# logs one warning per outage, and rate limits let requests through), and no call waits long.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "newsroom.cache.DegradingRedisCache"
+    _cache_timeout = env.float("CACHE_CONNECT_TIMEOUT", default=1.0)
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout}
+    )
+# ---------------------------------------------------------------------------------------------
 
 # Django 6.1 configures mail as MAILERS; EMAIL_URL (smtp://, smtp+tls://, consolemail://, ...)
 # is read by django-environ and translated to the matching backend's options.
@@ -167,6 +194,12 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# --- Hostile input ---------------------------------------------------------------------------
+# A failed CSRF check gets the site's 403 page. Views that decode their own body (TrackBack
+# pings honour the charset they declare) are skipped by newsroom.middleware.HostileInputMiddleware.
+CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
+VIEWS_READING_OWN_BODY = ["comments:trackback", "comments:trackback_personal"]
+# ---------------------------------------------------------------------------------------------
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True

@@ -1,6 +1,7 @@
 """Newsroom settings: everything comes from the environment (or an optional `.env` file)."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -170,6 +171,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:home"
 LOGOUT_REDIRECT_URL = "articles:home"
+
+# --- Login throttling (django-axes) ----------------------------------------------------------
+# After LOGIN_FAILURE_LIMIT failures for one username, or from one address, /accounts/login/
+# and /admin/login/ refuse for LOGIN_COOLOFF_MINUTES with a clear message (429), the same for
+# accounts that exist and ones that do not. Attempts are kept in the database, not the cache,
+# so throttling holds while Redis is down.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "newsroom.login_throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+# ---------------------------------------------------------------------------------------------
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -78,8 +78,10 @@ class HostileInputMiddleware:
         if request.resolver_match.view_name in settings.VIEWS_READING_OWN_BODY:
             return None
         charset = request.content_params.get("charset")
-        if request.content_type.lower() in FORM_TYPES and charset and not is_utf8(charset):
-            return error_page(400, message=NOT_UTF8)
+        if request.content_type.lower() in FORM_TYPES and charset:
+            if not is_utf8(charset):
+                return error_page(400, message=NOT_UTF8)
+            request.encoding = "utf-8"  # Django itself refuses other spellings ("utf8")
         try:
             data = request.POST
         except UNREADABLE_BODY as error:

@@ -1,31 +1,24 @@
 """Fixed-window rate limits in Django's cache, so they hold across processes with Redis."""
 
-import ipaddress
+import logging
 import time
 
-from django.conf import settings
 from django.core.cache import cache
 
+from newsroom.cache import cache_available
+from newsroom.clients import client_ip
 
-def client_ip(request) -> str:
-    """The client's address: REMOTE_ADDR, or the hop our own proxies added to X-Forwarded-For."""
-    if settings.NUM_PROXIES:
-        hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
-        hops = [h for h in hops if h]
-        if len(hops) >= settings.NUM_PROXIES:
-            return _valid_ip(hops[-settings.NUM_PROXIES])
-    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+logger = logging.getLogger(__name__)
 
-
-def _valid_ip(value: str) -> str:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return ""
+__all__ = ["client_ip", "rate_limit_exceeded", "request_identities"]
 
 
 def rate_limit_exceeded(scope: str, identities: list[str], *, limit: int, window: int) -> bool:
-    """Count one attempt for each identity; True when any of them went past `limit`."""
+    """Count one attempt for each identity; True when any of them went past `limit`.
+
+    Without a reachable cache nothing can be counted: the request is let through (a reader's
+    comment matters more than a missed limit) and that is logged.
+    """
     bucket = int(time.time() // window)
     exceeded = False
     for identity in identities:
@@ -33,10 +26,13 @@ def rate_limit_exceeded(scope: str, identities: list[str], *, limit: int, window
         cache.add(key, 0, timeout=window + 1)
         try:
             count = cache.incr(key)
-        except ValueError:  # expired between add() and incr()
+        except ValueError:  # expired between add() and incr(), or the cache is unreachable
             cache.set(key, 1, timeout=window + 1)
             count = 1
         exceeded = exceeded or count > limit
+    if not cache_available():
+        logger.info("Rate limit %r not enforced for this request: the cache is unreachable.", scope)
+        return False
     return exceeded
 
 

@@ -33,7 +33,8 @@ def public_article_or_404(url_kwargs) -> Article:
 def safe_next(request, fallback: str) -> str:
     """Follow `next` only to a path on this site; anything else falls back to the story."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path: anything else ("0", "story-detail") would be reversed as a view name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -2,6 +2,7 @@
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -64,8 +65,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outages and hostile input: a database outage answers 503, not 500.
+    "newsroom.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Outages and hostile input: undecodable bodies answer 400 before CSRF reads them.
+    "newsroom.middleware.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -112,9 +117,32 @@ elif _db["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# --- Outages: the database ---------------------------------------------------------------
+# An unreachable PostgreSQL answers 503 within seconds (newsroom.middleware) instead of holding
+# a worker for psycopg_pool's default 30 s; pooled connections are checked before use, so one
+# broken by an outage is replaced rather than failing a request after the database returns.
+if _db["ENGINE"] == "django.db.backends.postgresql":
+    _db["CONN_HEALTH_CHECKS"] = True
+    _db["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3))
+    if isinstance(_db["OPTIONS"]["pool"], dict):
+        _db["OPTIONS"]["pool"].setdefault("timeout", env.float("DB_POOL_TIMEOUT", default=3.0))
+        # Give up on one reconnection attempt soon: the next request starts a fresh one, instead
+        # of the pool's backoff (up to minutes) delaying recovery after the database returns.
+        _db["OPTIONS"]["pool"].setdefault("reconnect_timeout", 5.0)
+# ---------------------------------------------------------------------------------------------
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}
+# --- Outages: the cache --------------------------------------------------------------------
+# Redis unreachable: pages are served without it (newsroom.cache answers like an empty cache,
+# logs one warning per outage, and rate limits let requests through), and no call waits long.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "newsroom.cache.DegradingRedisCache"
+    _cache_timeout = env.float("CACHE_CONNECT_TIMEOUT", default=1.0)
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout}
+    )
+# ---------------------------------------------------------------------------------------------
 
 # Django 6.1 configures mail as MAILERS; EMAIL_URL (smtp://, smtp+tls://, consolemail://, ...)
 # is read by django-environ and translated to the matching backend's options.
@@ -158,6 +186,25 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:home"
 LOGOUT_REDIRECT_URL = "articles:home"
 
+# --- Login throttling (django-axes) ----------------------------------------------------------
+# After LOGIN_FAILURE_LIMIT failures for one username, or from one address, /accounts/login/
+# and /admin/login/ refuse for LOGIN_COOLOFF_MINUTES with a clear message (429), the same for
+# accounts that exist and ones that do not. Attempts are kept in the database, not the cache,
+# so throttling holds while Redis is down.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "newsroom.login_throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+# ---------------------------------------------------------------------------------------------
+
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -187,6 +234,12 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# --- Hostile input ---------------------------------------------------------------------------
+# A failed CSRF check gets the site's 403 page. Views that decode their own body (TrackBack
+# pings honour the charset they declare) are skipped by newsroom.middleware.HostileInputMiddleware.
+CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
+VIEWS_READING_OWN_BODY = ["comments:trackback", "comments:trackback_personal"]
+# ---------------------------------------------------------------------------------------------
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True

@@ -113,7 +113,9 @@ def test_postgresql_uses_the_psycopg_pool():
     )
     result = run_python(code, DEBUG="1", DATABASE_URL="postgres://u@127.0.0.1:5432/newsroom")
     assert result.returncode == 0, result.stderr
-    assert "'pool': {'min_size': 1, 'max_size': 10}" in result.stdout
+    # Bounded waits (503 within seconds when PostgreSQL is down) and checked connections.
+    pool = "'pool': {'min_size': 1, 'max_size': 10, 'timeout': 3.0, 'reconnect_timeout': 5.0}"
+    assert pool in result.stdout and "'connect_timeout': 3" in result.stdout
 
 
 def test_environment_configures_cache_and_mail():
@@ -129,6 +131,7 @@ def test_environment_configures_cache_and_mail():
     )
     assert result.returncode == 0, result.stderr
     cache_backend, mailer = result.stdout.splitlines()
-    assert cache_backend == "django.core.cache.backends.redis.RedisCache"
+    # Django's Redis cache, stepping aside while Redis is unreachable.
+    assert cache_backend == "newsroom.cache.DegradingRedisCache"
     assert "'host': 'mail.example.com'" in mailer and "'use_tls': True" in mailer
     assert "'port': 587" in mailer and "smtp.EmailBackend" in mailer

@@ -19,6 +19,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL")
 GRACE = 15  # seconds: gunicorn's graceful timeout is 10
+RESTART_PAUSE = 5  # seconds between two starts of a worker that keeps exiting
 MANAGE = [sys.executable, str(BASE_DIR / "manage.py")]
 WORKER = [*MANAGE, "db_worker", "--no-startup-delay"]
 
@@ -44,8 +45,14 @@ def production_problem(environ=os.environ) -> str | None:
     return None
 
 
-def run_together(commands: list[list[str]], *, grace: float = GRACE) -> int:
-    """Run the commands side by side until one exits or we are told to stop; stop them all."""
+def run_together(
+    commands: list[list[str]], *, restart: tuple[int, ...] = (), grace: float = GRACE
+) -> int:
+    """Run the commands side by side until we are told to stop or one exits; stop them all.
+
+    The commands at the indexes in `restart` (the task worker) are started again instead, at
+    most once every RESTART_PAUSE seconds: queued work must not wait for an operator.
+    """
     stop = []
     previous = {
         signum: signal.signal(signum, lambda signum, frame: stop.append(signum))
@@ -53,15 +60,24 @@ def run_together(commands: list[list[str]], *, grace: float = GRACE) -> int:
     }
     # Each child leads its own process group: one signal reaches it and whatever it started
     # (gunicorn's workers, runserver's reloaded child), and a terminal's Ctrl-C reaches us only.
-    children = [
-        subprocess.Popen(cmd, cwd=BASE_DIR, start_new_session=True)  # noqa: S603 (our own argv)
-        for cmd in commands
-    ]
+    def start(cmd):
+        return subprocess.Popen(cmd, cwd=BASE_DIR, start_new_session=True)  # noqa: S603 (our argv)
+
+    children = [start(cmd) for cmd in commands]
+    started = [time.monotonic()] * len(children)
     exited = []
     try:
         while not stop and not exited:
             time.sleep(0.2)
-            exited = [child for child in children if child.poll() is not None]
+            for index, child in enumerate(children):
+                if child.poll() is None:
+                    continue
+                if index not in restart:
+                    exited.append(child)
+                elif time.monotonic() - started[index] >= RESTART_PAUSE:
+                    print(f"{commands[index][-1]!s} exited with {child.returncode}; starting it "
+                          "again.", file=sys.stderr)  # fmt: skip
+                    children[index], started[index] = start(commands[index]), time.monotonic()
     finally:
         for child in children:
             _signal_group(child, signal.SIGTERM)
@@ -100,7 +116,7 @@ def production() -> int:
     _run([*MANAGE, "collectstatic", "--noinput", "--verbosity", "0"])
     conf = str(BASE_DIR / "newsroom" / "gunicorn.conf.py")
     web = [sys.executable, "-m", "gunicorn", "--config", conf]
-    return run_together([web, [*WORKER, "--no-reload"]])
+    return run_together([web, [*WORKER, "--no-reload"]], restart=(1,))
 
 
 def development() -> int:

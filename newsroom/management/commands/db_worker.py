@@ -31,6 +31,7 @@ class Command(db_worker.Command):
         wait = 1
         try:
             while True:
+                started = time.monotonic()
                 try:
                     with Heartbeat(worker_id=worker_id, background=not batch):
                         super().handle(
@@ -42,6 +43,8 @@ class Command(db_worker.Command):
                     # after the database came back: wait, then work again.
                     if batch:
                         raise
+                    if time.monotonic() - started > 2 * MAX_OUTAGE_WAIT:
+                        wait = 1  # a new outage, not the same one going on
                     logger.warning(
                         "Database unavailable (%s); the worker tries again in %s s",
                         str(error).splitlines()[0] if str(error) else type(error).__name__,

@@ -11,18 +11,20 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from newsroom.site import absolute_url, publisher_logo_url
+from newsroom.text import without_control_characters
 
 from . import images
 from .models import Article
 from .textstats import text_stats
 
-# XML 1.0 cannot carry these; one pasted vertical tab must not take a whole feed down.
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Beside control characters, XML 1.0 cannot carry these two; one pasted vertical tab must not
+# take a whole feed down.
+_XML_NONCHARACTERS = re.compile("[\ufffe\uffff]")
 
 
 def xml_text(text: str) -> str:
     """Drop the characters XML 1.0 forbids (feeds and sitemaps are XML)."""
-    return _XML_ILLEGAL.sub("", text)
+    return _XML_NONCHARACTERS.sub("", without_control_characters(text))
 
 
 def plain_text(html_text: str) -> str:

@@ -232,11 +232,12 @@ class TrackbackPing(models.Model):
         SENT = "sent", "Accepted"
         REFUSED = "refused", "Refused by the site"
         FAILED = "failed", "Could not be sent"
+        UNREACHABLE = "unreachable", "Site unreachable; trying again"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pings_sent")
     target_url = models.URLField(max_length=2000)
     ping_url = models.URLField(max_length=2000, blank=True)
-    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
     message = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)

@@ -5,6 +5,7 @@ image's size and renditions, discarding files it replaced, and the trackbacks it
 last two once the transaction commits.
 """
 
+import logging
 from datetime import datetime
 from functools import partial
 
@@ -19,6 +20,8 @@ from .models import Article, Category
 from .tasks import send_trackbacks
 from .trackbacks import parse_targets
 from .workflow import Transition
+
+logger = logging.getLogger(__name__)
 
 # What a revision restores: the story's words and section. Status and time only ever change
 # through the workflow transitions below, and the slug keeps the public URL stable.
@@ -73,9 +76,16 @@ def _image_measure(article: Article) -> None:
 
 def _image_files_settle(article: Article, stored: Article | None) -> None:
     """Make the renditions now; once committed, discard what the save made useless."""
-    if article.image:
-        images.renditions_ensure(article)
     old_name = stored.image.name if stored is not None else ""
+    if article.image and article.image.name == old_name:
+        # The picture was there before: a storage fault must never block a takedown or a
+        # publish; `make_renditions` repairs what is missing once the files are back.
+        try:
+            images.renditions_ensure(article)
+        except OSError as error:
+            logger.warning("Renditions of %s not made: %s", article.image.name, error)
+    elif article.image:
+        images.renditions_ensure(article)
     if not old_name:
         return
     if old_name != article.image.name:
@@ -119,12 +129,27 @@ def _publication_time_check(article: Article, stored: Article | None) -> None:
         )
 
 
+def _workflow_fields_check(article: Article, stored: Article | None, by: AbstractBaseUser) -> None:
+    """A plain save changes no status, and only editors set a time or another author."""
+    if article.status != (stored.status if stored else Article.Status.DRAFT):
+        raise PermissionDenied(
+            "A story's status changes only through submit, publish, schedule and unpublish."
+        )
+    if workflow.can_publish(by):
+        return
+    was_at = stored.published_at if stored else None
+    was_author = stored.author_id if stored else None
+    if article.published_at != was_at or article.author_id not in (was_author, None, by.pk):
+        raise PermissionDenied("Only editors set a story's publication time or author.")
+
+
 @transaction.atomic
 def article_save(*, article: Article, by: AbstractBaseUser, reason: str | None = None) -> Article:
     """Save a story as `by`, keeping a revision that names them."""
     stored = _stored(article)
     if not workflow.can_edit(by, stored or article):
         raise PermissionDenied(f"You may not change “{article}”.")
+    _workflow_fields_check(article, stored, by)
     _publication_time_check(article, stored)
     _save(article, by, reason, stored=stored)
     article_trackbacks_queue(article=article)

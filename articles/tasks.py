@@ -1,21 +1,43 @@
+from datetime import timedelta
+
 from django.tasks import task
+from django.utils import timezone
 
 from newsroom.tasks import TransientError, retry_with_backoff
 
 from .models import Article, TrackbackPing
 from .trackbacks import article_send_trackbacks
 
+# The first retry of a site that did not answer; later ones double (about 30 min in all).
+RETRY_AFTER = timedelta(seconds=60)
+
+
+def _unreachable(pings: list[TrackbackPing]) -> bool:
+    return any(ping.status == TrackbackPing.Status.UNREACHABLE for ping in pings)
+
 
 @task
-@retry_with_backoff(attempts=5)
 def send_trackbacks(article_id: int) -> None:
     """Send a story's trackbacks after publication, off the editor's request.
 
-    Targets that could not be reached are tried again later; accepted ones are not pinged twice.
+    A site that answered (accepted, refused, or not in TrackBack) is done with; only sites that
+    did not answer at all are pinged again later, by `retry_trackbacks`.
     """
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None or not _unreachable(article_send_trackbacks(article=article)):
+        return
+    if retry_trackbacks.get_backend().supports_defer:
+        retry = retry_trackbacks.using(run_after=timezone.now() + RETRY_AFTER)
+        retry.enqueue(article_id)
+    # Otherwise `manage.py send_trackbacks` (cron) catches up.
+
+
+@task
+@retry_with_backoff(attempts=5, base_delay=RETRY_AFTER.total_seconds() * 2)
+def retry_trackbacks(article_id: int) -> None:
+    """Ping again the targets of a story that did not answer at all; never one that answered."""
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         return
-    pings = article_send_trackbacks(article=article)
-    if any(ping.status == TrackbackPing.Status.FAILED for ping in pings):
-        raise TransientError("some trackback targets could not be reached")
+    if _unreachable(article_send_trackbacks(article=article, only_unreachable=True)):
+        raise TransientError("some trackback targets did not answer")

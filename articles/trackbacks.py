@@ -16,7 +16,9 @@ from newsroom.linkbacks.trackback import Ping, send_ping
 
 from .models import Article, TrackbackPing
 
-MAX_ATTEMPTS = 5
+# How many tries `manage.py send_trackbacks` (the cron catch-up) gives a target in all: the
+# first ping and the worker's retries of an unreachable site count, and leave room for it.
+MAX_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
@@ -47,18 +49,26 @@ def _outgoing_ping(article: Article) -> Ping:
     )
 
 
-def article_send_trackbacks(*, article: Article, retry_refused: bool = True) -> list[TrackbackPing]:
-    """Ping each target of a public story that has not accepted a ping yet; record each try."""
+def article_send_trackbacks(
+    *, article: Article, retry_refused: bool = True, only_unreachable: bool = False
+) -> list[TrackbackPing]:
+    """Ping each target of a public story that has not accepted a ping yet; record each try.
+
+    `retry_refused=False` leaves targets that answered (refused, or not in TrackBack) alone, as
+    the cron catch-up does; `only_unreachable` pings only targets that never answered.
+    """
     if not article.is_public:
         return []
     done = {TrackbackPing.Status.SENT}
     if not retry_refused:
-        done.add(TrackbackPing.Status.REFUSED)
+        done |= {TrackbackPing.Status.REFUSED, TrackbackPing.Status.FAILED}
     outgoing = _outgoing_ping(article)
     pings = []
     for target in parse_targets(article.trackback_targets):
         with transaction.atomic():
             ping, _ = TrackbackPing.objects.get_or_create(article=article, target_url=target.url)
+        if only_unreachable and ping.status != TrackbackPing.Status.UNREACHABLE:
+            continue
         if ping.status in done or (not retry_refused and ping.attempts >= MAX_ATTEMPTS):
             continue
         result = send_ping(target.url, outgoing, token=target.token)

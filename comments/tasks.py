@@ -65,8 +65,9 @@ def notify_moderators(comment_id: int) -> None:
 def verify_trackback(trackback_id: int, recheck: bool = False) -> None:
     """Check a trackback's source off the request path, then tell editors if it waits.
 
-    A source that could not be reached is checked again later; after the last attempt the
-    trackback stays pending in the moderation queue and the failed task shows on the desk.
+    Editors hear of a held trackback once, after its first check; a source that could not be
+    reached is checked again later, and after the last attempt the trackback stays pending in
+    the moderation queue and the failed task shows on the desk.
     """
     trackback = (
         Comment.objects.select_related("article")
@@ -75,8 +76,9 @@ def verify_trackback(trackback_id: int, recheck: bool = False) -> None:
     )
     if trackback is None:
         return
+    first_check = trackback.verified_at is None
     trackback = trackback_verify(trackback=trackback, recheck=recheck)
+    if trackback.status == Comment.Status.PENDING and first_check:
+        notify_moderators.enqueue(trackback.pk)
     if trackback.verification == Comment.Verification.UNREACHABLE:
         raise TransientError(f"source unreachable: {trackback.verification_note}")
-    if trackback.status == Comment.Status.PENDING:
-        notify_moderators.enqueue(trackback.pk)

@@ -3,7 +3,6 @@ reach a view, and a database outage answers 503 with Retry-After instead of a 50
 
 import codecs
 import logging
-import re
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
@@ -13,12 +12,12 @@ from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
 
 from .errors import error_page
+from .text import CONTROL_CHARACTERS_BUT_WHITESPACE
 
 logger = logging.getLogger(__name__)
 
-# C0 controls and DEL, except tab, newline and carriage return, which text areas carry.
-# PostgreSQL refuses NUL in text; the others only ever hide or garble what is stored.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Tab, newline and carriage return stay: text areas carry them (newsroom.text has the rule).
+CONTROL_CHARACTERS = CONTROL_CHARACTERS_BUT_WHITESPACE
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 NOT_UTF8 = "Forms must be sent as UTF-8. Please go back, reload the page and try again."
 UNREADABLE = "What your browser sent could not be read. Please go back, reload and try again."

@@ -207,7 +207,8 @@ def parse_ping(fields: dict[str, str]) -> Ping:
 class SendOutcome(StrEnum):
     SENT = "sent"
     REFUSED = "refused"
-    FAILED = "failed"
+    FAILED = "failed"  # an answer that is no TrackBack answer, or a target we may not fetch
+    UNREACHABLE = "unreachable"  # no answer at all (refused connection, timeout): may pass
 
 
 @dataclass(frozen=True)
@@ -253,8 +254,10 @@ def send_ping(target_url: str, ping: Ping, *, token: str | None = None) -> SendR
         if token and same_origin(ping_url, target_url):
             headers["Authorization"] = f"Bearer {token}"
         result = fetch(ping_url, method="POST", data=ping_body(ping), headers=headers)
-    except (FetchRefused, FetchFailed) as error:
+    except FetchRefused as error:
         return SendResult(ping_url, SendOutcome.FAILED, str(error))
+    except FetchFailed as error:
+        return SendResult(ping_url, SendOutcome.UNREACHABLE, str(error))
     except Exception as error:  # one broken site must not stop the others' pings
         logger.exception("Trackback to %s failed", target_url)
         return SendResult(

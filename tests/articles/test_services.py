@@ -4,12 +4,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
 from articles.models import Article, TrackbackPing
-from tests.factories import make_article, make_editor, make_image_upload
+from tests.factories import make_article, make_editor, make_image_upload, make_journalist
 from tests.http_server import LocalServer
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +146,57 @@ def test_a_new_story_belongs_to_whoever_creates_it_unless_an_author_is_chosen():
                      author=other)  # fmt: skip
     services.article_save(article=chosen, by=editor)
     assert (story.author, chosen.author) == (editor, other)
+
+
+def lose_every_stored_file(settings):
+    for path in Path(settings.MEDIA_ROOT).rglob("*"):
+        if path.is_file():
+            path.unlink()
+
+
+def test_a_story_whose_image_files_are_lost_can_still_be_unpublished(settings, client):
+    editor = make_editor()
+    story = make_article(title="Takedown needed")
+    services.article_save(article=with_image(story), by=editor)
+    lose_every_stored_file(settings)  # media not restored, a storage fault
+
+    services.article_unpublish(article=story, by=editor)
+    assert Article.objects.get(pk=story.pk).status == Article.Status.UNPUBLISHED
+
+    # And through the admin's action, which answered 500 while renditions were remade per save.
+    services.article_publish(article=Article.objects.get(pk=story.pk), by=editor)
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "unpublish", "_selected_action": [story.pk], "index": 0},
+    )
+    assert response.status_code == 302
+    assert Article.objects.get(pk=story.pk).status == Article.Status.UNPUBLISHED
+
+
+def test_a_plain_save_never_changes_the_status_or_lets_a_journalist_publish():
+    journalist = make_journalist()
+    draft = make_article(status=Article.Status.DRAFT, author=journalist)
+    draft.status, draft.published_at = Article.Status.PUBLISHED, timezone.now()
+    with pytest.raises(PermissionDenied, match="status changes only through"):
+        services.article_save(article=draft, by=journalist)
+
+    story = Article(title="Straight out", slug="straight-out", category=draft.category,
+                    body="Text.", status=Article.Status.PUBLISHED, published_at=timezone.now())
+    with pytest.raises(PermissionDenied):
+        services.article_save(article=story, by=journalist)
+    assert not Article.objects.published().exists()
+
+
+def test_only_editors_set_the_time_or_another_author_in_a_plain_save():
+    journalist, editor = make_journalist(), make_editor()
+    draft = make_article(status=Article.Status.DRAFT, author=journalist, published_at=None)
+    draft.published_at = timezone.now() + timedelta(days=1)
+    with pytest.raises(PermissionDenied, match="Only editors"):
+        services.article_save(article=draft, by=journalist)
+    draft.published_at, draft.author = None, editor
+    with pytest.raises(PermissionDenied, match="Only editors"):
+        services.article_save(article=draft, by=journalist)
+    draft.author = editor
+    services.article_save(article=draft, by=editor)  # an editor may reassign it
+    assert Article.objects.get(pk=draft.pk).author == editor

@@ -94,9 +94,9 @@ def test_refusals_and_failures_are_recorded_with_their_message(server, settings)
     with LocalServer() as dead:
         dead_url = dead.url("/gone/")
     article = make_article(trackback_targets=f"{server.url('/closed/ping')}\n{dead_url}")
-    refused, failed = article_send_trackbacks(article=article)
+    refused, unreachable = article_send_trackbacks(article=article)
     assert (refused.status, refused.message) == ("refused", "Trackbacks are closed.")
-    assert failed.status == "failed" and "Could not fetch" in failed.message
+    assert unreachable.status == "unreachable" and "Could not fetch" in unreachable.message
 
 
 @pytest.mark.django_db
@@ -130,7 +130,7 @@ def test_dead_remote_site_never_fails_the_publish(
     assert response.status_code == 302
     article = Article.objects.get(slug="published-anyway")
     assert article.is_public
-    assert TrackbackPing.objects.get(article=article).status == "failed"
+    assert TrackbackPing.objects.get(article=article).status == "unreachable"
 
 
 @pytest.mark.django_db(transaction=True)

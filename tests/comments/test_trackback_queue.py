@@ -6,10 +6,12 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.tasks import TaskResultStatus
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment
 from tests.comments.pings import answer, body, html, ping
+from tests.factories import make_editor
 from tests.http_server import LocalServer
 from tests.newsroom.conftest import closed_port, run_worker
 
@@ -66,3 +68,31 @@ def test_an_unreachable_source_is_checked_again_later(
     retry.refresh_from_db()
     assert retry.status == TaskResultStatus.SUCCESSFUL
     assert not DBTaskResult.objects.failed().exists()
+
+
+def test_editors_hear_once_of_a_trackback_whose_source_cannot_be_reached(
+    client, article, token, ping_url, database_tasks, sources_on_this_machine, mailoutbox
+):
+    make_editor("desk", email="desk@example.com")
+    source = f"http://127.0.0.1:{closed_port()}/post"
+    assert answer(ping(client, ping_url, body(url=source), token=token)) == ("0", None)
+    start = timezone.now()
+    for hours in range(6):  # every retry falls due within the hour
+        with time_machine.travel(start + timedelta(hours=hours)):
+            run_worker()
+    trackback = Comment.objects.trackbacks().get()
+    assert (trackback.status, trackback.verification) == ("pending", "unreachable")
+    assert [m.to for m in mailoutbox] == [["desk@example.com"]]
+    assert "awaiting moderation" in mailoutbox[0].subject
+    assert DBTaskResult.objects.failed().get().task_path == "comments.tasks.verify_trackback"
+
+
+def test_with_tasks_run_on_the_spot_editors_hear_of_an_unreachable_source(
+    client, article, token, ping_url, sources_on_this_machine, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    make_editor("desk", email="desk@example.com")
+    source = f"http://127.0.0.1:{closed_port()}/post"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert answer(ping(client, ping_url, body(url=source), token=token)) == ("0", None)
+    assert [m.to for m in mailoutbox] == [["desk@example.com"]]

@@ -1,6 +1,5 @@
 """Checking a trackback's source over real HTTP: only a page linking to the story is shown."""
 
-from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -162,8 +161,8 @@ def test_verification_does_not_overrule_an_editor(article, settings):
         assert trackback.status == "approved"
 
 
-def test_pending_trackback_check_left_waiting_reaches_editors(article):
+def test_a_malformed_source_url_is_checked_and_recorded_never_left_unchecked(article):
     stale = make_trackback(article, "http://[oops")
     stale = trackback_verify(trackback=stale)
     assert stale.verification in ("refused", "unreachable")
-    assert stale.verified_at is not None and stale.verified_at > stale.created_at - timedelta(1)
+    assert stale.verified_at is not None and stale.verified_at >= stale.created_at

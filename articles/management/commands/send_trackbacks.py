@@ -1,5 +1,4 @@
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from articles.models import Article
 from articles.trackbacks import article_send_trackbacks
@@ -9,8 +8,6 @@ class Command(BaseCommand):
     help = "Send the trackbacks of public stories not yet accepted or refused (run from cron)."
 
     def handle(self, *args, **options):
-        if not settings.SITE_URL:
-            raise CommandError("Set SITE_URL: pings carry the story's absolute address.")
         tried = 0
         for article in Article.objects.published().exclude(trackback_targets=""):
             tried += len(article_send_trackbacks(article=article, retry_refused=False))

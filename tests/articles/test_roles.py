@@ -68,8 +68,19 @@ def test_unknown_permission_is_a_clear_error(monkeypatch):
         call_command("setup_roles", stdout=StringIO())
 
 
+@pytest.fixture
+def back_to_the_latest_schema():
+    """Leave the database migrated to the end, as the tests after this one expect."""
+    yield
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_upgrading_gives_existing_stories_a_first_revision_and_the_roles():
+def test_upgrading_gives_existing_stories_a_first_revision_and_the_roles(back_to_the_latest_schema):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 

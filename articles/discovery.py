@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from newsroom import versions
 from newsroom.site import absolute_url, publisher_logo_url
 
 from . import images
@@ -74,9 +75,12 @@ def archive_months() -> list[tuple[int, list[date]]]:
     """Years with their months that have published stories, newest first; cached.
 
     One query on a cache miss (`dates()` groups in the database), none on a hit. The key carries
-    the time zone because months are cut in it; a new month shows within ARCHIVE_CACHE_SECONDS.
+    the time zone because months are cut in it, and the site's version, so a story written
+    forgets it at once; otherwise a new month shows within ARCHIVE_CACHE_SECONDS.
     """
-    key = f"articles:archive-months:{timezone.get_current_timezone_name()}"
+    site = versions.peek([versions.SITE]).get(versions.SITE)
+    token = site.token if site is not None else "-"
+    key = f"articles:archive-months:{timezone.get_current_timezone_name()}:{token}"
     years = cache.get(key)
     if years is None:
         months = Article.objects.published().dates("published_at", "month", order="DESC")

@@ -6,6 +6,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles import services
 from articles.models import Article
@@ -235,3 +238,28 @@ def test_a_scheduled_story_appears_on_the_stored_home_page_at_its_time(client, e
     with time_machine.travel(at + timedelta(seconds=1), tick=False):
         assert b"Embargoed budget" in client.get("/").content
         assert b"Embargoed budget" in client.get("/feed/").content
+
+
+# Outside input ----------------------------------------------------------------------------------
+
+
+@hypothesis_settings(
+    max_examples=80, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)  # fmt: skip
+@given(
+    header=st.sampled_from(["HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
+                            "HTTP_IF_UNMODIFIED_SINCE"]),
+    value=st.one_of(
+        st.text(st.characters(min_codepoint=0x20, exclude_characters="\x7f"), max_size=80),
+        st.sampled_from(['"', '*', 'W/""', '"x", *', "Sun, 06 Nov 1994 08:49:37 GMT",
+                         "Sun, 06 Nov 99999 08:49:37 GMT", "-1", "9" * 40]),
+    ),
+    stored=st.booleans(),
+)  # fmt: skip
+def test_conditional_headers_with_any_value_never_answer_5xx(client, story, header, value, stored):
+    for url in [story.get_absolute_url(), "/", "/feed/"]:
+        if stored:
+            client.get(url)
+        response = client.get(url, **{header: value})
+        assert response.status_code in (200, 304, 412), (url, header, value)

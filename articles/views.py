@@ -1,9 +1,11 @@
+from functools import cache, partial
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views import generic
 
-from newsroom.pagecache import public_page, story_page
+from newsroom.pagecache import fragment_context, public_page, story_page
 
 from . import search
 from .discovery import article_structured_data
@@ -79,9 +81,11 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         return super().get_context_data(
-            # One query for the whole list, with the joins each teaser needs.
-            related=list(Article.objects.published().related_to(article)[:RELATED_STORIES]),
-            structured_data=article_structured_data(article),
+            # Both left to the template, which skips them when its cached fragment is current:
+            # one query for the whole list (with the joins each teaser needs), and the metadata.
+            related=Article.objects.published().related_to(article)[:RELATED_STORIES],
+            structured_data=cache(partial(article_structured_data, article)),
+            **fragment_context(self.request),
             **kwargs,
         )
 

@@ -54,6 +54,11 @@ class Page:
         return '"' + hashlib.sha256(f"{self.key}|{tokens}".encode()).hexdigest()[:40] + '"'
 
     @property
+    def tokens(self) -> str:
+        """The versions it was rendered under, for keys of fragments shared by several pages."""
+        return "-".join(self.held[key].token for key in sorted(self.held)) if self.held else ""
+
+    @property
     def last_modified(self) -> float | None:
         if not self.held:
             return None
@@ -78,6 +83,16 @@ def _safely(call, *args):
     except Exception as error:  # any backend, any failure: never a 500 for a cache
         logger.warning("Page cache skipped: %s: %s", type(error).__name__, error)
         return None
+
+
+def fragment_context(request) -> dict:
+    """What `{% cache %}` blocks of a page key on: its versions, and how long (0: not kept)."""
+    page = getattr(request, "page", None)
+    tokens = page.tokens if page is not None else ""
+    return {
+        "page_version": tokens,
+        "fragment_seconds": settings.PAGE_CACHE_SECONDS if tokens else 0,
+    }
 
 
 def anonymous(request) -> bool:

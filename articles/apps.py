@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 from newsroom import roles
 
@@ -33,5 +33,19 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_search_index_ensure, sender=self)
+        self._page_cache_connect()
         for role, permissions in ROLE_PERMISSIONS.items():
             roles.contribute(role, permissions)
+
+    def _page_cache_connect(self):
+        # Row signals rather than calls in the services: a section has no service, and stories
+        # are also written by the demo loader, the shell and test builders; none may leave a
+        # stale page behind.
+        from newsroom import versions
+
+        from . import caching
+
+        for model in (self.get_model("Article"), self.get_model("Category")):
+            post_save.connect(caching.site_changed, sender=model, dispatch_uid=f"page:{model}")
+            post_delete.connect(caching.site_changed, sender=model, dispatch_uid=f"page-{model}")
+        versions.schedule_register(caching.next_publication)

@@ -1,20 +1,19 @@
 """How stories are described to machines and readers: images, structured data, archive links."""
 
-import html
 import re
 from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 
+from newsroom import versions
 from newsroom.site import absolute_url, publisher_logo_url
 from newsroom.text import without_control_characters
 
 from . import images
 from .models import Article
+from .rendering import article_description_text
 from .textstats import text_stats
 
 # Beside control characters, XML 1.0 cannot carry these two; one pasted vertical tab must not
@@ -27,22 +26,16 @@ def xml_text(text: str) -> str:
     return _XML_NONCHARACTERS.sub("", without_control_characters(text))
 
 
-def plain_text(html_text: str) -> str:
-    """Text without tags, its entities (&amp;) turned back into characters; the templates and
-    the JSON encoder then escape it once, each for its own format."""
-    return html.unescape(strip_tags(html_text))
-
-
 def reading_minutes(text: str) -> int:
     """Minutes an average reader needs for `text` (at least one), as the change form counts."""
     return max(1, text_stats(text).minutes)
 
 
 def article_description(article: Article) -> str:
-    """The story's summary for search engines and shares: its standfirst, else its opening."""
-    if article.standfirst:
-        return article.standfirst
-    return Truncator(" ".join(plain_text(article.body_html).split())).words(40)
+    """The story's summary for search engines and shares, as stored when it was written."""
+    if article.description or not article.body:
+        return article.description
+    return article_description_text(article.standfirst, article.body_html)  # an unsaved row
 
 
 def article_structured_data(article: Article) -> dict:
@@ -84,9 +77,12 @@ def archive_months() -> list[tuple[int, list[date]]]:
     """Years with their months that have published stories, newest first; cached.
 
     One query on a cache miss (`dates()` groups in the database), none on a hit. The key carries
-    the time zone because months are cut in it; a new month shows within ARCHIVE_CACHE_SECONDS.
+    the time zone because months are cut in it, and the site's version, so a story written
+    forgets it at once; otherwise a new month shows within ARCHIVE_CACHE_SECONDS.
     """
-    key = f"articles:archive-months:{timezone.get_current_timezone_name()}"
+    site = versions.peek([versions.SITE]).get(versions.SITE)
+    token = site.token if site is not None else "-"
+    key = f"articles:archive-months:{timezone.get_current_timezone_name()}:{token}"
     years = cache.get(key)
     if years is None:
         months = Article.objects.published().dates("published_at", "month", order="DESC")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
 
+from newsroom.pagecache import page_begin
 from newsroom.site import absolute_url
 
 from .discovery import article_description, modified_at, xml_text
@@ -50,7 +51,7 @@ class LatestStoriesFeed(Feed):
         # The URLconf shares one instance between threads: keep the request on a copy.
         feed = copy.copy(self)
         feed.request = request  # absolute links come from SITE_URL or this request
-        return Feed.__call__(feed, request, *args, **kwargs)
+        return page_begin(request) or Feed.__call__(feed, request, *args, **kwargs)
 
     def title(self, obj):
         return settings.SITE_NAME

@@ -8,12 +8,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
 from simple_history.models import HistoricalRecords
 
 from newsroom.site import absolute_url
 
 from .images import SocialImage, article_social_image, lead_image_upload_to
-from .rendering import render_markdown
+from .rendering import article_description_text, render_markdown
 
 
 class Category(models.Model):
@@ -147,6 +148,10 @@ class Article(models.Model):
     # PostgreSQL keeps this current with a trigger (see articles/search_index.py); unused on
     # SQLite, where an FTS5 table plays its part.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Rendered once when the story is written (see `save()`), never per request: the sanitised
+    # body (pages, feeds, pings) and the plain-text summary (metadata, feeds).
+    body_rendered = models.TextField(blank=True, default="", editable=False)
+    description = models.TextField(blank=True, default="", editable=False)
 
     objects = ArticleManager()
     # Every save keeps a revision of the words; images (files with their own lifecycle), the
@@ -154,7 +159,7 @@ class Article(models.Model):
     history = HistoricalRecords(
         excluded_fields=["image", "image_width", "image_height", "image_alt", "image_caption",
                          "image_credit", "image_focal_x", "image_focal_y", "search_vector",
-                         "trackback_targets"],
+                         "trackback_targets", "body_rendered", "description"],
     )  # fmt: skip
 
     class Meta:
@@ -186,8 +191,23 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Derived columns, so they live with the row: every door that saves a story (services,
+        # admin, shell, demo loader, test builders) passes here, and none can forget them.
+        self.stored_text_refresh()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"body", "standfirst"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "body_rendered", "description"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs=self.url_kwargs())
+
+    def stored_text_refresh(self) -> None:
+        """Render the body and its summary into their stored columns (bulk writers call this)."""
+        self.body_rendered = render_markdown(self.body)
+        self.__dict__.pop("body_html", None)
+        self.description = article_description_text(self.standfirst, self.body_rendered)
 
     @property
     def permalink(self) -> str:
@@ -220,7 +240,10 @@ class Article(models.Model):
         return article_social_image(self)
 
     @cached_property
-    def body_html(self):
+    def body_html(self) -> SafeString:
+        """The sanitised body as stored; rendered here only for a row written around `save()`."""
+        if self.body_rendered or not self.body:
+            return mark_safe(self.body_rendered)  # noqa: S308 - sanitised when it was stored
         return render_markdown(self.body)
 
 

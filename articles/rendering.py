@@ -1,8 +1,15 @@
 """Turn journalists' Markdown into HTML that is safe to show readers."""
 
+import html
+
 import markdown
 import nh3
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+# Words of the body that stand for a story without a standfirst (search engines, shares, feeds).
+DESCRIPTION_WORDS = 40
 
 ALLOWED_TAGS = {
     "p",
@@ -51,3 +58,16 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def plain_text(html_text: str) -> str:
+    """Text without tags, its entities (&amp;) turned back into characters; the templates and
+    the JSON encoder then escape it once, each for its own format."""
+    return html.unescape(strip_tags(html_text))
+
+
+def article_description_text(standfirst: str, body_html: str) -> str:
+    """A story's summary: its standfirst, else the opening words of its rendered body."""
+    if standfirst:
+        return standfirst
+    return Truncator(" ".join(plain_text(body_html).split())).words(DESCRIPTION_WORDS)

@@ -1,12 +1,19 @@
+from functools import cache, partial
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.views import generic
+
+from newsroom.pagecache import fragment_context, public_page, story_page
 
 from . import search
 from .discovery import article_structured_data
 from .models import Article, Category
 
 RELATED_STORIES = 4
+# Public pages: stored for anonymous readers, varied only by these query parameters.
+list_page = method_decorator(public_page(params=frozenset({"page"})), name="dispatch")
 
 
 class PublishedArticleMixin:
@@ -23,11 +30,13 @@ class PublishedArticleMixin:
         return Article.objects.published().for_listing()
 
 
+@list_page
 class HomeView(PublishedArticleMixin, generic.ListView):
     template_name = "articles/home.html"
     context_object_name = "articles"
 
 
+@list_page
 class CategoryView(PublishedArticleMixin, generic.ListView):
     template_name = "articles/category.html"
     context_object_name = "articles"
@@ -40,17 +49,20 @@ class CategoryView(PublishedArticleMixin, generic.ListView):
         return super().get_context_data(category=self.category, **kwargs)
 
 
+@list_page
 class YearArchiveView(PublishedArticleMixin, generic.YearArchiveView):
     template_name = "articles/archive_year.html"
     context_object_name = "articles"
     make_object_list = True
 
 
+@list_page
 class MonthArchiveView(PublishedArticleMixin, generic.MonthArchiveView):
     template_name = "articles/archive_month.html"
     context_object_name = "articles"
 
 
+@method_decorator(public_page(params=frozenset({"comments", "reply"})), name="dispatch")
 class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -58,12 +70,22 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
     def get_queryset(self):
         return Article.objects.published().select_related("category", "author")
 
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        # The page shows the story's discussion too; the reader may have this version already.
+        not_modified = story_page(request, self.object.pk)
+        if not_modified is not None:
+            return not_modified
+        return self.render_to_response(self.get_context_data(object=self.object))
+
     def get_context_data(self, **kwargs):
         article = self.object
         return super().get_context_data(
-            # One query for the whole list, with the joins each teaser needs.
-            related=list(Article.objects.published().related_to(article)[:RELATED_STORIES]),
-            structured_data=article_structured_data(article),
+            # Both left to the template, which skips them when its cached fragment is current:
+            # one query for the whole list (with the joins each teaser needs), and the metadata.
+            related=Article.objects.published().related_to(article)[:RELATED_STORIES],
+            structured_data=cache(partial(article_structured_data, article)),
+            **fragment_context(self.request),
             **kwargs,
         )
 

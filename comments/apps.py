@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 from newsroom import roles
 
@@ -8,6 +9,13 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments and trackbacks"
 
     def ready(self):
+        # Every door that stores, changes or deletes one comment (posting, trackbacks received,
+        # the admin) forgets the story's stored pages; queryset updates call caching themselves.
+        from . import caching
+
+        comment = self.get_model("Comment")
+        post_save.connect(caching.comment_changed, sender=comment, dispatch_uid="page:comment")
+        post_delete.connect(caching.comment_changed, sender=comment, dispatch_uid="page-comment")
         # Editors moderate; `setup_roles` keeps the group in step with this list.
         roles.contribute(
             roles.EDITORS,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from articles.models import Article
 from newsroom.text import printable
 
+from .caching import stories_discussion_changed
 from .models import Comment
 from .policy import moderation_verdict
 from .tasks import notify_moderators
@@ -72,6 +73,7 @@ def comments_moderate(*, comments, status: str, moderator) -> int:
         raise PermissionError("Only moderators can approve, mark as spam or remove comments.")
     if status not in Comment.Status.values:
         raise ValueError(f"Unknown status {status!r}")
+    stories_discussion_changed(set(comments.values_list("article_id", flat=True)))
     return comments.update(status=status, updated_at=timezone.now())
 
 

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Speed: anonymous readers get stored pages here, before sessions or the database.
+    "newsroom.pagecache.PageCacheMiddleware",
     # Outages and hostile input: a database outage answers 503, not 500.
     "newsroom.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -249,7 +251,9 @@ from django.utils.csp import CSP  # noqa: E402
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:", "https:"],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    # No nonce: it would make every copy of a page differ, and no page has an inline script
+    # (the JSON-LD block is data, which script-src does not govern).
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
@@ -335,6 +339,16 @@ TRACKBACK_SOURCE_ALLOWLIST = env.list("TRACKBACK_SOURCE_ALLOWLIST", default=[])
 TRACKBACK_FETCH_TIMEOUT = env.float("TRACKBACK_FETCH_TIMEOUT", default=5.0)
 TRACKBACK_FETCH_MAX_BYTES = env.int("TRACKBACK_FETCH_MAX_BYTES", default=1024 * 1024)
 TRACKBACK_FETCH_MAX_REDIRECTS = 3
+
+# --- Speed: what is cached and when it is forgotten (newsroom/pagecache.py, versions.py) ----
+# Anonymous pages are kept server-side at most PAGE_CACHE_SECONDS (a write forgets them at once;
+# this bounds only what a cache outage could leave behind). Browsers may keep them PAGE_MAX_AGE
+# seconds and shared caches (a CDN) PAGE_SHARED_MAX_AGE, never past the next scheduled story.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+PAGE_MAX_AGE = env.int("PAGE_MAX_AGE", default=60)
+PAGE_SHARED_MAX_AGE = env.int("PAGE_SHARED_MAX_AGE", default=60)
+PAGE_STALE_WHILE_REVALIDATE = env.int("PAGE_STALE_WHILE_REVALIDATE", default=60)
+# ---------------------------------------------------------------------------------------------
 
 # How long the footer's archive months are cached; a new month shows up within this time.
 ARCHIVE_CACHE_SECONDS = env.int("ARCHIVE_CACHE_SECONDS", default=600)

@@ -20,13 +20,15 @@ _JSON_SCRIPT_ESCAPES = {
 }
 
 
-@register.simple_tag(takes_context=True)
-def json_ld(context, data):
-    """A JSON-LD block that no string inside `data` can close early (`</script>` is escaped)."""
+@register.simple_tag
+def json_ld(data):
+    """A JSON-LD block that no string inside `data` can close early (`</script>` is escaped).
+
+    It carries no CSP nonce: it is data, never run, and a nonce would make each copy differ.
+    """
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return format_html(
-        '<script type="application/ld+json" nonce="{}">{}</script>',
-        context.get("csp_nonce", ""),
+        '<script type="application/ld+json">{}</script>',
         mark_safe(payload.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped just above
     )
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from newsroom.linkbacks.links import SourceOutcome, check_source
 
+from ..caching import stories_discussion_changed
 from ..models import Comment
 from ..policy import trackback_verdict
 
@@ -38,5 +39,6 @@ def trackback_verify(*, trackback: Comment, recheck: bool = False) -> Comment:
         moderation_reason=reason,
         updated_at=timezone.now(),
     )
+    stories_discussion_changed([trackback.article_id])
     trackback.refresh_from_db()
     return trackback

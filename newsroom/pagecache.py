@@ -1,0 +1,242 @@
+"""Whole public pages for anonymous readers, kept in the configured cache and answered without
+the database, and the HTTP caching headers of every public page.
+
+A view opts in with `public_page` (and `story_page` once it knows its story): the page then
+depends on the site's version and, for a story, the story's (see `newsroom.versions`). For an
+anonymous GET the stored copy is served while those versions hold (no query), a matching
+`If-None-Match`/`If-Modified-Since` answers 304 (no query on a stored page, at most the story's
+lookup otherwise), and a fresh 200 is stored with `ETag`, `Last-Modified` and
+`Cache-Control: public`. Anyone with a session or a message waiting is not anonymous here: their
+pages are rendered for them and marked `private`. When the cache is unreachable, pages are
+rendered as if there were no page cache.
+"""
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from . import versions
+from .versions import Version
+
+logger = logging.getLogger(__name__)
+PAGE_PREFIX = "v1:page:"
+# Headers a stored page keeps; anything per response (cookies, dates) is left out.
+KEPT_HEADERS = {
+    "content-type", "content-language", "vary", "content-security-policy", "x-frame-options",
+    "cache-control", "etag", "last-modified", "cross-origin-opener-policy",
+}  # fmt: skip
+
+
+@dataclass
+class Page:
+    """What a public page depends on, read before it is rendered."""
+
+    key: str
+    shareable: bool
+    keys: list[str] = field(default_factory=lambda: [versions.SITE])
+    held: dict[str, Version] | None = None  # None: the cache cannot keep versions now
+
+    @property
+    def etag(self) -> str | None:
+        if not self.held:
+            return None
+        tokens = "|".join(f"{key}={self.held[key].token}" for key in sorted(self.held))
+        return '"' + hashlib.sha256(f"{self.key}|{tokens}".encode()).hexdigest()[:40] + '"'
+
+    @property
+    def tokens(self) -> str:
+        """The versions it was rendered under, for keys of fragments shared by several pages."""
+        return "-".join(self.held[key].token for key in sorted(self.held)) if self.held else ""
+
+    @property
+    def last_modified(self) -> float | None:
+        if not self.held:
+            return None
+        return max(version.changed_at for version in self.held.values())
+
+    @property
+    def until(self) -> float | None:
+        ends = [v.until for v in (self.held or {}).values() if v.until is not None]
+        return min(ends, default=None)
+
+    def validators(self) -> dict[str, str]:
+        """ETag and Last-Modified for this page's versions (none without versions)."""
+        if not self.held:
+            return {}
+        return {"ETag": self.etag, "Last-Modified": http_date(int(self.last_modified))}
+
+
+def _safely(call, *args):
+    """Run a cache call; a cache that fails answers like an empty one (the page is rendered)."""
+    try:
+        return call(*args)
+    except Exception as error:  # any backend, any failure: never a 500 for a cache
+        logger.warning("Page cache skipped: %s: %s", type(error).__name__, error)
+        return None
+
+
+def fragment_context(request) -> dict:
+    """What `{% cache %}` blocks of a page key on: its versions, and how long (0: not kept)."""
+    page = getattr(request, "page", None)
+    tokens = page.tokens if page is not None else ""
+    return {
+        "page_version": tokens,
+        "fragment_seconds": settings.PAGE_CACHE_SECONDS if tokens else 0,
+    }
+
+
+def anonymous(request) -> bool:
+    """A GET or HEAD from a reader who is nobody in particular: no session, no message."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def page_key(request) -> str | None:
+    try:
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    except DisallowedHost:
+        return None  # answered 400 further in
+    return PAGE_PREFIX + hashlib.sha256(address.encode()).hexdigest()
+
+
+def public_page(*, params: frozenset[str] = frozenset()):
+    """Make a GET view a public page; only the query parameters in `params` vary it."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            return page_begin(request, params=params) or view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def page_begin(request, *, params: frozenset[str] = frozenset()) -> HttpResponse | None:
+    """Read the site's version for this page; a 304 when the reader already has it."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    key = page_key(request)
+    shareable = key is not None and anonymous(request) and set(request.GET) <= set(params)
+    request.page = page = Page(key=key or "", shareable=shareable)
+    page.held = _safely(versions.current, page.keys)
+    return _not_modified(request, page) if shareable else None
+
+
+def story_page(request, story_pk: int) -> HttpResponse | None:
+    """Make the page depend on one story's discussion too; a 304 when the reader has it."""
+    page = getattr(request, "page", None)
+    if page is None:
+        return None
+    page.keys.append(versions.story(story_pk))
+    page.held = _safely(versions.current, page.keys)
+    return _not_modified(request, page) if page.shareable else None
+
+
+def _not_modified(request, page: Page) -> HttpResponse | None:
+    if not page.held:
+        return None
+    answer = get_conditional_response(
+        request, etag=page.etag, last_modified=int(page.last_modified),
+        response=_with_headers(HttpResponse(), page),
+    )  # fmt: skip
+    return answer if answer.status_code in (304, 412) else None
+
+
+def public_cache_control(until: float | None) -> str:
+    """Cache-Control of an anonymous page: never kept past the next scheduled change."""
+    left = int(until - time.time()) if until is not None else None
+    max_age, shared = settings.PAGE_MAX_AGE, settings.PAGE_SHARED_MAX_AGE
+    if left is not None:
+        max_age, shared = max(0, min(max_age, left)), max(0, min(shared, left))
+    return (
+        f"public, max-age={max_age}, s-maxage={shared}, "
+        f"stale-while-revalidate={settings.PAGE_STALE_WHILE_REVALIDATE}"
+    )
+
+
+def _with_headers(response: HttpResponse, page: Page) -> HttpResponse:
+    for name, value in page.validators().items():
+        response.headers[name] = value
+    response.headers["Cache-Control"] = public_cache_control(page.until)
+    return response
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers stored pages; mark, and store, the public pages rendered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if anonymous(request) and (stored := _safely(self.stored_answer, request)) is not None:
+            return stored
+        response = self.get_response(request)
+        page = getattr(request, "page", None)
+        if page is not None and response.status_code != 304:
+            self.finish(request, page, response)
+        return response
+
+    def stored_answer(self, request) -> HttpResponse | None:
+        key = page_key(request)
+        if key is None:
+            return None
+        entry = cache.get(key)
+        if not isinstance(entry, dict):
+            return None
+        held = versions.peek(entry["versions"])
+        if {name: version.token for name, version in held.items()} != entry["versions"]:
+            return None  # something it shows has changed since
+        response = HttpResponse(entry["content"], status=200)
+        for name, value in entry["headers"]:
+            response.headers[name] = value
+        response.headers["Cache-Control"] = public_cache_control(entry["until"])
+        return get_conditional_response(
+            request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
+        )
+
+    def finish(self, request, page: Page, response) -> None:
+        stored_ok = (
+            page.shareable
+            and response.status_code == 200
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+        )
+        if not stored_ok:
+            if not page.shareable:
+                # Logged in, or a message waiting: this page is for this reader alone.
+                response.headers["Cache-Control"] = "private, no-cache"
+            return
+        _with_headers(response, page)
+        if page.held and request.method == "GET":
+            _safely(self.store, page, response)
+
+    def store(self, page: Page, response) -> None:
+        lifetime = settings.PAGE_CACHE_SECONDS
+        if page.until is not None:
+            lifetime = min(lifetime, int(page.until - time.time()))
+        if lifetime <= 0:
+            return
+        entry = {
+            "versions": {key: version.token for key, version in page.held.items()},
+            "etag": page.etag,
+            "last_modified": int(page.last_modified),
+            "until": page.until,
+            "headers": [(n, v) for n, v in response.items() if n.lower() in KEPT_HEADERS],
+            "content": response.content,
+        }
+        cache.set(page.key, entry, lifetime)

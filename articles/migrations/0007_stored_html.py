@@ -22,7 +22,7 @@ def fill_stored_text(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_newsroom_roles"),
+        ("articles", "0006_trackback_unreachable"),
     ]
 
     operations = [

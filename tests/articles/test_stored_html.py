@@ -13,7 +13,7 @@ from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
 
-fill = importlib.import_module("articles.migrations.0006_stored_html").fill_stored_text
+fill = importlib.import_module("articles.migrations.0007_stored_html").fill_stored_text
 
 
 def test_every_door_stores_the_rendered_body_and_the_summary():

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.views import generic
 
+from newsroom.pagination import IndexedPaginator
+
 from . import search
 from .discovery import article_structured_data
 from .models import Article, Category
@@ -15,6 +17,7 @@ class PublishedArticleMixin:
     date_field = "published_at"
     month_format = "%m"
     day_format = "%d"
+    paginator_class = IndexedPaginator  # page 1,000 costs what page 1 does
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE

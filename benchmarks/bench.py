@@ -11,7 +11,7 @@ and the share of the trivial view (/healthz) measured in the same round. The tab
 machine's description go to benchmarks/results.md under BENCH_LABEL (a section with the same
 label is replaced, others are kept).
 
-Settings (environment): BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/newsroom_bench),
+Settings (environment): BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/newsroom_loadbench),
 BENCH_CACHE_URL (redis://127.0.0.1:6379/15; flushed at start), BENCH_PORT (a free one),
 BENCH_STORIES (100000), BENCH_COMMENTS (1000000), BENCH_SECONDS per run (6), BENCH_ROUNDS (3),
 BENCH_WORKERS (gunicorn processes, 2), BENCH_LABEL.
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import bench_rows, bench_wrk  # noqa: E402 (after the path is set)
 
 DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom_bench"
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom_loadbench"
 )
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15")
 STORIES = int(os.environ.get("BENCH_STORIES", 100_000))
@@ -135,9 +135,11 @@ def main() -> int:
         try:
             wait_ready(base, server)
             rows = bench_rows.prepare(base, Path(work))
+            load_before = os.getloadavg()[0]
             results = bench_wrk.measure(wrk, base, rows, seconds=SECONDS, rounds=ROUNDS,
                                         directory=Path(work))  # fmt: skip
             posted = bench_rows.comments_stored(rows)
+            load = (load_before, os.getloadavg()[0])
         finally:
             stop_server(server)
             log.seek(0)
@@ -147,7 +149,7 @@ def main() -> int:
     table = bench_wrk.table(results, posted)
     print(table)
     description = bench_rows.machine_description(wrk, workers=WORKERS, seconds=SECONDS,
-                                                 rounds=ROUNDS)  # fmt: skip
+                                                 rounds=ROUNDS, load=load)  # fmt: skip
     bench_rows.write_results(RESULTS, LABEL, description, table)
     print(f"written to {RESULTS.relative_to(ROOT)}")
     return 0

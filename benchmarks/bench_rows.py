@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
+from benchmarks import bench_wrk
 from benchmarks.bench_wrk import Row
 
 SEED_SLUG = "japan-indonesia-automotive-cooperation"
@@ -137,7 +138,7 @@ def prepare(base: str, work: Path) -> list[Row]:
     time.sleep(int(os.environ.get("COMMENTS_MIN_SECONDS", 3)) + 0.5)
     # Lua's string.format fills the two %d; the form's own escapes (%3A) are doubled.
     form = urlencode({**fields, "name": "Bench reader", "email": "", "website": "", "parent": ""})
-    body = form.replace("%", "%%") + f"&body=bench+{RUN}+%d-%d"
+    body = form.replace("%", "%%") + f"&body=bench+{RUN}+{bench_wrk.EACH_RUN}+%d-%d"
     validators = _validators(base, seed)
     matches = search_articles(SEARCH).count()
     rows = [
@@ -181,7 +182,9 @@ def _first_line(command: list[str]) -> str:
     return ((done.stdout or done.stderr).strip().splitlines() or ["unknown"])[0]
 
 
-def machine_description(wrk: str, *, workers: int, seconds: int, rounds: int) -> str:
+def machine_description(
+    wrk: str, *, workers: int, seconds: int, rounds: int, load: tuple[float, float]
+) -> str:
     import django
     from django.core.cache import cache
     from django.db import connection
@@ -214,6 +217,9 @@ def machine_description(wrk: str, *, workers: int, seconds: int, rounds: int) ->
         "(`generate_load_data`)",
         f"- load: wrk -t2 -c16, {seconds} s per run, {rounds} interleaved rounds, medians; "
         "share = req/s over the trivial view's req/s in the same round",
+        f"- machine load (1-minute average) when measuring began: {load[0]:.1f}, when it "
+        f"ended: {load[1]:.1f} (wrk and the server alone make about 2; more means other "
+        "processes shared the cores)",
     ])  # fmt: skip
 
 

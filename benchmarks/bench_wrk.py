@@ -12,6 +12,9 @@ from pathlib import Path
 
 THREADS = 2
 WARM_UP_SECONDS = 1
+# Replaced in a body by a mark of its own for each wrk run: every round's comments differ (the
+# site stores a repeated comment once, and wrk's counters start again at 1 every run).
+EACH_RUN = "@RUN@"
 
 # Per-thread counters, summed in done(); wrk gives each thread its own Lua state.
 LUA = r"""
@@ -107,7 +110,7 @@ def script(row: Row, directory: Path) -> Path:
     text = LUA % {
         "path": _lua_string(row.path),
         "method": _lua_string(row.method),
-        "body": _lua_string(row.body),
+        "body": _lua_string(row.body and row.body.replace(EACH_RUN, uuid.uuid4().hex[:6])),
         "headers": "{" + headers + "}",
         "unique": "true" if row.unique else "false",
         "expected": row.expected,

@@ -68,8 +68,21 @@ def test_unknown_permission_is_a_clear_error(monkeypatch):
         call_command("setup_roles", stdout=StringIO())
 
 
+@pytest.fixture
+def schema_restored_afterwards():
+    """Migrate every app to its latest migration after the test, as the other tests expect."""
+    yield
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_upgrading_gives_existing_stories_a_first_revision_and_the_roles():
+def test_upgrading_gives_existing_stories_a_first_revision_and_the_roles(
+    schema_restored_afterwards,
+):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 

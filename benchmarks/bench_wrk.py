@@ -175,7 +175,9 @@ def table(results: dict, posted: dict) -> str:
             expected = sum(r["expected"] for r in runs)
             notes.append(f"{expected} of {answers} answers were {row.expected}")
         if row.method == "POST":
-            notes.append(f"rows stored: {posted.get(row.name, 0)}")
+            # A request still in flight when wrk stops is stored, but its answer is not counted.
+            notes.append(f"rows stored: {posted.get(row.name, 0)} (at most "
+                         f"{row.connections * len(runs)} more: requests in flight at each stop)")
         notes.append(f"errors: {errors}")
         lines.append(f"| {row.name} | {rps:,.0f} | {_milliseconds(p50)} | {_milliseconds(p99)} "
                      f"| {share:.1%} | {'; '.join(notes)} |")  # fmt: skip

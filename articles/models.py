@@ -181,10 +181,13 @@ class Article(models.Model):
                 name="article_focal_point_in_image",
             ),
         ]
+        # Every listing filters on status (and section) and orders by time then id: with the
+        # id in the index, a page's ids are read from the index alone (newsroom/pagination.py).
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx"),
             models.Index(
-                fields=["category", "status", "-published_at"], name="article_category_idx"
+                fields=["category", "status", "-published_at", "-id"],
+                name="article_section_listing_idx",
             ),
         ]
 

@@ -6,6 +6,7 @@ from django.utils.decorators import method_decorator
 from django.views import generic
 
 from newsroom.pagecache import fragment_context, public_page, story_page
+from newsroom.pagination import IndexedPaginator
 
 from . import search
 from .discovery import article_structured_data
@@ -22,6 +23,7 @@ class PublishedArticleMixin:
     date_field = "published_at"
     month_format = "%m"
     day_format = "%d"
+    paginator_class = IndexedPaginator  # page 1,000 costs what page 1 does
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE

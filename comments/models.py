@@ -120,6 +120,13 @@ class Comment(models.Model):
             models.Index(
                 fields=["article", "kind", "status", "created_at"], name="comment_thread_idx"
             ),
+            # A page of a story's thread (approved and removed comments, in time order) and its
+            # counts, read from this index alone however long the thread grows.
+            models.Index(
+                fields=["article", "kind", "created_at", "id", "status"],
+                condition=Q(status__in=["approved", "removed"]),
+                name="comment_thread_page_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

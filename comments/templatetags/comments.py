@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 
+from newsroom.pagination import rows_at
 from newsroom.params import parse_id
 from newsroom.site import absolute_url
 
@@ -55,7 +56,7 @@ def comment_section(context, article):
     # Slice with the full page size even when nothing is there, so the query count is the same
     # for 0 and 500 comments (an empty slice would skip its query).
     start = (page.number - 1) * paginator.per_page
-    shown = list(paginator.object_list[start : start + paginator.per_page])
+    shown = list(rows_at(paginator.object_list, start, start + paginator.per_page))
     closed = comments_closed(article)
     form = context.get("comment_form")
     if form is None and not closed:

@@ -1,0 +1,154 @@
+"""Generated stories and comments in bulk, for load tests and benchmarks (never for readers).
+
+Rows go in through `bulk_create` in batches, so the database does what it does for every insert:
+PostgreSQL's trigger writes each story's search vector, SQLite's triggers fill the FTS table
+(articles/search_index.py). Each story gets its first revision, as a story saved in the admin
+does. Text is drawn from the seed page's words and made-up ones, Zipf-weighted, so search sees
+common and rare words as in a real archive.
+"""
+
+import itertools
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from articles import demo
+from articles.models import Article, Category
+from articles.search_index import bulk_indexing
+
+from .models import Comment
+
+BATCH = 2000
+SLUG_PREFIX = "load-"
+STORY_SPACING = timedelta(minutes=7)  # 100,000 stories reach back about 16 months
+REVISION_REASON = "Generated load data"
+# How generated comments end up: most shown, a few removed (placeholders), held or spam.
+COMMENT_STATUSES = [
+    (Comment.Status.APPROVED, 94),
+    (Comment.Status.REMOVED, 2),
+    (Comment.Status.PENDING, 3),
+    (Comment.Status.SPAM, 1),
+]
+REPLY_SHARE = 0.2
+
+
+@dataclass
+class LoadDataResult:
+    """What one load created; `thread` is the story that holds the long thread, if any."""
+
+    stories: int = 0
+    comments: int = 0
+    thread: Article | None = None
+
+
+class _Text:
+    """Sentences and titles from a fixed vocabulary, reproducible from a seed."""
+
+    SYLLABLES = ["ka", "ro", "mi", "ten", "sal", "bor", "vin", "qua", "del", "pho", "lux", "ter"]
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        seed_text = demo.SEED_PAGE.read_text(encoding="utf-8")
+        words = {w.strip(".,\"'()[]:;").lower() for w in seed_text.split()} - {""}
+        while len(words) < 4000:
+            words.add("".join(rng.choice(self.SYLLABLES) for _ in range(rng.randint(2, 4))))
+        self.words = sorted(words)
+        rng.shuffle(self.words)
+        # Zipf: a few words in most stories, most words in few.
+        weights = [1 / rank for rank in range(1, len(self.words) + 1)]
+        self.cumulative = list(itertools.accumulate(weights))
+
+    def words_of(self, count: int) -> str:
+        return " ".join(self.rng.choices(self.words, cum_weights=self.cumulative, k=count))
+
+    def sentence(self, low: int, high: int) -> str:
+        return self.words_of(self.rng.randint(low, high)).capitalize() + "."
+
+    def body(self) -> str:
+        paragraphs = [
+            " ".join(self.sentence(8, 20) for _ in range(self.rng.randint(2, 4)))
+            for _ in range(self.rng.randint(3, 6))
+        ]
+        return "\n\n".join(paragraphs)
+
+
+@transaction.atomic
+def load_data_create(
+    *, stories: int, comments: int, thread: int = 2000, seed: int = 11
+) -> LoadDataResult:
+    """Create published stories, and comments spread over them with one long thread."""
+    rng = random.Random(seed)  # noqa: S311 (made-up text, reproducible; no secret)
+    text = _Text(rng)
+    result = LoadDataResult()
+    categories = list(Category.objects.all())
+    if not categories:
+        categories = [Category.objects.create(name="General", slug="general")]
+    first = Article.objects.filter(slug__startswith=SLUG_PREFIX).count()
+    with bulk_indexing(connection):
+        story_ids = _stories_create(stories, first, categories, text)
+    result.stories = len(story_ids)
+    if story_ids and comments:
+        long_thread = min(thread, comments)
+        result.thread = Article.objects.get(pk=story_ids[0])  # the newest generated story
+        targets = [story_ids[0]] * long_thread + [
+            rng.choice(story_ids) for _ in range(comments - long_thread)
+        ]
+        result.comments = _comments_create(targets, rng, text)
+    return result
+
+
+def _stories_create(count: int, first: int, categories: list[Category], text: _Text) -> list[int]:
+    """Create published stories, newest first, one every STORY_SPACING back from now."""
+    now = timezone.now()
+    story_ids = []
+    for start in range(0, count, BATCH):
+        batch = [
+            Article(
+                title=text.sentence(5, 10).rstrip("."),
+                slug=f"{SLUG_PREFIX}{first + n}",
+                category=categories[n % len(categories)],
+                standfirst=text.sentence(12, 24),
+                body=text.body(),
+                byline="Load Desk",
+                status=Article.Status.PUBLISHED,
+                published_at=now - STORY_SPACING * (n + 1),
+            )
+            for n in range(start, min(start + BATCH, count))
+        ]
+        for article in batch:
+            article.stored_text_refresh()  # bulk_create skips save(), which fills them
+        created = bulk_create_with_history(
+            batch, Article, batch_size=BATCH, default_change_reason=REVISION_REASON
+        )
+        story_ids.extend(article.pk for article in created)
+    return story_ids
+
+
+def _comments_create(story_ids: list[int], rng: random.Random, text: _Text) -> int:
+    """Create one comment per entry of story_ids; some answer an earlier one on that story."""
+    statuses, weights = zip(*COMMENT_STATUSES, strict=True)
+    roots_by_story: dict[int, list[int]] = {}
+    created = 0
+    for start in range(0, len(story_ids), BATCH):
+        roots, replies = [], []
+        for story_id in story_ids[start : start + BATCH]:
+            comment = Comment(
+                article_id=story_id,
+                name=f"Reader {rng.randrange(1, 50_000)}",
+                body=text.sentence(6, 40),
+                status=rng.choices(statuses, weights)[0],
+            )
+            (replies if rng.random() < REPLY_SHARE else roots).append(comment)
+        for comment in Comment.objects.bulk_create(roots):
+            if comment.status == Comment.Status.APPROVED:
+                roots_by_story.setdefault(comment.article_id, []).append(comment.pk)
+        for comment in replies:  # a story with nothing to answer yet gets a new thread
+            earlier = roots_by_story.get(comment.article_id)
+            comment.parent_id = rng.choice(earlier) if earlier else None
+        Comment.objects.bulk_create(replies)
+        created += len(roots) + len(replies)
+    return created

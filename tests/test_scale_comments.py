@@ -11,6 +11,12 @@ from tests.factories import make_article
 from tests.scale_plans import table_reads, vacuum
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _every_page_rendered(settings):
+    """The cost of rendering a page, not of serving a stored copy (that is 0 queries)."""
+    settings.PAGE_CACHE_SECONDS = 0
 # story + related stories + section nav + comment counts + one page of comments + shown
 # trackbacks (the footer's archive months are cached by the first request)
 STORY_PAGE_QUERIES = 6

@@ -183,7 +183,7 @@ def _sqlite_check(source: Path) -> None:
 
 def _postgres_check(source: Path) -> None:
     listing = _run(*_postgres_command("pg_restore", "--list", str(source), database=False))
-    tables = set(re.findall(r" TABLE \S+ (\S+) ", listing))
+    tables = set(re.findall(r"^\d+; \d+ \d+ TABLE \S+ (\S+)", listing, re.MULTILINE))
     if missing := set(REQUIRED_TABLES) - tables:
         raise CommandError(f"The backup's database lacks the tables {', '.join(sorted(missing))}.")
 
@@ -209,13 +209,13 @@ def _media_swapped(media: Path, restored: Path, aside: Path) -> Iterator[None]:
 
     The folder's contents move, not the folder: MEDIA_ROOT may be a mount point or a link.
     """
-    current = sorted(p.name for p in media.iterdir() if not p.name.startswith(WORK_PREFIX))
-    moves = [(media / name, aside / name) for name in current]
-    moves += [(entry, media / entry.name) for entry in sorted(restored.iterdir())]
-    aside.mkdir()
     done: list[tuple[Path, Path]] = []
     try:
         try:
+            current = [p for p in media.iterdir() if not p.name.startswith(WORK_PREFIX)]
+            moves = [(path, aside / path.name) for path in sorted(current)]
+            moves += [(path, media / path.name) for path in sorted(restored.iterdir())]
+            aside.mkdir()
             for source, target in moves:
                 source.rename(target)
                 done.append((source, target))

@@ -203,6 +203,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_ip"
 AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+# Password reset: the mail is sent by the worker; at most PASSWORD_RESET_RATE_LIMIT requests per
+# address and per email address in PASSWORD_RESET_RATE_WINDOW seconds (then 429).
+PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
+PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=3600)
 # ---------------------------------------------------------------------------------------------
 
 STATIC_URL = "static/"

@@ -264,7 +264,10 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "newsroom.logging.RedactTrackbackTokens"}},
+    "filters": {
+        "redact_secrets": {"()": "newsroom.logging.RedactSecrets"},
+        "one_line": {"()": "newsroom.logging.OneLine"},
+    },
     "formatters": {
         "server": {
             "()": "django.utils.log.ServerFormatter",
@@ -273,10 +276,10 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
         "server": {
             "class": "logging.StreamHandler",
-            "filters": ["redact_tokens"],
+            "filters": ["redact_secrets"],
             "formatter": "server",
         },
     },
@@ -285,6 +288,13 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # A request naming a host not in ALLOWED_HOSTS (scanners send thousands): one line each.
+        "django.security.DisallowedHost": {
+            "handlers": ["console"],
+            "filters": ["one_line"],
+            "level": "INFO",
+            "propagate": False,
+        },
     },
 }
 

@@ -200,7 +200,9 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success clears that username's failures, never the address's (newsroom.login_throttle).
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "newsroom.login_throttle.LoginThrottleHandler"
 AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_ip"
 AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
 # Password reset: the mail is sent by the worker; at most PASSWORD_RESET_RATE_LIMIT requests per

@@ -313,6 +313,8 @@ TASKS = {
 # WORKER_HEARTBEAT_MAX_AGE seconds.
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
 WORKER_HEARTBEAT_MAX_AGE = env.float("WORKER_HEARTBEAT_MAX_AGE", default=60)
+# Every this many seconds (and at start) a worker queues again the tasks of workers that died.
+WORKER_REQUEUE_SECONDS = env.float("WORKER_REQUEUE_SECONDS", default=300)
 # Where `manage.py backup` writes (and `make backup`).
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 # --- end serving

@@ -18,6 +18,10 @@ SECRETS_IN_URLS = [
 ]
 
 
+# Kept encoded when a line is decoded: a %0A must not start a forged log line.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def redact_secrets(message: str) -> str:
     """Replace the secret part of every personal ping or password-reset URL in `message`."""
     redacted = _redact(message)
@@ -26,6 +30,7 @@ def redact_secrets(message: str) -> str:
         # too; a line hiding a secret that way is logged decoded.
         decoded = unquote(redacted)
         if _redact(decoded) != decoded:
+            decoded = CONTROL_CHARACTERS.sub(lambda m: f"%{ord(m.group()):02X}", decoded)
             return _redact(decoded)
     return redacted
 

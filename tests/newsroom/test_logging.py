@@ -53,6 +53,11 @@ def test_percent_encoded_ping_urls_are_redacted(spelling):
     assert PING_TOKEN[3:] not in filtered(line)
 
 
+def test_a_decoded_line_cannot_forge_another():
+    line = f'"POST /a/%74rackback/{PING_TOKEN}/%0A127.0.0.1 forged%0d HTTP/1.1" 200'
+    assert filtered(line) == '"POST /a/trackback/[redacted]/%0A127.0.0.1 forged%0D HTTP/1.1" 200'
+
+
 def test_a_token_is_redacted_wherever_it_appears():
     line = f'"GET / HTTP/1.1" 200 10 "https://blog.example/?t={PING_TOKEN.upper()}"'
     assert filtered(line) == '"GET / HTTP/1.1" 200 10 "https://blog.example/?t=tb_[redacted]"'

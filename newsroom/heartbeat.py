@@ -57,7 +57,9 @@ def heartbeat_remove(*, worker_id: str) -> None:
 
 
 @transaction.atomic
-def task_results_requeue_abandoned(*, max_age: float, restarting_worker_id: str = "") -> int:
+def task_results_requeue_abandoned(
+    *, max_age: float, restarting_worker_id: str | None = None
+) -> int:
     """Queue again the running tasks of workers without a fresh heartbeat; answer how many.
 
     Only tasks started more than `max_age` seconds ago count, except those of
@@ -69,8 +71,9 @@ def task_results_requeue_abandoned(*, max_age: float, restarting_worker_id: str 
     started_before = now - timedelta(seconds=max_age)
     requeued = 0
     for result in DBTaskResult.objects.running().select_for_update(skip_locked=True):
-        worker_id = result.worker_ids[-1] if result.worker_ids else ""
-        if worker_id != restarting_worker_id and (
+        worker_id = result.worker_ids[-1] if result.worker_ids else None
+        restarting = worker_id is not None and worker_id == restarting_worker_id
+        if not restarting and (
             worker_id in live or result.started_at is None or result.started_at >= started_before
         ):
             continue

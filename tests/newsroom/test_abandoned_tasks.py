@@ -106,6 +106,13 @@ def test_a_task_that_took_three_workers_down_fails_for_good(database_tasks):
     assert "3 workers running it died" in row.traceback
 
 
+def test_a_worker_starting_again_after_an_outage_queues_its_own_task_again(database_tasks):
+    result = record.enqueue("interrupted")
+    claimed(result, by=["w-outage"], seconds_ago=5)  # the database went away mid-task
+    with Heartbeat(worker_id="w-outage", background=False):  # what db_worker does on return
+        assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.READY
+
+
 def test_a_running_worker_looks_again_every_few_minutes(settings, database_tasks):
     settings.WORKER_HEARTBEAT_SECONDS = 0.05
     settings.WORKER_REQUEUE_SECONDS = 0.1

@@ -5,7 +5,7 @@ import os
 
 from gunicorn.glogging import Logger
 
-from newsroom.logging import RedactTrackbackTokens
+from newsroom.logging import RedactSecrets
 
 wsgi_app = "newsroom.wsgi:application"
 # Loopback: TLS is a proxy's job (nginx, caddy) on this machine. GUNICORN_CMD_ARGS=--bind=...
@@ -26,13 +26,13 @@ access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 
 
 class RedactingLogger(Logger):
-    """gunicorn's logs, with personal ping URLs redacted as in Django's own logs."""
+    """gunicorn's logs, with secrets in URLs redacted as in Django's own logs."""
 
     def setup(self, cfg):
         super().setup(cfg)
         for log in (self.access_log, self.error_log):
-            if not any(isinstance(f, RedactTrackbackTokens) for f in log.filters):
-                log.addFilter(RedactTrackbackTokens())
+            if not any(isinstance(f, RedactSecrets) for f in log.filters):
+                log.addFilter(RedactSecrets())
 
 
 logger_class = RedactingLogger

@@ -46,14 +46,20 @@ def _worker() -> str | None:
 
 
 CHECKS = {"database": _database, "cache": _cache, "worker": _worker}
-_last_failed: list[str] = []  # this process's last answer: log changes, not every probe
+# Pages are served without the cache (newsroom.cache): its outage is reported, never a 503 that
+# would take every app server out of the balancer at once.
+DEGRADED_WITHOUT = {"cache"}
+_last_problems: list[str] = []  # this process's last answer: log changes, not every probe
 
 
 @never_cache
 @require_safe
 def readyz(request):
-    """Answer 200 when the database, the cache and a task worker all work, else 503 naming why."""
-    checks, failed = {}, []
+    """Answer 200 when the database and a task worker work, else 503 naming why.
+
+    The cache is checked and reported too, but serving goes on without it.
+    """
+    checks, failed, degraded = {}, [], []
     for name, check in CHECKS.items():
         if name == "worker" and "database" in failed:
             checks[name] = "not checked: the database failed"
@@ -65,16 +71,22 @@ def readyz(request):
             # The body is public: the error's class only; its text (hosts, ports) goes to the log.
             logger.warning("Readiness check %s failed: %s", name, error)
             problem = f"error ({type(error).__name__})"
-        checks[name] = problem or "ok"
-        if problem:
-            failed.append(name)
-    if failed != _last_failed:
+        if problem and name in DEGRADED_WITHOUT:
+            checks[name] = "unavailable (degraded)"
+            degraded.append(name)
+        else:
+            checks[name] = problem or "ok"
+            if problem:
+                failed.append(name)
+    if failed + degraded != _last_problems:
         if failed:
             logger.warning("Not ready: %s", "; ".join(f"{n}: {checks[n]}" for n in failed))
-        else:
+        if degraded:
+            logger.warning("Ready, degraded: %s unavailable", ", ".join(degraded))
+        if not failed and not degraded:
             logger.info("Ready again")
-        _last_failed[:] = failed
+        _last_problems[:] = failed + degraded
     if failed:
         body = {"status": "unavailable", "failed": failed, "checks": checks}
         return JsonResponse(body, status=503)
-    return JsonResponse({"status": "ok", "checks": checks})
+    return JsonResponse({"status": "degraded" if degraded else "ok", "checks": checks})

@@ -3,6 +3,9 @@
 from math import ceil
 
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
@@ -20,6 +23,19 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:  # the shell, management commands, tests' client.login()
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+
+class LoginThrottleHandler(AxesDatabaseHandler):
+    """Axes' database handler, where a successful login forgets only its own username's failures.
+
+    Forgetting every failure of the address (axes' way) would let anyone with an account reset
+    the per-address limit by logging in between guesses at other accounts.
+    """
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        username = get_client_username(request, credentials)
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count
 
 
 def lockout_response(request, original_response=None, credentials=None):

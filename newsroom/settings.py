@@ -202,9 +202,15 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success clears that username's failures, never the address's (newsroom.login_throttle).
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "newsroom.login_throttle.LoginThrottleHandler"
 AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_ip"
 AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+# Password reset: the mail is sent by the worker; at most PASSWORD_RESET_RATE_LIMIT requests per
+# address and per email address in PASSWORD_RESET_RATE_WINDOW seconds (then 429).
+PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
+PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=3600)
 # ---------------------------------------------------------------------------------------------
 
 STATIC_URL = "static/"
@@ -264,7 +270,10 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "newsroom.logging.RedactTrackbackTokens"}},
+    "filters": {
+        "redact_secrets": {"()": "newsroom.logging.RedactSecrets"},
+        "one_line": {"()": "newsroom.logging.OneLine"},
+    },
     "formatters": {
         "server": {
             "()": "django.utils.log.ServerFormatter",
@@ -273,10 +282,10 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
         "server": {
             "class": "logging.StreamHandler",
-            "filters": ["redact_tokens"],
+            "filters": ["redact_secrets"],
             "formatter": "server",
         },
     },
@@ -285,6 +294,13 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # A request naming a host not in ALLOWED_HOSTS (scanners send thousands): one line each.
+        "django.security.DisallowedHost": {
+            "handlers": ["console"],
+            "filters": ["one_line"],
+            "level": "INFO",
+            "propagate": False,
+        },
     },
 }
 
@@ -301,6 +317,8 @@ TASKS = {
 # WORKER_HEARTBEAT_MAX_AGE seconds.
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
 WORKER_HEARTBEAT_MAX_AGE = env.float("WORKER_HEARTBEAT_MAX_AGE", default=60)
+# Every this many seconds (and at start) a worker queues again the tasks of workers that died.
+WORKER_REQUEUE_SECONDS = env.float("WORKER_REQUEUE_SECONDS", default=300)
 # Where `manage.py backup` writes (and `make backup`).
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 # --- end serving

@@ -5,7 +5,8 @@
     def notify_moderators(comment_id: int) -> None: ...
 
 When the task raises a transient error (OSError: refused or timed-out connections, SMTP errors;
-or `TransientError`, raised by a task that judged its own outcome passing), the worker queues
+the database's OperationalError or InterfaceError: a lost connection, a restart, a deadlock; or
+`TransientError`, raised by a task that judged its own outcome passing), the worker queues
 the same task again to run 30 s, 60 s, 120 s... later (capped at `max_delay`), and records this
 attempt as finished with a note of the error and the next attempt. The last attempt's error is
 raised, so it is recorded as FAILED and shows on the admin desk. Any other exception fails at
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -31,6 +33,10 @@ class TransientError(Exception):
     """Raised by a task whose failure may pass: try it again later."""
 
 
+# What may pass by itself: the network, the mail server, the database.
+TRANSIENT_ERRORS = (TransientError, OSError, OperationalError, InterfaceError)
+
+
 def retry_delay(attempt: int, *, base_delay: float, max_delay: float) -> float:
     """Seconds to wait after failed attempt number `attempt` (1, 2, ...): doubling, capped."""
     return min(base_delay * 2 ** (attempt - 1), max_delay)
@@ -39,7 +45,7 @@ def retry_delay(attempt: int, *, base_delay: float, max_delay: float) -> float:
 def retry_with_backoff(
     *,
     attempts: int = 5,
-    on: tuple[type[BaseException], ...] = (TransientError, OSError),
+    on: tuple[type[BaseException], ...] = TRANSIENT_ERRORS,
     base_delay: float = 30,
     max_delay: float = 3600,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from newsroom import health
 from newsroom.heartbeat import Heartbeat
 from tests.newsroom.conftest import closed_port
 
@@ -67,21 +68,42 @@ def test_readyz_needs_no_worker_when_tasks_run_on_the_spot(client):
 
 
 @pytest.mark.django_db
-def test_readyz_when_the_cache_is_down(client, settings, database_tasks):
+@pytest.mark.parametrize(
+    "backend", ["django.core.cache.backends.redis.RedisCache", "newsroom.cache.DegradingRedisCache"]
+)
+def test_readyz_when_the_cache_is_down(
+    client, settings, database_tasks, caplog, monkeypatch, backend
+):
+    monkeypatch.setattr(health, "_last_problems", [])  # the log tells changes: start from none
     settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/13",
-        }
+        "default": {"BACKEND": backend, "LOCATION": f"redis://127.0.0.1:{closed_port()}/13"}
     }
     with Heartbeat(worker_id="w1", background=False):
         response = client.get("/readyz")
+    # Pages are served without the cache: no balancer should take the app servers out for it.
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "checks": {"database": "ok", "cache": "unavailable (degraded)", "worker": "ok"},
+    }
+    assert "127.0.0.1" not in response.content.decode()  # details go to the log, not the public
+    assert "Ready, degraded: cache unavailable" in caplog.text
+
+
+@pytest.mark.django_db
+def test_readyz_fails_for_the_database_even_while_the_cache_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.DegradingRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/13",
+        }
+    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    response = client.get("/readyz")  # and no worker beats
     assert response.status_code == 503
     body = response.json()
-    assert body["failed"] == ["cache"]
-    assert body["checks"]["cache"] == "error (ConnectionError)"
-    assert body["checks"]["database"] == body["checks"]["worker"] == "ok"
-    assert "127.0.0.1" not in response.content.decode()  # details go to the log, not the public
+    assert body["failed"] == ["worker"]
+    assert body["checks"]["cache"] == "unavailable (degraded)"
 
 
 def test_readyz_when_the_database_is_down(tmp_path):

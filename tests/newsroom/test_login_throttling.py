@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_editor
+from tests.factories import make_editor, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,25 @@ def test_cool_off_ends_and_a_success_resets_the_count(client, editor):
         # The success cleared the failures: four more mistakes are not yet a lockout.
         statuses = [attempt(client, page, "editor").status_code for _ in range(4)]
         assert statuses == [200] * 4
+
+
+def test_logging_in_to_ones_own_account_keeps_the_address_count(client, editor):
+    make_user("mallory", password="mallorys-own-password")
+    statuses = []
+    for round_ in range(4):
+        for n in range(4):
+            statuses.append(attempt(client, LOGIN_PAGES[0], f"victim{round_}-{n}").status_code)
+        attempt(client, LOGIN_PAGES[0], "mallory", "mallorys-own-password")
+        client.logout()
+    # 16 guesses from one address: the fifth is refused, whatever logins came between.
+    assert statuses == [200] * 4 + [429] * 12
+    # The success still cleared that account's own failures, seen from another address.
+    for _ in range(4):
+        attempt(client, LOGIN_PAGES[0], "editor", ip="198.51.100.7")
+    success = attempt(client, LOGIN_PAGES[0], "editor", "the-right-password", ip="198.51.100.7")
+    assert success.status_code == 302
+    client.logout()
+    assert attempt(client, LOGIN_PAGES[0], "editor", ip="198.51.100.8").status_code == 200
 
 
 def test_throttling_holds_while_the_cache_is_down(client, editor, settings):

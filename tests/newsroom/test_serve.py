@@ -16,6 +16,8 @@ from tests.newsroom.conftest import closed_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "k3Ep-Th1s-S3cret-0ut-of-L0gs"
+PING_TOKEN = "tb_554d64918886732c0e78a9642076d2020661c95d"
+RESET_TOKEN = "diujwx-0b6646d24a6a287389fb70187957287f"
 
 
 def clean_environ(**env):
@@ -102,6 +104,10 @@ def test_make_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(tmp_path)
         assert "gunicorn" in commands and "db_worker" in commands
         status, body = get(f"{origin}/2024/06/23/a-story/trackback/{TOKEN}/")
         assert status in (404, 405)
+        # Percent-encoded, the path still routes (Django decodes it): the log must not show it.
+        for spelling in ("trackback%2F", "%74rackback/"):
+            get(f"{origin}/2024/06/23/a-story/{spelling}{PING_TOKEN}/")
+        assert get(f"{origin}/accounts/reset/MQ/{RESET_TOKEN}/")[0] == 200  # an invalid link
         assert get(f"{origin}/")[0] == 200
         status, body = get(f"{origin}/no-such-page/")
         assert status == 404 and b"URLconf" not in body  # DEBUG is off: no technical page
@@ -115,5 +121,7 @@ def test_make_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(tmp_path)
     output = log.read_text()
     assert "/trackback/[redacted]/ HTTP/1.1" in output  # gunicorn's access log line
     assert TOKEN not in output
+    assert "/accounts/reset/MQ/[redacted]/ HTTP/1.1" in output
+    assert RESET_TOKEN not in output and PING_TOKEN not in output
     with pytest.raises(OSError):
         get(f"{origin}/healthz")

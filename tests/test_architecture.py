@@ -105,6 +105,17 @@ def test_articles_never_imports_comments():
     assert offenders == []
 
 
+def test_project_machinery_imports_no_app():
+    """`newsroom/` is what both apps stand on (linkbacks, roles, caching): it never imports them."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in source_files(ROOT, ("newsroom",))
+        for module in imported_modules(path)
+        if module.split(".")[0] in ("articles", "comments")
+    ]
+    assert offenders == []
+
+
 def test_articles_templates_do_not_load_comment_tags():
     for template in (ROOT / "templates" / "articles").rglob("*.html"):
         assert "{% load comments" not in template.read_text(encoding="utf-8"), template

@@ -39,9 +39,16 @@ def production_problem(environ=os.environ) -> str | None:
     from django.core.exceptions import ImproperlyConfigured
 
     try:
-        import newsroom.settings  # noqa: F401  (its own checks: SITE_URL's form, ...)
+        import newsroom.settings  # its own checks: SITE_URL's form, ...
     except ImproperlyConfigured as error:
         return f"make serve: {error}"
+    if newsroom.settings.LOCAL_MEMORY_CACHE:
+        # Each gunicorn worker would keep its own pages and versions: a change made in one
+        # would not reach the others.
+        return (
+            "make serve needs a cache shared by its processes: set CACHE_URL to Redis "
+            "(redis://127.0.0.1:6379/1, see .env.example)."
+        )
     return None
 
 

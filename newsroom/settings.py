@@ -362,7 +362,12 @@ TRACKBACK_FETCH_MAX_REDIRECTS = 3
 # Anonymous pages are kept server-side at most PAGE_CACHE_SECONDS (a write forgets them at once;
 # this bounds only what a cache outage could leave behind). Browsers may keep them PAGE_MAX_AGE
 # seconds and shared caches (a CDN) PAGE_SHARED_MAX_AGE, never past the next scheduled story.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+# A local-memory cache is one per process: `make run`'s worker (another process) would change
+# versions the web server never sees, so it keeps no pages unless told to. `make serve` refuses it.
+LOCAL_MEMORY_CACHE = CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+PAGE_CACHE_SECONDS = env.int(
+    "PAGE_CACHE_SECONDS", default=0 if DEBUG and LOCAL_MEMORY_CACHE else 3600
+)
 PAGE_MAX_AGE = env.int("PAGE_MAX_AGE", default=60)
 PAGE_SHARED_MAX_AGE = env.int("PAGE_SHARED_MAX_AGE", default=60)
 PAGE_STALE_WHILE_REVALIDATE = env.int("PAGE_STALE_WHILE_REVALIDATE", default=60)

@@ -118,6 +118,16 @@ def test_postgresql_uses_the_psycopg_pool():
     assert pool in result.stdout and "'connect_timeout': 3" in result.stdout
 
 
+def test_a_local_memory_cache_keeps_no_pages_in_development():
+    """`make run`'s worker is another process: its changes would never reach the server's pages."""
+    code = SETUP + "from django.conf import settings as s; print(s.PAGE_CACHE_SECONDS)"
+    local = {"DEBUG": "1", "CACHE_URL": "locmemcache://newsroom"}
+    assert run_python(code, **local).stdout.split() == ["0"]
+    assert run_python(code, **local, PAGE_CACHE_SECONDS="60").stdout.split() == ["60"]
+    shared = run_python(code, DEBUG="1", CACHE_URL="redis://127.0.0.1:6379/1")
+    assert shared.stdout.split() == ["3600"], shared.stderr
+
+
 def test_environment_configures_cache_and_mail():
     code = SETUP + (
         "from django.conf import settings as s;"

@@ -37,6 +37,21 @@ def test_serve_names_every_missing_setting_in_one_line():
     ]
 
 
+def test_serve_refuses_a_cache_each_process_keeps_to_itself():
+    for cache_url in ("", "locmemcache://newsroom"):  # the default is local memory too
+        env = clean_environ(
+            SECRET_KEY="s", ALLOWED_HOSTS="127.0.0.1", SITE_URL="http://127.0.0.1:8000",
+            **({"CACHE_URL": cache_url} if cache_url else {}),
+        )  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "newsroom.serve"], cwd=ROOT, env=env,
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith("make serve needs a cache shared by its processes: set CACHE_URL")
+
+
 def descendants(pid: int) -> set[int]:
     """Every process below `pid` (children, grandchildren...), from /proc."""
     parents = {}
@@ -78,6 +93,7 @@ def test_make_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(tmp_path)
         WEB_CONCURRENCY="2", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
         STATIC_ROOT=str(tmp_path / "static"), MEDIA_ROOT=str(tmp_path / "media"),
         SECURE_COOKIES="0", DEBUG="1",  # serve turns DEBUG off whatever it is given
+        CACHE_URL=f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '14')}",
     )  # fmt: skip
     log = tmp_path / "serve.log"
     with log.open("wb") as out:

@@ -13,6 +13,7 @@ rendered as if there were no page cache.
 
 import hashlib
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from functools import wraps
@@ -26,10 +27,14 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from . import versions
+from .site import site_origin
 from .versions import Version
 
 logger = logging.getLogger(__name__)
 PAGE_PREFIX = "v1:page:"
+# The one spelling of a parameter's value a stored page may have: a positive number, no zeros
+# in front, that fits a bigint. Any other spelling is rendered, never stored.
+CANONICAL_NUMBER = re.compile(r"[1-9][0-9]{0,17}")
 # Headers a stored page keeps; anything per response (cookies, dates) is left out.
 KEPT_HEADERS = {
     "content-type", "content-language", "vary", "content-security-policy", "x-frame-options",
@@ -43,6 +48,7 @@ class Page:
 
     key: str
     shareable: bool
+    storable: bool = True  # False: the view found its parameters point nowhere (see page_unstored)
     keys: list[str] = field(default_factory=lambda: [versions.SITE])
     held: dict[str, Version] | None = None  # None: the cache cannot keep versions now
 
@@ -106,11 +112,29 @@ def anonymous(request) -> bool:
 
 
 def page_key(request) -> str | None:
+    """The site's origin, the path and each parameter's number; None: not a page to store.
+
+    The request's own host is checked but not used (its port or spelling would make another
+    key for the same page), and a query string counts only in its canonical form.
+    """
     try:
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        request.get_host()
     except DisallowedHost:
         return None  # answered 400 further in
+    params = []
+    for name, values in request.GET.lists():
+        if len(values) != 1 or not CANONICAL_NUMBER.fullmatch(values[0]):
+            return None
+        params.append(f"{name}={values[0]}")
+    address = f"{site_origin()}{request.path}?{'&'.join(sorted(params))}"
     return PAGE_PREFIX + hashlib.sha256(address.encode()).hexdigest()
+
+
+def page_unstored(request) -> None:
+    """Render this page but never store it: its parameters name no page that exists."""
+    page = getattr(request, "page", None)
+    if page is not None:
+        page.storable = False
 
 
 def public_page(*, params: frozenset[str] = frozenset()):
@@ -222,7 +246,7 @@ class PageCacheMiddleware:
                 response.headers["Cache-Control"] = "private, no-cache"
             return
         _with_headers(response, page)
-        if page.held and request.method == "GET":
+        if page.held and page.storable and request.method == "GET":
             _safely(self.store, page, response)
 
     def store(self, page: Page, response) -> None:

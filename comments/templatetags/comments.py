@@ -1,5 +1,7 @@
 """Template tags that show comments under a story; the articles app never imports this one."""
 
+import hashlib
+
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 
+from newsroom.pagecache import page_unstored
 from newsroom.pagination import rows_at
 from newsroom.params import parse_id
 from newsroom.site import absolute_url
@@ -52,16 +55,23 @@ def comment_section(context, article):
     )
     paginator = Paginator(visible.order_by("created_at", "pk"), settings.COMMENTS_PER_PAGE)
     paginator.count = counts["shown"]  # already counted above: no second COUNT query
-    page = paginator.get_page(request.GET.get("comments"))
+    requested = request.GET.get("comments")
+    page = paginator.get_page(requested)
     # Slice with the full page size even when nothing is there, so the query count is the same
     # for 0 and 500 comments (an empty slice would skip its query).
     start = (page.number - 1) * paginator.per_page
     shown = list(rows_at(paginator.object_list, start, start + paginator.per_page))
     closed = comments_closed(article)
+    reply_to = parse_id(request.GET.get("reply"))
+    # A thread page past the last, or a reply to a comment not shown here: rendered as asked,
+    # never stored, or every number would be a page of its own.
+    if (requested is not None and parse_id(requested) != page.number) or (
+        "reply" in request.GET and (closed or reply_to not in {c.pk for c in shown})
+    ):
+        page_unstored(request)
     form = context.get("comment_form")
     if form is None and not closed:
         initial = {}
-        reply_to = parse_id(request.GET.get("reply"))
         if reply_to is not None:
             initial["parent"] = reply_to
         form = CommentForm(article=article, user=request.user, initial=initial)
@@ -78,6 +88,27 @@ def comment_section(context, article):
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def thread_fragment(context) -> dict:
+    """How long the comment thread is kept (0: not) and under which key, by reader and page."""
+    request = context["request"]
+    user = request.user
+    thread_params = "comments" in request.GET or "reply" in request.GET
+    # Anonymous pages with these parameters are stored whole, once per canonical page; any other
+    # spelling is rendered each time, and keeping its thread would let anyone fill the cache.
+    seconds = context.get("fragment_seconds") or 0
+    if not user.is_authenticated and thread_params:
+        seconds = 0
+    reader = ""
+    if user.is_authenticated:
+        # Their own comments carry delete forms with their CSRF token: per reader and session.
+        secret = request.META.get("CSRF_COOKIE", "")
+        digest = hashlib.sha256(secret.encode()).hexdigest()[:16]
+        reader = f"{user.pk}:{request.session.session_key}:{digest}"
+    numbers = (parse_id(request.GET.get(name)) for name in ("comments", "reply"))
+    return {"seconds": seconds, "key": ":".join(map(str, numbers)) + "|" + reader}
 
 
 @register.simple_tag

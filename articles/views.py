@@ -64,7 +64,9 @@ class MonthArchiveView(PublishedArticleMixin, generic.MonthArchiveView):
     context_object_name = "articles"
 
 
-@method_decorator(public_page(params=frozenset({"comments", "reply"})), name="dispatch")
+@method_decorator(
+    public_page(params=frozenset({"comments", "reply"}), per_story=True), name="dispatch"
+)
 class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"

@@ -137,28 +137,34 @@ def page_unstored(request) -> None:
         page.storable = False
 
 
-def public_page(*, params: frozenset[str] = frozenset()):
-    """Make a GET view a public page; only the query parameters in `params` vary it."""
+def public_page(*, params: frozenset[str] = frozenset(), per_story: bool = False):
+    """Make a GET view a public page; only the query parameters in `params` vary it.
+
+    A `per_story` view answers 304 only from `story_page`, once its story's version is known.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            return page_begin(request, params=params) or view(request, *args, **kwargs)
+            begun = page_begin(request, params=params, conditional=not per_story)
+            return begun or view(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
 
 
-def page_begin(request, *, params: frozenset[str] = frozenset()) -> HttpResponse | None:
-    """Read the site's version for this page; a 304 when the reader already has it."""
+def page_begin(
+    request, *, params: frozenset[str] = frozenset(), conditional: bool = True
+) -> HttpResponse | None:
+    """Read the site's version for this page; a 304 (if `conditional`) when the reader has it."""
     if request.method not in ("GET", "HEAD"):
         return None
     key = page_key(request)
     shareable = key is not None and anonymous(request) and set(request.GET) <= set(params)
     request.page = page = Page(key=key or "", shareable=shareable)
     page.held = _safely(versions.current, page.keys)
-    return _not_modified(request, page) if shareable else None
+    return _not_modified(request, page) if shareable and conditional else None
 
 
 def story_page(request, story_pk: int) -> HttpResponse | None:
@@ -185,12 +191,10 @@ def public_cache_control(until: float | None) -> str:
     """Cache-Control of an anonymous page: never kept past the next scheduled change."""
     left = int(until - time.time()) if until is not None else None
     max_age, shared = settings.PAGE_MAX_AGE, settings.PAGE_SHARED_MAX_AGE
+    stale = settings.PAGE_STALE_WHILE_REVALIDATE
     if left is not None:
-        max_age, shared = max(0, min(max_age, left)), max(0, min(shared, left))
-    return (
-        f"public, max-age={max_age}, s-maxage={shared}, "
-        f"stale-while-revalidate={settings.PAGE_STALE_WHILE_REVALIDATE}"
-    )
+        max_age, shared, stale = (max(0, min(limit, left)) for limit in (max_age, shared, stale))
+    return f"public, max-age={max_age}, s-maxage={shared}, stale-while-revalidate={stale}"
 
 
 def _with_headers(response: HttpResponse, page: Page) -> HttpResponse:

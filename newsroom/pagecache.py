@@ -26,6 +26,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from . import versions
+from .deploy import deploy_salt
 from .versions import Version
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,8 @@ def fragment_context(request) -> dict:
     page = getattr(request, "page", None)
     tokens = page.tokens if page is not None else ""
     return {
-        "page_version": tokens,
+        # The deploy's salt too: templates and code may differ from the ones that rendered it.
+        "page_version": f"{deploy_salt()}-{tokens}" if tokens else "",
         "fragment_seconds": settings.PAGE_CACHE_SECONDS if tokens else 0,
     }
 
@@ -110,7 +112,7 @@ def page_key(request) -> str | None:
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     except DisallowedHost:
         return None  # answered 400 further in
-    return PAGE_PREFIX + hashlib.sha256(address.encode()).hexdigest()
+    return f"{PAGE_PREFIX}{deploy_salt()}:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 def public_page(*, params: frozenset[str] = frozenset()):

@@ -74,3 +74,42 @@ def test_discussion_closing_by_age_shows_on_the_stored_page(client, settings, se
         page = client.get(story.get_absolute_url())
     assert shown not in page.content
     assert "max-age=0" not in page["Cache-Control"]  # closed for good: no end in sight
+
+
+def test_the_deploy_salt_follows_the_code_and_templates(settings, tmp_path):
+    from newsroom.deploy import deploy_salt
+
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("<p>Old wording</p>")
+    settings.BASE_DIR = tmp_path
+    try:
+        deploy_salt.cache_clear()
+        before = deploy_salt()
+        deploy_salt.cache_clear()
+        assert deploy_salt() == before  # the same code, the same salt (every worker agrees)
+        template.write_text("<p>New wording</p>")
+        deploy_salt.cache_clear()
+        assert deploy_salt() != before
+    finally:
+        deploy_salt.cache_clear()
+
+
+def test_a_new_deploy_renders_the_pages_again(client, settings, tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from newsroom.deploy import deploy_salt
+
+    story = make_article()
+    client.get(story.get_absolute_url())  # stored under this code's salt
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "new.html").write_text("a release with another template")
+    settings.BASE_DIR = tmp_path
+    deploy_salt.cache_clear()
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(story.get_absolute_url())
+    finally:
+        deploy_salt.cache_clear()
+    assert len(queries) > 0, "the page stored by the previous release was served"

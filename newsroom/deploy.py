@@ -12,8 +12,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-SOURCES = ("articles", "comments", "newsroom", "templates")
-SUFFIXES = {".py", ".html", ".txt", ".xml", ".json"}
+# Static files too: pages name them by their hashed (manifest) names.
+SOURCES = ("articles", "comments", "newsroom", "templates", "static")
+SUFFIXES = {".py", ".html", ".txt", ".xml", ".json", ".css", ".js"}
 
 
 @cache

@@ -41,6 +41,8 @@ class ArticlesConfig(AppConfig):
         # Row signals rather than calls in the services: a section has no service, and stories
         # are also written by the demo loader, the shell and test builders; none may leave a
         # stale page behind.
+        from django.contrib.auth import get_user_model
+
         from newsroom import versions
 
         from . import caching
@@ -48,4 +50,6 @@ class ArticlesConfig(AppConfig):
         for model in (self.get_model("Article"), self.get_model("Category")):
             post_save.connect(caching.site_changed, sender=model, dispatch_uid=f"page:{model}")
             post_delete.connect(caching.site_changed, sender=model, dispatch_uid=f"page-{model}")
+        user = get_user_model()
+        post_save.connect(caching.author_changed, sender=user, dispatch_uid="page:author")
         versions.schedule_register(caching.next_publication)

@@ -1,5 +1,6 @@
 """When stored pages are forgotten: any write to a story or a section, whatever door it came
-through (services, admin, shell, demo loader), and the next scheduled story going live."""
+through (services, admin, shell, demo loader), a change to a story's author (bylines), and the
+next scheduled story going live."""
 
 from datetime import datetime
 
@@ -18,6 +19,17 @@ def next_publication() -> datetime | None:
     )
 
 
-def site_changed(sender, **kwargs) -> None:
+def site_changed(sender, instance, **kwargs) -> None:
     """Forget every stored page: lists, feeds, section navigation and related stories change."""
-    versions.change(versions.SITE)
+    keys = [versions.SITE]
+    if isinstance(instance, Article) and instance.pk is not None:
+        keys.append(versions.story(instance.pk))  # when its discussion closes may have moved
+    versions.change(*keys)
+
+
+def author_changed(sender, instance, update_fields=None, **kwargs) -> None:
+    """Forget every stored page when a user whose name may be a byline is saved."""
+    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+        return  # every login saves the user; no byline changes then
+    if instance.is_staff or Article.objects.filter(author_id=instance.pk).exists():
+        versions.change(versions.SITE)

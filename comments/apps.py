@@ -11,11 +11,15 @@ class CommentsConfig(AppConfig):
     def ready(self):
         # Every door that stores, changes or deletes one comment (posting, trackbacks received,
         # the admin) forgets the story's stored pages; queryset updates call caching themselves.
+        from newsroom import versions
+
         from . import caching
 
         comment = self.get_model("Comment")
         post_save.connect(caching.comment_changed, sender=comment, dispatch_uid="page:comment")
         post_delete.connect(caching.comment_changed, sender=comment, dispatch_uid="page-comment")
+        # Closing by age changes the page with no write: the story's version ends then.
+        versions.story_schedule_register(caching.discussion_closes)
         # Editors moderate; `setup_roles` keeps the group in step with this list.
         roles.contribute(
             roles.EDITORS,

@@ -9,9 +9,22 @@ from .models import Comment
 _signer = signing.Signer(salt="comments.form-rendered")
 
 
-def form_stamp(article_pk: int, *, at: float | None = None) -> str:
-    """Sign the article and the moment a form was rendered; bots that post at once stand out."""
-    return _signer.sign_object({"a": article_pk, "t": int(at if at is not None else time.time())})
+def form_stamp(article_pk: int, *, at: float | None = None, page: bool = False) -> str:
+    """Sign the article and the moment a form was rendered; bots that post at once stand out.
+
+    A `page` stamp sits in a page that may have been stored, so it may be older than the visit.
+    """
+    stamp = {"a": article_pk, "t": int(at if at is not None else time.time())}
+    return _signer.sign_object({**stamp, "p": 1} if page else stamp)
+
+
+def stored_for_at_most() -> int:
+    """How long after it was rendered a stored page (here, then in a shared cache) may be served."""
+    return (
+        settings.PAGE_CACHE_SECONDS
+        + max(settings.PAGE_MAX_AGE, settings.PAGE_SHARED_MAX_AGE)
+        + settings.PAGE_STALE_WHILE_REVALIDATE
+    )
 
 
 class CommentForm(forms.Form):
@@ -32,7 +45,7 @@ class CommentForm(forms.Form):
         self.user = user
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial["rendered"] = form_stamp(article.pk)
+            self.initial["rendered"] = form_stamp(article.pk, page=True)
         if user.is_authenticated:
             # A logged-in reader posts under their account.
             del self.fields["name"], self.fields["email"]
@@ -42,7 +55,7 @@ class CommentForm(forms.Form):
     def clean_rendered(self):
         try:
             stamp = _signer.unsign_object(self.cleaned_data["rendered"])
-            article_pk, rendered_at = int(stamp["a"]), int(stamp["t"])
+            article_pk, rendered_at, from_page = int(stamp["a"]), int(stamp["t"]), "p" in stamp
         except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
             raise forms.ValidationError(
                 "This form is not valid any more; please send it again."
@@ -52,7 +65,18 @@ class CommentForm(forms.Form):
             raise forms.ValidationError("This form has expired; please send it again.")
         if age < settings.COMMENTS_MIN_SECONDS:
             self.automated = True
+        elif from_page and age < settings.COMMENTS_MIN_SECONDS + stored_for_at_most():
+            # The page may be a stored copy fetched a moment ago (no script fetched a fresh
+            # stamp): nothing tells a reader from a bot, so the reader confirms once.
+            raise forms.ValidationError("Please check your comment and send it again.")
         return self.cleaned_data["rendered"]
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self.errors:
+            # The form shown again counts from now; its posted stamp may be what failed.
+            self.data = self.data.copy()
+            self.data["rendered"] = form_stamp(self.article.pk)
 
     def clean_website(self):
         if self.cleaned_data["website"]:

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from articles import demo
 from articles.models import Article, Category
 from articles.search_index import bulk_indexing
+from newsroom import versions
 
 from .models import Comment
 
@@ -87,7 +89,7 @@ def load_data_create(
     categories = list(Category.objects.all())
     if not categories:
         categories = [Category.objects.create(name="General", slug="general")]
-    first = Article.objects.filter(slug__startswith=SLUG_PREFIX).count()
+    first = _next_number()
     with bulk_indexing(connection):
         story_ids = _stories_create(stories, first, categories, text)
     result.stories = len(story_ids)
@@ -98,7 +100,20 @@ def load_data_create(
             rng.choice(story_ids) for _ in range(comments - long_thread)
         ]
         result.comments = _comments_create(targets, rng, text)
+    # bulk_create sends no row signals: forget the stored pages here.
+    versions.change(versions.SITE)
     return result
+
+
+def _next_number() -> int:
+    """Number past the highest generated slug: deleted or hand-made ones then clash with none."""
+    highest = (
+        Article.objects.filter(slug__regex=rf"^{SLUG_PREFIX}(0|[1-9][0-9]*)$")
+        .order_by(Length("slug").desc(), "-slug")
+        .values_list("slug", flat=True)
+        .first()
+    )
+    return int(highest.removeprefix(SLUG_PREFIX)) + 1 if highest else 0
 
 
 def _stories_create(count: int, first: int, categories: list[Category], text: _Text) -> list[int]:

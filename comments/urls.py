@@ -12,6 +12,7 @@ STORY = "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/"
 urlpatterns = [
     path("accounts/trackback-tokens/", trackbacks.trackback_tokens, name="tokens"),
     path(f"{STORY}comments/", views.comment_post, name="post"),
+    path(f"{STORY}comments/stamp/", views.comment_stamp, name="stamp"),
     path(f"{STORY}comments/feed/", feeds.StoryCommentsFeed(), name="feed"),
     path(f"{STORY}comments/<int:pk>/delete/", views.comment_delete, name="delete"),
     path(f"{STORY}trackback/", trackbacks.trackback_ping, name="trackback"),

@@ -1,17 +1,18 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from articles.views import ArticleDetailView
 from newsroom.csrf import same_site_required
 
 from . import services
-from .forms import CommentForm
+from .forms import CommentForm, form_stamp
 from .models import Comment
 from .policy import comments_closed
 from .ratelimit import client_ip, rate_limit_exceeded, request_identities
@@ -103,6 +104,16 @@ def comment_post(request, **url_kwargs):
         return redirect(f"{safe_next(request, story_url)}#c{comment.pk}")
     messages.info(request, AWAITING_MODERATION)
     return redirect(f"{safe_next(request, story_url)}#comments")
+
+
+@never_cache
+@require_GET
+def comment_stamp(request, **url_kwargs):
+    """Give the story's comment form a stamp of this moment (pages may be stored copies)."""
+    article = public_article_or_404(url_kwargs)
+    if comments_closed(article):
+        raise Http404("Comments are closed for this story.")
+    return JsonResponse({"rendered": form_stamp(article.pk)})
 
 
 @require_POST

@@ -26,6 +26,8 @@ from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.utils import timezone
 
+from . import versions
+
 FORMAT = 1
 DATABASE_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 # Without these a database is not this project's (older backups may lack newer tables).
@@ -257,6 +259,8 @@ def backup_restore(*, archive: Path) -> dict:
         with _media_swapped(media, restored, aside):
             _database_load(database)
         succeeded = True
+        # Every stored page shows the database that was just replaced.
+        versions.change(versions.SITE)
     finally:
         # Unless putting them back failed: then the previous media files wait there.
         if succeeded or not (aside.is_dir() and any(aside.iterdir())):

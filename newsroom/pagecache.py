@@ -27,6 +27,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from . import versions
+from .deploy import deploy_salt
 from .site import site_origin
 from .versions import Version
 
@@ -96,7 +97,8 @@ def fragment_context(request) -> dict:
     page = getattr(request, "page", None)
     tokens = page.tokens if page is not None else ""
     return {
-        "page_version": tokens,
+        # The deploy's salt too: templates and code may differ from the ones that rendered it.
+        "page_version": f"{deploy_salt()}-{tokens}" if tokens else "",
         "fragment_seconds": settings.PAGE_CACHE_SECONDS if tokens else 0,
     }
 
@@ -127,7 +129,7 @@ def page_key(request) -> str | None:
             return None
         params.append(f"{name}={values[0]}")
     address = f"{site_origin()}{request.path}?{'&'.join(sorted(params))}"
-    return PAGE_PREFIX + hashlib.sha256(address.encode()).hexdigest()
+    return f"{PAGE_PREFIX}{deploy_salt()}:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 def page_unstored(request) -> None:

@@ -2,7 +2,8 @@
 
 Every public page depends on the site's version, which changes when a story or a section is
 written and renews itself when the next scheduled story goes live. A story page also depends on
-its story's version, which changes when a comment or trackback on it changes. Changing a version
+its story's version, which changes when a comment or trackback on it changes and renews itself
+when its discussion closes by age. Changing a version
 stores a new token, so every process sharing the cache (Redis) sees the change at once. While the
 cache is unreachable there are no versions and nothing is kept (`current()` answers None), and
 changes that could not be stored are stored again once it answers.
@@ -23,10 +24,13 @@ from .cache import cache_available
 
 PREFIX = "v1:version:"
 SITE = f"{PREFIX}site"
+STORY_PREFIX = f"{PREFIX}story:"
 
 # When the next scheduled change happens by itself (a story going live); set by the app that
 # knows (articles), so that this module needs none.
 _schedule: Callable[[], datetime | None] = lambda: None  # noqa: E731
+# When a story's page next changes by itself (its discussion closing); set by comments.
+_story_schedule: Callable[[int], datetime | None] = lambda pk: None  # noqa: E731
 # Changes the cache missed while unreachable, made again once it answers.
 _missed: set[str] = set()
 _missed_lock = threading.Lock()
@@ -41,13 +45,19 @@ class Version:
 
 def story(pk: int) -> str:
     """The version key of one story's discussion (comments and trackbacks)."""
-    return f"{PREFIX}story:{pk}"
+    return f"{STORY_PREFIX}{pk}"
 
 
 def schedule_register(next_change: Callable[[], datetime | None]) -> None:
     """Tell the site's version when the next change that needs no write will happen."""
     global _schedule
     _schedule = next_change
+
+
+def story_schedule_register(next_change: Callable[[int], datetime | None]) -> None:
+    """Tell story versions when a story's page next changes with no write."""
+    global _story_schedule
+    _story_schedule = next_change
 
 
 def peek(keys: Iterable[str]) -> dict[str, Version]:
@@ -75,10 +85,12 @@ def current(keys: Iterable[str]) -> dict[str, Version] | None:
 
 
 def _fresh(key: str) -> Version:
-    until = None
+    at = None
     if key == SITE:
         at = _schedule()  # one query, paid by writers (and by readers after a cache flush)
-        until = at.timestamp() if at is not None else None
+    elif key.startswith(STORY_PREFIX):
+        at = _story_schedule(int(key.removeprefix(STORY_PREFIX)))
+    until = at.timestamp() if at is not None else None
     return Version(token=secrets.token_hex(8), changed_at=time.time(), until=until)
 
 

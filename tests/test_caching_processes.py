@@ -19,7 +19,9 @@ from tests.factories import make_article, make_comment, make_editor, make_trackb
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS = "redis://127.0.0.1:6379/5"  # this suite's own Redis database for shared pages
+# This suite's own Redis database for shared pages (TEST_REDIS_DB, as in tests/comments: runs
+# side by side each take their own, since a test here empties it).
+REDIS = f"redis://127.0.0.1:6379/{int(os.environ.get('TEST_REDIS_DB', '5'))}"
 ROOT = Path(__file__).resolve().parent.parent
 
 

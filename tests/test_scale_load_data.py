@@ -8,7 +8,7 @@ from articles.models import Article
 from articles.search import search_articles
 from comments.load_data import SLUG_PREFIX
 from comments.models import Comment
-from tests.factories import make_category
+from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,21 @@ def test_a_second_run_adds_stories_beside_the_first():
     assert generated().count() == 10  # new slugs, no collision
     per_story = generated().annotate(n=Count("comments")).filter(n__gte=3)
     assert per_story.count() >= 2  # each run's newest story has its thread
+
+
+def test_a_second_run_after_a_deletion_adds_its_stories():
+    call_command("generate_load_data", stories=5)
+    Article.objects.get(slug=f"{SLUG_PREFIX}2").delete()
+    call_command("generate_load_data", stories=5)
+    assert generated().count() == 9
+    assert generated().filter(slug=f"{SLUG_PREFIX}9").exists()  # numbered on from the highest
+
+
+@pytest.mark.parametrize("typed", ["3", "03", "x"])
+def test_a_written_story_whose_slug_starts_like_generated_ones_is_no_obstacle(typed):
+    make_article(slug=f"{SLUG_PREFIX}{typed}")  # e.g. "load-3" typed by a journalist
+    call_command("generate_load_data", stories=5)
+    assert generated().count() == 6
 
 
 @pytest.mark.parametrize(

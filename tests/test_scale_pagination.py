@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from articles.models import Article
 from newsroom.pagination import rows_at
-from tests.factories import make_category
+from tests.factories import make_article, make_category, make_comment
 from tests.scale_plans import table_reads, vacuum
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +131,17 @@ def test_a_deep_page_reads_only_its_own_rows_from_the_table(settings):
     )
     # What plain OFFSET paging read, so the measure above is known to see skipped rows.
     assert table_reads(section[2980:3000], "articles_article")["rows"] >= 3000
+
+
+def test_listing_and_thread_pages_are_read_through_the_id_index(client):
+    """The query counts above hold for OFFSET paging too; this pins the SQL of both pages."""
+    story = make_article()
+    for n in range(3):
+        make_comment(story, body=f"Comment {n}")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(story.category.get_absolute_url())
+        client.get(story.get_absolute_url())
+    paged = [q["sql"] for q in queries if "OFFSET" in q["sql"] or "LIMIT" in q["sql"]]
+    listing = [sql for sql in paged if '"articles_article"."title"' in sql and "IN (SELECT" in sql]
+    thread = [sql for sql in paged if '"comments_comment"."body"' in sql and "IN (SELECT" in sql]
+    assert listing and thread

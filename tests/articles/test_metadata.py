@@ -15,6 +15,8 @@ from tests.factories import make_article, make_category, make_user
 pytestmark = pytest.mark.django_db
 
 XSS_TITLE = "</script><script>alert(1)</script>"
+# The comment form's script (a fresh time stamp when the reader starts writing); no inline code.
+STAMP_SCRIPT = '<script src="/static/comments/stamp.js" defer></script>'
 
 
 class Head(HTMLParser):
@@ -157,8 +159,10 @@ def test_script_in_a_title_stays_inert_in_title_meta_and_json_ld(client):
     story = make_article(title=XSS_TITLE, standfirst=XSS_TITLE, byline=XSS_TITLE)
     response = client.get(story.get_absolute_url())
     html = response.content.decode()
-    # The only script elements are the JSON-LD block: nothing the title opened or closed.
-    assert html.count("<script") == 1 and html.count("</script>") == 1
+    # The only script elements are the JSON-LD block and the comment form's own script:
+    # nothing the title opened or closed.
+    assert html.count("<script") == 2 and html.count("</script>") == 2
+    assert html.count(STAMP_SCRIPT) == 1
     assert "alert(1)</script>" not in html
     head = head_of(response)
     assert head.title == f"{XSS_TITLE} · Newsroom"  # shown as text, not parsed as markup
@@ -177,7 +181,8 @@ def test_json_ld_needs_no_nonce_so_every_reader_gets_the_same_bytes(client, sett
     # Scripts only from this site, and no inline script at all (JSON-LD is data, not run).
     assert "script-src 'self';" in first["Content-Security-Policy"] + ";"
     assert "nonce" not in first["Content-Security-Policy"]
-    assert first.content.count(b"<script") == 1
+    assert first.content.count(b"<script") == 2  # JSON-LD, and one file from this site
+    assert first.content.count(STAMP_SCRIPT.encode()) == 1
     assert first.content == second.content
 
 

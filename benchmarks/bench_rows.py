@@ -6,6 +6,7 @@ so Django here reads the same database and cache as the server does.
 
 import datetime
 import http.cookies
+import json
 import os
 import platform
 import re
@@ -134,6 +135,11 @@ def prepare(base: str, work: Path) -> list[Row]:
     section = Category.objects.get(slug=SECTION).get_absolute_url()
     post_story = Article.objects.get(slug="load-1")
     fields, cookies = _comment_form(base, post_story.get_absolute_url())
+    # As the page's script does when a reader first focuses the form: a fresh stamp (a stored
+    # page's own stamp is only trusted once it is older than any stored copy can be).
+    stamp_url = base + reverse("comments:stamp", kwargs=post_story.url_kwargs())
+    with urllib.request.urlopen(stamp_url, timeout=30) as answer:  # noqa: S310
+        fields["rendered"] = json.load(answer)["rendered"]
     # The form's timestamp must be older than COMMENTS_MIN_SECONDS, as a human's would be.
     time.sleep(int(os.environ.get("COMMENTS_MIN_SECONDS", 3)) + 0.5)
     # Lua's string.format fills the two %d; the form's own escapes (%3A) are doubled.

@@ -12,6 +12,7 @@ the environment) how many of the posted comments are stored. Traffic goes to loo
 """
 
 import argparse
+import json
 import os
 import re
 import statistics
@@ -45,6 +46,9 @@ def client_session(story_url: str):
     if "csrfmiddlewaretoken" not in fields or "rendered" not in fields or action is None:
         sys.exit("The story page has no comment form (are comments open?).")
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(story_url))
+    # As the page's script does when a reader first focuses the form: a fresh stamp.
+    stamp = opener.open(origin + action.group(1) + "stamp/", timeout=30)
+    fields["rendered"] = json.load(stamp)["rendered"]
     return opener, fields, origin + action.group(1)
 
 

@@ -12,12 +12,10 @@ from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
 
 from .errors import error_page
-from .text import CONTROL_CHARACTERS_BUT_WHITESPACE
+from .text import CONTROL_CHARACTERS_BUT_WHITESPACE as CONTROL_CHARACTERS  # text areas keep \t\n\r
 
 logger = logging.getLogger(__name__)
 
-# Tab, newline and carriage return stay: text areas carry them (newsroom.text has the rule).
-CONTROL_CHARACTERS = CONTROL_CHARACTERS_BUT_WHITESPACE
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 NOT_UTF8 = "Forms must be sent as UTF-8. Please go back, reload the page and try again."
 UNREADABLE = "What your browser sent could not be read. Please go back, reload and try again."

@@ -143,6 +143,12 @@ class Article(models.Model):
         help_text="One URL per line: a story page (its ping URL is discovered) or a ping URL. "
         "Add a space and a token after the URL for sites that require one.",
     )
+    notify_linked_pages = models.BooleanField(
+        "notify linked pages",
+        default=True,
+        help_text="Also tell every other site this story links to (by TrackBack, Webmention or "
+        "Pingback, whichever it offers), as WordPress does.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # PostgreSQL keeps this current with a trigger (see articles/search_index.py); unused on
@@ -159,7 +165,8 @@ class Article(models.Model):
     history = HistoricalRecords(
         excluded_fields=["image", "image_width", "image_height", "image_alt", "image_caption",
                          "image_credit", "image_focal_x", "image_focal_y", "search_vector",
-                         "trackback_targets", "body_rendered", "description"],
+                         "trackback_targets", "notify_linked_pages", "body_rendered",
+                         "description"],
     )  # fmt: skip
 
     class Meta:
@@ -251,22 +258,32 @@ class Article(models.Model):
 
 
 class TrackbackPing(models.Model):
-    """One outgoing trackback: a story telling another page that it links to it."""
+    """One outgoing linkback (TrackBack, Pingback or Webmention): a story telling another page
+    that it links to it."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Not sent yet"
         SENT = "sent", "Accepted"
         REFUSED = "refused", "Refused by the site"
         FAILED = "failed", "Could not be sent"
-        UNREACHABLE = "unreachable", "Site unreachable; trying again"
+        UNREACHABLE = "unreachable", "No answer yet; trying again"
+        NONE = "none", "The page takes no linkbacks"
+
+    class Protocol(models.TextChoices):
+        TRACKBACK = "trackback", "TrackBack"
+        PINGBACK = "pingback", "Pingback"
+        WEBMENTION = "webmention", "Webmention"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pings_sent")
     target_url = models.URLField(max_length=2000)
     ping_url = models.URLField(max_length=2000, blank=True)
     status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
     message = models.CharField(max_length=500, blank=True)
+    protocol = models.CharField(max_length=10, choices=Protocol, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Not before then: the site asked us to wait (Retry-After).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

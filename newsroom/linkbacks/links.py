@@ -33,6 +33,23 @@ class _LinkCollector(HTMLParser):
             self.hrefs.extend(value for name, value in attrs if name == "href" and value)
 
 
+def links_in(html: str) -> list[str]:
+    """The absolute http(s) addresses an HTML fragment links to, in order, each once."""
+    collector = _LinkCollector()
+    collector.feed(html)
+    collector.close()
+    found = []
+    for href in collector.hrefs:
+        href = href.strip()
+        try:
+            parts = urlsplit(href)
+        except ValueError:
+            continue
+        if parts.scheme.lower() in ("http", "https") and parts.netloc and href not in found:
+            found.append(href.split("#", 1)[0])
+    return list(dict.fromkeys(found))
+
+
 def links_to(html: str, page: str) -> bool:
     """Whether an HTML document has an <a href> pointing at `page`."""
     collector = _LinkCollector()

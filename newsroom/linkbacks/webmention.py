@@ -23,10 +23,11 @@ from .trackback import MAX_URL_LENGTH, normalise_url
 class MentionError(Exception):
     """A mention we refuse; the message goes back to the sender as plain text."""
 
-    def __init__(self, message: str, status: int = 400):
+    def __init__(self, message: str, status: int = 400, reason: str = ""):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.reason = reason  # for a caller that answers in another protocol's words
 
 
 @dataclass(frozen=True)

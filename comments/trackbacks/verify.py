@@ -37,7 +37,8 @@ def trackback_verify(*, trackback: Comment, recheck: bool = False) -> Comment:
     if trackback.status == Comment.Status.REMOVED or not (waiting or recheck):
         status, reason = trackback.status, trackback.moderation_reason
     # A mention (Webmention, Pingback) says nothing but its URL: its title is the page's.
-    named = {"title": check.title} if check.title and trackback.title == _url_title(trackback) else {}
+    untitled = trackback.title == _url_title(trackback)
+    named = {"title": check.title} if check.title and untitled else {}
     Comment.objects.filter(pk=trackback.pk).update(
         **named,
         verification=Comment.Verification(check.outcome),

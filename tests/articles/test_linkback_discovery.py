@@ -72,7 +72,9 @@ def test_a_page_with_nothing_offers_nothing():
 
 
 def test_link_header_values():
-    value = '<https://a.example/x>; rel="preload", </wm>; rel="WebMention other", <y>; rel=webmention'
+    value = (
+        '<https://a.example/x>; rel="preload", </wm>; rel="WebMention other", <y>; rel=webmention'
+    )
     assert link_header_targets(value, "webmention") == ["/wm", "y"]
     assert link_header_targets("", "webmention") == []
     assert link_header_targets("garbage; rel=", "webmention") == []

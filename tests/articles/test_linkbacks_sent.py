@@ -48,7 +48,8 @@ def test_a_wordpress_post_gets_a_pingback_at_its_xmlrpc(site):
     target = site.url(WP_PATH)
     article = make_article(title="Our story", trackback_targets=target)
     [ping] = article_send_trackbacks(article=article)
-    assert (ping.status, ping.protocol, ping.ping_url) == ("sent", "pingback", site.url("/xmlrpc.php"))
+    assert (ping.status, ping.protocol) == ("sent", "pingback")
+    assert ping.ping_url == site.url("/xmlrpc.php")
     assert ping.message == "Pingback from our story registered."
     [(_, _, headers, payload)] = posts(site)
     assert headers["Content-Type"] == "text/xml"

@@ -70,11 +70,14 @@ def web_address(value: str, name: str) -> str:
 def parse_mention(fields, page: str) -> Mention:
     """Check a received Webmention's fields against the page it names as its target."""
     source = web_address(fields.get("source", ""), "source")
-    target = web_address(fields.get("target", ""), "target")
-    if same_page(source, target):
-        raise MentionError("The source and the target are the same page.")
+    # The target needs no checking of its own: it must be this very page.
+    target = without_control_characters(fields.get("target", "")).strip()
+    if not target:
+        raise MentionError("The target field is required.")
     if not same_page(target, page):
         raise MentionError("The target is not this story: send the story's own URL.")
+    if same_page(source, target):
+        raise MentionError("The source and the target are the same page.")
     return Mention(source=source, target=target)
 
 

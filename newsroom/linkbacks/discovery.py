@@ -115,8 +115,20 @@ def discover(html: str, headers: dict, page_url: str) -> Endpoint | None:
     pingback = headers.get("x-pingback", "").strip() or collector.first(PINGBACK, ("link",))
     if pingback:
         return Endpoint(PINGBACK, urljoin(page_url, pingback))
-    if _is_wordpress(html, headers):
-        canonical = collector.first("canonical", ("link",))
-        permalink = urljoin(page_url, canonical) if canonical else page_url
-        return Endpoint(TRACKBACK, wordpress_trackback_url(permalink))
-    return None
+    return wordpress_trackback(html, headers, page_url, collector)
+
+
+def wordpress_trackback(html: str, headers: dict, page_url: str, collector=None) -> Endpoint | None:
+    """`<permalink>trackback/` for a WordPress page (the canonical permalink if it names one)."""
+    if not _is_wordpress(html, headers):
+        return None
+    if collector is None:
+        collector = _RelCollector()
+        try:
+            collector.feed(html)
+            collector.close()
+        except AssertionError:
+            pass
+    canonical = collector.first("canonical", ("link",))
+    permalink = urljoin(page_url, canonical) if canonical else page_url
+    return Endpoint(TRACKBACK, wordpress_trackback_url(permalink))

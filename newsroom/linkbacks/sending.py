@@ -9,13 +9,14 @@ URL typed by hand), and nothing when it is merely linked from the story.
 import logging
 
 from .answers import SendOutcome, SendResult
-from .discovery import PINGBACK, TRACKBACK, WEBMENTION, discover
+from .discovery import PINGBACK, TRACKBACK, WEBMENTION, discover, wordpress_trackback
 from .http import FetchFailed, FetchRefused, fetch, same_origin
-from .pingback import pingback_send
+from .pingback import SOURCE_NO_LINK, pingback_send
 from .trackback import Ping, trackback_send
 from .webmention import webmention_send
 
 logger = logging.getLogger(__name__)
+NO_LINK_FAULT = f"fault {SOURCE_NO_LINK}:"
 
 
 def _send(target_url: str, ping: Ping, *, token: str | None, named: bool) -> SendResult:
@@ -26,7 +27,14 @@ def _send(target_url: str, ping: Ping, *, token: str | None, named: bool) -> Sen
         return SendResult("", target_url, SendOutcome.NONE, note)
     protocol, ping_url = (endpoint.protocol, endpoint.url) if endpoint else (TRACKBACK, target_url)
     try:
-        return _post(protocol, ping_url, target_url, ping, token=token)
+        result = _post(protocol, ping_url, target_url, ping, token=token)
+        fallback = wordpress_trackback(page.text(), page.headers, page.url)
+        if named and fallback and result.message.startswith(NO_LINK_FAULT):
+            # WordPress checks that a pingback's source links to its post; a story that names
+            # the post without linking to it is told by TrackBack instead, which WordPress takes.
+            protocol, ping_url = fallback.protocol, fallback.url
+            result = _post(protocol, ping_url, target_url, ping, token=token)
+        return result
     except (FetchRefused, FetchFailed) as error:
         error.sent_to = (protocol, ping_url)  # what we were sending, for the record
         raise

@@ -59,7 +59,7 @@ def test_a_wordpress_post_gets_a_pingback_at_its_xmlrpc(site):
 
 @pytest.mark.parametrize(
     ("fault", "status"),
-    [((0x0011, "The source URL does not contain a link to the target URL."), "refused"),
+    [((0x0010, "The source URL does not exist."), "refused"),
      ((0x0030, "The pingback has already been registered."), "sent"),
      ((0x0021, "The specified target URL cannot be used as a target."), "refused")],
 )  # fmt: skip
@@ -69,6 +69,26 @@ def test_pingback_faults_are_read_by_their_code(site, fault, status):
     article = make_article(trackback_targets=site.url(WP_PATH))
     [ping] = article_send_trackbacks(article=article)
     assert (ping.status, ping.message) == (status, f"fault {fault[0]}: {fault[1]}")
+
+
+def test_a_wordpress_post_named_but_not_linked_gets_a_trackback_after_fault_17(site):
+    """WordPress checks that a pingback's source links to its post; its TrackBack does not."""
+    site.routes[WP_PATH] = route("wordpress6_post", site.origin)
+    site.routes["/xmlrpc.php"] = xmlrpc_answer(fault=(
+        0x0011, "The source URL does not contain a link to the target URL, and so cannot be "
+        "used as a source."))  # fmt: skip
+    site.routes[f"{WP_PATH}trackback/"] = XML_OK
+    named = make_article(trackback_targets=site.url(WP_PATH))
+    [ping] = article_send_trackbacks(article=named)
+    assert (ping.status, ping.protocol) == ("sent", "trackback")
+    assert [path for _, path, _, _ in posts(site)] == ["/xmlrpc.php", f"{WP_PATH}trackback/"]
+    # A page merely linked from the body links back by definition: its fault stands.
+    site.requests.clear()
+    linked = make_article(body=f"[A post]({site.url(WP_PATH)})")
+    [ping] = article_send_trackbacks(article=linked)
+    assert (ping.status, ping.protocol) == ("refused", "pingback")
+    assert ping.message.startswith("fault 17: The source URL does not contain a link")
+    assert [path for _, path, _, _ in posts(site)] == ["/xmlrpc.php"]
 
 
 def test_wordpress_without_pingback_gets_a_trackback_at_permalink_trackback(site):

@@ -134,9 +134,11 @@ def article_send_trackbacks(
 def trackback_ping_resend(*, ping: TrackbackPing) -> TrackbackPing:
     """Send to one target again, whatever it answered before (an editor asked)."""
     article = ping.article
-    target = next((t for t in article_targets(article) if t.url == ping.target_url), None)
-    if target is None or not article.is_public:
+    if not article.is_public:
         return ping
+    # No longer listed (the editor still asked): sent as a named page, without a token.
+    target = next((t for t in article_targets(article) if t.url == ping.target_url), None)
+    target = target or Target(url=ping.target_url)
     result = send_linkback(target.url, _outgoing_ping(article), token=target.token,
                            named=target.named)  # fmt: skip
     if ping.attempts >= MAX_ATTEMPTS:  # a fresh start: the editor's try gets its own retries

@@ -16,6 +16,7 @@ from .links import same_page
 
 RDF_BLOCK = re.compile(r"<rdf:RDF.*?</rdf:RDF>", re.S | re.I)
 RDF_ATTRIBUTE = r'{}\s*=\s*"([^"]*)"'
+PLAIN_PERMALINK = re.compile(r"p=([0-9]+)")
 LINK_VALUE = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]+)*)")
 TRACKBACK, WEBMENTION, PINGBACK = "trackback", "webmention", "pingback"
 # What WordPress prints on every page, whatever plugins switched off.
@@ -87,8 +88,12 @@ def _is_wordpress(html: str, headers: dict) -> bool:
 
 
 def wordpress_trackback_url(permalink: str) -> str:
-    """Where WordPress takes TrackBacks for a post: its permalink followed by `trackback/`."""
+    """Where WordPress takes TrackBacks for a post: its permalink followed by `trackback/`, or
+    `wp-trackback.php?p=<id>` beside it when the blog keeps plain `?p=<id>` permalinks."""
     parts = urlsplit(permalink)
+    plain = PLAIN_PERMALINK.fullmatch(parts.query)
+    if plain:
+        return urljoin(permalink, f"wp-trackback.php?p={plain.group(1)}")
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return parts._replace(path=path + "trackback/", query=parts.query, fragment="").geturl()
 

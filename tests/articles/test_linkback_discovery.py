@@ -7,6 +7,7 @@ from newsroom.linkbacks.discovery import (
     Endpoint,
     discover,
     link_header_targets,
+    wordpress_trackback_url,
 )
 from tests.linkback_pages import recorded
 
@@ -39,6 +40,15 @@ def test_wordpress_without_pingback_gets_a_trackback_at_its_permalink():
     # Reached through its short link: the canonical permalink is where WordPress takes them.
     assert found("wordpress6_pingback_off", "https://blog.example/?p=42") == Endpoint(
         TRACKBACK, "https://blog.example/2024/05/01/harbour-reopens/trackback/"
+    )
+
+
+def test_wordpress_trackback_address_for_pretty_and_plain_permalinks():
+    assert wordpress_trackback_url("https://b.example/2024/05/01/post") == (
+        "https://b.example/2024/05/01/post/trackback/"
+    )
+    assert wordpress_trackback_url("https://b.example/blog/?p=42") == (
+        "https://b.example/blog/wp-trackback.php?p=42"
     )
 
 

@@ -52,12 +52,20 @@ def parse_targets(text: str) -> list[Target]:
     return targets
 
 
+def _host_and_port(url: str) -> tuple[str, int | None]:
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return (parts.hostname or "").lower(), parts.port or default
+
+
 def _external(url: str) -> bool:
+    """On another site than ours (another host, or another port of our host)."""
     try:
-        host = (urlsplit(url).hostname or "").lower()
+        host, port = _host_and_port(url)
     except ValueError:
         return False
-    return bool(host) and host != (urlsplit(site_origin()).hostname or "").lower()
+    ours, our_port = _host_and_port(site_origin())
+    return bool(host) and (host, port) != (ours, our_port)
 
 
 def article_targets(article: Article) -> list[Target]:

@@ -7,16 +7,16 @@ URL typed by hand), and nothing when it is merely linked from the story.
 """
 
 import logging
+from dataclasses import replace
 
 from .answers import SendOutcome, SendResult
 from .discovery import PINGBACK, TRACKBACK, WEBMENTION, discover, wordpress_trackback
 from .http import FetchFailed, FetchRefused, fetch, same_origin
-from .pingback import SOURCE_NO_LINK, pingback_send
+from .pingback import pingback_send
 from .trackback import Ping, trackback_send
 from .webmention import webmention_send
 
 logger = logging.getLogger(__name__)
-NO_LINK_FAULT = f"fault {SOURCE_NO_LINK}:"
 
 
 def _send(target_url: str, ping: Ping, *, token: str | None, named: bool) -> SendResult:
@@ -28,12 +28,16 @@ def _send(target_url: str, ping: Ping, *, token: str | None, named: bool) -> Sen
     protocol, ping_url = (endpoint.protocol, endpoint.url) if endpoint else (TRACKBACK, target_url)
     try:
         result = _post(protocol, ping_url, target_url, ping, token=token)
-        fallback = wordpress_trackback(page.text(), page.headers, page.url)
-        if named and fallback and result.message.startswith(NO_LINK_FAULT):
-            # WordPress checks that a pingback's source links to its post; a story that names
-            # the post without linking to it is told by TrackBack instead, which WordPress takes.
+        refused = protocol == PINGBACK and result.outcome == SendOutcome.REFUSED
+        fallback = wordpress_trackback(page.text(), page.headers, page.url) if refused else None
+        if named and fallback:
+            # WordPress takes a pingback only from a page that links to its post, and hides
+            # why it refuses one (fault 0, no message; only 48 is told). A story that names
+            # the post is told by TrackBack instead, which WordPress takes without that check.
             protocol, ping_url = fallback.protocol, fallback.url
-            result = _post(protocol, ping_url, target_url, ping, token=token)
+            second = _post(protocol, ping_url, target_url, ping, token=token)
+            note = f"Pingback refused ({result.message}); by TrackBack: {second.message or 'ok'}"
+            result = replace(second, message=note)
         return result
     except (FetchRefused, FetchFailed) as error:
         error.sent_to = (protocol, ping_url)  # what we were sending, for the record

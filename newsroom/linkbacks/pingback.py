@@ -27,6 +27,7 @@ TARGET_INVALID = 0x0021
 ALREADY_REGISTERED = 0x0030
 ACCESS_DENIED = 0x0031
 UPSTREAM = 0x0032
+TOO_QUICKLY = 429  # not in the specification: WordPress's comment-flood answer
 # XML-RPC's own (the specification for fault code interoperability).
 NOT_XML_RPC = -32700
 NO_SUCH_METHOD = -32601
@@ -78,7 +79,8 @@ def read_answer(result) -> tuple[SendOutcome, str]:
         message = f"fault {fault.faultCode}: {fault.faultString}"[:480]
         if fault.faultCode == ALREADY_REGISTERED:
             return SendOutcome.SENT, message  # told before: nothing left to tell
-        if fault.faultCode == UPSTREAM or is_temporary(result.status):
+        # WordPress says "You are posting comments too quickly" as fault 429, in an HTTP 200.
+        if fault.faultCode in (UPSTREAM, TOO_QUICKLY) or is_temporary(result.status):
             return SendOutcome.UNREACHABLE, message
         return SendOutcome.REFUSED, message
     except Exception:  # whatever the body is, it is no Pingback answer

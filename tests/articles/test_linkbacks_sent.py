@@ -191,3 +191,18 @@ def test_a_403_is_a_final_refusal(site):
     [ping] = article_send_trackbacks(article=article)
     assert (ping.status, ping.message) == ("refused", "HTTP 403")
     assert article_send_trackbacks(article=article) == []
+
+
+def test_publishing_a_story_with_only_body_links_tells_them(
+    site, django_capture_on_commit_callbacks
+):
+    from articles import services
+    from tests.factories import make_editor
+
+    site.routes["/notes/1"] = route("webmention_link", site.origin)
+    site.routes["/endpoint/link"] = (202, {}, b"")
+    article = make_article(status="draft", body=f"As [noted]({site.url('/notes/1')}).")
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's part, on the spot
+        services.article_publish(article=article, by=make_editor("desk"))
+    ping = TrackbackPing.objects.get(article=article)
+    assert (ping.status, ping.protocol) == ("sent", "webmention")

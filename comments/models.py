@@ -153,15 +153,15 @@ class Comment(models.Model):
             kwargs["update_fields"] = {*update_fields, "body_rendered"}
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#c{self.pk}"
+
     @property
     def body_html(self) -> SafeString:
         """The stored HTML; rows written in bulk without it are rendered on the spot."""
         if self.body_rendered or not self.body:
             return mark_safe(self.body_rendered)  # noqa: S308 - escaped when it was stored
         return mark_safe(comment_html(self.body))  # noqa: S308 - escaped by comment_html
-
-    def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#c{self.pk}"
 
     @property
     def is_removed(self):

@@ -300,7 +300,9 @@ def test_kept_fragments_follow_every_change(client, story, editor):
     assert b"<p>A new paragraph.</p>" in page and b"Fresh comment." in page
 
 
-def test_kept_trackbacks_and_sections_follow_changes_for_a_logged_in_reader(client, story, editor):
+def test_kept_trackbacks_sections_and_months_follow_changes_for_a_logged_in_reader(
+    client, story, editor
+):
     client.force_login(make_user("robin"))
     ping = make_trackback(story, "https://blog.example/harbour", title="Harbour at dawn")
     before = client.get(story.get_absolute_url()).content
@@ -308,8 +310,11 @@ def test_kept_trackbacks_and_sections_follow_changes_for_a_logged_in_reader(clie
     comments_moderate(comments=Comment.objects.filter(pk=ping.pk),
                       status=Comment.Status.APPROVED, moderator=editor)  # fmt: skip
     make_category("Night ferries")
+    make_article(title="From the archive", published_at=timezone.now() - timedelta(days=3000))
     page = client.get(story.get_absolute_url()).content
     assert b"Harbour at dawn" in page and b"1 Trackback(s)" in page
     assert b"Night ferries" in page
+    year = (timezone.now() - timedelta(days=3000)).year
+    assert f'href="/{year}/"'.encode() in page  # the footer's archive months
     # The reader's own part of the section is still theirs, not an anonymous reader's.
     assert b"You need to login." not in page and b"Send a trackback" in page

@@ -18,7 +18,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0004_thread_page_index'),
+        ('comments', '0005_stored_html'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -38,8 +38,24 @@ class Category(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Stories the public may see: the single definition of "visible"."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Stories the public may see: the single definition of "visible".
+
+        An embargo holds on its own, whatever the publication time says (see `embargoed()`).
+        """
+        now = timezone.now()
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def embargoed(self):
+        """Stories under an embargo still to end: nothing about them may reach the public."""
+        return self.filter(embargo_until__gt=timezone.now())
+
+    def withdrawn(self):
+        """Unpublished stories that carry corrections: their page says they were withdrawn."""
+        return self.filter(status=Article.Status.UNPUBLISHED, corrections__isnull=False).distinct()
 
     def at_url(self, *, year, month, day, slug):
         """The story whose URL carries this date (in the site's time zone) and slug."""
@@ -135,6 +151,12 @@ class Article(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="Per cent from the top edge.",
     )
+    embargo_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Nothing about the story reaches the public before this time.",
+    )
     comments_open = models.BooleanField(default=True)
     trackbacks_open = models.BooleanField(default=True)
     trackback_targets = models.TextField(
@@ -175,6 +197,13 @@ class Article(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(image="") | ~Q(image_alt=""), name="article_image_has_alt"
+            ),
+            # No door (admin, shell, bulk update) can put a live time before the embargo.
+            models.CheckConstraint(
+                condition=Q(embargo_until__isnull=True)
+                | ~Q(status="published")
+                | Q(published_at__gte=models.F("embargo_until")),
+                name="article_published_after_embargo",
             ),
             models.CheckConstraint(
                 condition=Q(image_focal_x__lte=100, image_focal_y__lte=100),
@@ -224,11 +253,17 @@ class Article(models.Model):
 
     @property
     def is_public(self):
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and not self.under_embargo
         )
+
+    @property
+    def under_embargo(self) -> bool:
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
 
     @property
     def byline_text(self):
@@ -241,6 +276,11 @@ class Article(models.Model):
     def social_image(self) -> SocialImage | None:
         """The picture that stands for the story in feeds and shares, or None."""
         return article_social_image(self)
+
+    @cached_property
+    def corrections_shown(self) -> list:
+        """The story's corrections, oldest first: one query, none when prefetched."""
+        return list(self.corrections.all())
 
     @cached_property
     def body_html(self) -> SafeString:
@@ -276,3 +316,67 @@ class TrackbackPing(models.Model):
 
     def __str__(self):
         return f"{self.article} → {self.target_url}"
+
+
+class AppendOnly(Exception):
+    """A correction, once published, is never changed or removed."""
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections readers see: on live stories, and on stories withdrawn after them."""
+        return self.filter(
+            Q(article__in=Article.objects.published())
+            | Q(article__status=Article.Status.UNPUBLISHED)
+        )
+
+    def delete(self):
+        raise AppendOnly("Corrections are never deleted.")
+
+    def update(self, **kwargs):
+        # Deleting the editor who wrote it leaves the correction, unsigned (SET_NULL).
+        if set(kwargs) - {"created_by"}:
+            raise AppendOnly("Corrections are never changed.")
+        return super().update(**kwargs)
+
+
+class Correction(models.Model):
+    """What a published story got wrong and what is right: appended, never edited or removed."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="corrections")
+    wrong = models.TextField("what was wrong")
+    right = models.TextField("what is right")
+    created_at = models.DateTimeField("corrected at", default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="correction_newest_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(wrong="") & ~Q(right=""), name="correction_says_both"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Correction to {self.article}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("Corrections are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Corrections are never deleted.")

@@ -370,13 +370,13 @@ class Correction(models.Model):
     def __str__(self):
         return f"Correction to {self.article}"
 
-    def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnly("Corrections are never changed.")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("Corrections are never deleted.")

@@ -3,6 +3,7 @@
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import workflow
@@ -41,6 +42,9 @@ def correction_add(
     correction = Correction.objects.create(
         article=stored, wrong=wrong, right=right, created_by=by, created_at=timezone.now()
     )
+    # The count alone, by UPDATE: Article.save() never writes it (see the model).
+    Article.objects.filter(pk=stored.pk).update(corrections_count=F("corrections_count") + 1)
+    stored.corrections_count += 1
     summary = right if len(right) <= REASON_WORDS else right[: REASON_WORDS - 1] + "…"
     stored._history_user = by
     stored._change_reason = f"Correction {correction.pk}: {summary}"

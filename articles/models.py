@@ -55,7 +55,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def withdrawn(self):
         """Unpublished stories that carry corrections: their page says they were withdrawn."""
-        return self.filter(status=Article.Status.UNPUBLISHED, corrections__isnull=False).distinct()
+        return self.filter(status=Article.Status.UNPUBLISHED, corrections_count__gt=0)
 
     def at_url(self, *, year, month, day, slug):
         """The story whose URL carries this date (in the site's time zone) and slug."""
@@ -157,6 +157,9 @@ class Article(models.Model):
         editable=False,
         help_text="Nothing about the story reaches the public before this time.",
     )
+    # Written only by `correction_add` (an UPDATE of this column alone), so that a page showing
+    # an uncorrected story needs no query for corrections, and no older copy saved can hide one.
+    corrections_count = models.PositiveIntegerField(default=0, editable=False)
     comments_open = models.BooleanField(default=True)
     trackbacks_open = models.BooleanField(default=True)
     trackback_targets = models.TextField(
@@ -227,6 +230,11 @@ class Article(models.Model):
         # Derived columns, so they live with the row: every door that saves a story (services,
         # admin, shell, demo loader, test builders) passes here, and none can forget them.
         self.stored_text_refresh()
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "corrections_count"
+            ]  # fmt: skip
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"body", "standfirst"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "body_rendered", "description"}
@@ -279,7 +287,9 @@ class Article(models.Model):
 
     @cached_property
     def corrections_shown(self) -> list:
-        """The story's corrections, oldest first: one query, none when prefetched."""
+        """The story's corrections, oldest first: one query; none if prefetched or none exist."""
+        if not self.corrections_count and not hasattr(self, "_prefetched_objects_cache"):
+            return []
         return list(self.corrections.all())
 
     @cached_property

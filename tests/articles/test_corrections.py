@@ -74,7 +74,7 @@ def test_json_ld_carries_the_correction_and_date_modified_moves(client, story, e
 
 
 def test_corrections_page_lists_every_correction_newest_first(client, corrected, editor):
-    story, first = corrected
+    _story, first = corrected
     other = make_article(title="Council budget")
     second = correction_add(article=other, by=editor, wrong="4 million", right="40 million")
     page = client.get(reverse("articles:corrections")).content.decode()
@@ -138,7 +138,7 @@ def test_no_door_edits_or_deletes_a_correction(corrected, editor):
 
 
 def test_deleting_the_editor_keeps_the_correction(corrected, editor):
-    story, correction = corrected
+    _story, correction = corrected
     editor.delete()
     correction.refresh_from_db()
     assert correction.created_by is None and correction.right == RIGHT
@@ -177,7 +177,8 @@ def test_the_admin_appends_a_correction_through_the_service(client, story, edito
     url = reverse("admin:articles_article_correct", args=[story.pk])
     assert url in change.content.decode()
     page = client.get(url)
-    response = client.post(url, form_data(page, form_id="correction_form", wrong=WRONG, right=RIGHT))
+    data = form_data(page, form_id="correction_form", wrong=WRONG, right=RIGHT)
+    response = client.post(url, data)
     assert response.status_code == 302
     correction = story.corrections.get()
     assert (correction.wrong, correction.right, correction.created_by) == (WRONG, RIGHT, editor)

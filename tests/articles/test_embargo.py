@@ -101,7 +101,8 @@ def story_urls(newsroom) -> list[tuple[str, str]]:
 def leaks(response, story) -> list[str]:
     body = response.content.decode(errors="replace")
     # Its words, not the search word alone: a search page repeats what was asked.
-    marks = (story.title, story.slug, story.standfirst, f"Body about {SECRET}", f"A {SECRET} comment")
+    marks = (story.title, story.slug, story.standfirst, f"Body about {SECRET}",
+             f"A {SECRET} comment")  # fmt: skip
     found = [mark for mark in marks if mark in body]
     if re.search(rf"/api/v1/stories/{story.pk}/", body):
         found.append("its API address")
@@ -118,7 +119,7 @@ def test_every_public_url_pattern_answers_as_if_the_story_did_not_exist(client, 
     story, reader = newsroom["story"], newsroom["reader"]
     urls = story_urls(newsroom)
     names = {name for name, _ in urls}
-    assert STORY_NAMES <= names and {"articles:home", "articles:search", "api:stories"} <= names
+    assert names >= STORY_NAMES and {"articles:home", "articles:search", "api:stories"} <= names
     for who in ("anonymous", "reader"):
         if who == "reader":
             client.force_login(reader)

@@ -194,3 +194,13 @@ def test_a_journalist_cannot_open_the_correction_page(client, story):
     assert client.get(url).status_code == 403
     assert client.post(url, {"wrong": WRONG, "right": RIGHT}).status_code == 403
     assert not Correction.objects.exists()
+
+
+def test_saving_a_copy_loaded_before_the_correction_does_not_hide_it(client, story, editor):
+    stale = Article.objects.get(pk=story.pk)  # an edit form opened before the correction
+    correction_add(article=story, by=editor, wrong=WRONG, right=RIGHT)
+    stale.title = "Bridge turns forty (updated)"
+    services.article_save(article=stale, by=editor)
+    stale.save()  # and a save from the shell, around the services
+    assert Article.objects.get(pk=story.pk).corrections_count == 1
+    assert RIGHT in client.get(story.get_absolute_url()).content.decode()

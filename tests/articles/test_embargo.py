@@ -241,3 +241,24 @@ def test_an_embargo_is_set_by_an_editor_on_a_story_in_review_and_kept_in_history
         services.article_embargo(
             article=review, by=newsroom["editor"], at=timezone.now() - timedelta(minutes=1)
         )
+
+
+def test_an_editor_embargoes_a_story_in_review_from_the_change_form(client):
+    from tests.factories import form_data
+
+    editor = make_editor()
+    client.force_login(editor)
+    story = make_article(status=Article.Status.IN_REVIEW, published_at=None, title="Trial study")
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    page = client.get(url)
+    assert 'name="_embargo"' in page.content.decode()
+    at = timezone.localtime() + timedelta(days=1)
+    response = client.post(url, form_data(
+        page, published_at_0=at.strftime("%Y-%m-%d"), published_at_1=at.strftime("%H:%M:%S"),
+        _embargo="Embargo"))  # fmt: skip
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.embargo_until == story.published_at == at.replace(microsecond=0)
+    assert story.status == Article.Status.PUBLISHED and not story.is_public
+    listing = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Embargoed until" in listing

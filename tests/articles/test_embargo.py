@@ -262,3 +262,27 @@ def test_an_editor_embargoes_a_story_in_review_from_the_change_form(client):
     assert story.status == Article.Status.PUBLISHED and not story.is_public
     listing = client.get(reverse("admin:articles_article_changelist")).content.decode()
     assert "Embargoed until" in listing
+
+
+def test_every_public_answer_is_byte_for_byte_the_one_without_the_story(client, newsroom):
+    """The strictest reading of "as if it did not exist": delete the story, ask again, compare."""
+    story = newsroom["story"]
+    urls = story_urls(newsroom)
+
+    def answers():
+        seen = {}
+        for name, url in urls:
+            query = {"q": SECRET} if name == "articles:search" else {}
+            response = client.get(url, query)
+            # The login forms' CSRF token is masked afresh for every answer.
+            body = re.sub(rb'(name="csrfmiddlewaretoken" value=")[^"]+', rb"\1", response.content)
+            seen[url] = (response.status_code, response.get("Content-Type"), body)
+        return seen
+
+    # The clock stands still: an empty feed says "now" as its date.
+    with time_machine.travel(timezone.now(), tick=False):
+        with_story = answers()
+        Article.objects.filter(pk=story.pk).delete()
+        without = answers()
+    differ = [url for url in with_story if with_story[url] != without[url]]
+    assert differ == []

@@ -204,3 +204,18 @@ def test_saving_a_copy_loaded_before_the_correction_does_not_hide_it(client, sto
     stale.save()  # and a save from the shell, around the services
     assert Article.objects.get(pk=story.pk).corrections_count == 1
     assert RIGHT in client.get(story.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_corrections_page_and_feed_cost_fixed_queries(client, settings, editor, count,
+                                                       django_assert_num_queries):  # fmt: skip
+    settings.PAGE_CACHE_SECONDS = 0
+    for n in range(count):
+        correction_add(article=make_article(), by=editor, wrong=f"w{n}", right=f"r{n}")
+    client.get(reverse("articles:corrections"))  # the footer's archive months, then cached
+    # The count, the section navigation, then one page with its stories and their sections.
+    with django_assert_num_queries(3):
+        page = client.get(reverse("articles:corrections"))
+    assert page.content.decode().count('class="corrections" id="correction-') == min(count, 20)
+    with django_assert_num_queries(1):
+        client.get(reverse("articles:corrections_feed"))

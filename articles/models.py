@@ -215,11 +215,18 @@ class Article(models.Model):
         ]
         # Every listing filters on status (and section) and orders by time then id: with the
         # id in the index, a page's ids are read from the index alone (newsroom/pagination.py).
+        # The embargo rides along (PostgreSQL INCLUDE), so `published()` still reads only the
+        # index; SQLite has no covering indexes and reads the rows it filters.
         indexes = [
-            models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx"),
+            models.Index(
+                fields=["status", "-published_at", "-id"],
+                name="article_listing_idx",
+                include=["embargo_until"],
+            ),
             models.Index(
                 fields=["category", "status", "-published_at", "-id"],
                 name="article_section_listing_idx",
+                include=["embargo_until"],
             ),
         ]
 

@@ -87,5 +87,17 @@ class Migration(migrations.Migration):
             model_name='correction',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('wrong', ''), _negated=True), models.Q(('right', ''), _negated=True)), name='correction_says_both'),
         ),
+        # published() filters on the embargo too: PostgreSQL keeps it in the listing indexes
+        # (INCLUDE), so listings still read only the index; SQLite ignores non-key columns.
+        migrations.RemoveIndex(model_name='article', name='article_listing_idx'),
+        migrations.RemoveIndex(model_name='article', name='article_section_listing_idx'),
+        migrations.AddIndex(
+            model_name='article',
+            index=models.Index(fields=['status', '-published_at', '-id'], include=('embargo_until',), name='article_listing_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='article',
+            index=models.Index(fields=['category', 'status', '-published_at', '-id'], include=('embargo_until',), name='article_section_listing_idx'),
+        ),
         migrations.RunPython(roles_see_corrections, migrations.RunPython.noop),
     ]

@@ -238,9 +238,11 @@ class Article(models.Model):
         # admin, shell, demo loader, test builders) passes here, and none can forget them.
         self.stored_text_refresh()
         if not self._state.adding and kwargs.get("update_fields") is None:
+            # Every loaded column but the corrections count (as Django saves a deferred row).
+            deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "corrections_count"
+                if not f.primary_key and f.name != "corrections_count" and f.attname not in deferred
             ]  # fmt: skip
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"body", "standfirst"} & set(update_fields):

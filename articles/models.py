@@ -152,11 +152,9 @@ class Article(models.Model):
         help_text="Per cent from the top edge.",
     )
     embargo_until = models.DateTimeField(
-        null=True,
-        blank=True,
-        editable=False,
+        null=True, blank=True, editable=False,
         help_text="Nothing about the story reaches the public before this time.",
-    )
+    )  # fmt: skip
     # Written only by `correction_add` (an UPDATE of this column alone), so that a page showing
     # an uncorrected story needs no query for corrections, and no older copy saved can hide one.
     corrections_count = models.PositiveIntegerField(default=0, editable=False)

@@ -13,8 +13,11 @@ from simple_history.models import HistoricalRecords
 
 from newsroom.site import absolute_url
 
+from .desk_models import BodyImage, DraftRevision, StoryRedirect
 from .images import SocialImage, article_social_image, lead_image_upload_to
 from .rendering import article_description_text, render_markdown
+
+__all__ = ["Article", "BodyImage", "Category", "DraftRevision", "StoryRedirect", "TrackbackPing"]
 
 
 class Category(models.Model):

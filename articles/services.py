@@ -15,8 +15,8 @@ from django.db import transaction
 from django.tasks import default_task_backend
 from django.utils import timezone
 
-from . import images, workflow
-from .models import Article, Category
+from . import images, redirects, workflow
+from .models import Article, Category, DraftRevision
 from .tasks import send_trackbacks
 from .trackbacks import parse_targets
 from .workflow import Transition
@@ -103,9 +103,16 @@ def _save(
     """Write the story as `by` with its revision, author and image files."""
     _author_default(article, by)
     _image_size_keep(article, stored)
+    old_path = redirects.was_public_at(stored)
     article._history_user = by
     article._change_reason = reason
     article.save()
+    # The old address of a story that was public keeps answering, with 301 to the new one.
+    redirects.redirect_record(article, old_path, by)
+    # What `by` typed and the form autosaved is now saved for real (or deliberately left).
+    DraftRevision.objects.filter(
+        article=article, user=by, kind=DraftRevision.Kind.AUTOSAVE
+    ).delete()
     _image_files_settle(article, stored)
 
 

@@ -60,7 +60,9 @@ class RevisionViewsMixin:
             request,
             "articles/article_preview.html",
             {"article": article, "object": article, "preview": True,
-             "preview_status": self.status_display(article),
+             "preview_status": "Pending changes to the live story"
+                               if getattr(request, "draft_shown", None)
+                               else self.status_display(article),
              "change_url": reverse("admin:articles_article_change", args=[article.pk])},
         )  # fmt: skip
         # admin_view already sends "private, no-store"; robots get told twice (header + meta).

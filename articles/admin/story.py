@@ -8,13 +8,14 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from articles import images, services, workflow
+from articles import drafting, images, services, workflow
 from articles.models import Article, Category, TrackbackPing
 from articles.presence import presence_touch
 from articles.revisions import latest_revision, user_text, when_text
 from articles.textstats import WORDS_PER_MINUTE, text_stats
 
 from .actions import WorkflowActionsMixin
+from .drafts import DraftViewsMixin
 from .forms import BUTTON_LABELS, TRANSITION_BUTTONS, ArticleAdminForm
 from .revisions import RevisionViewsMixin
 
@@ -85,7 +86,7 @@ class TrackbackPingInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowActionsMixin, RevisionViewsMixin, admin.ModelAdmin):
+class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["title", "status_column", "category", "author", "publication_column",
@@ -106,8 +107,8 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionViewsMixin, admin.ModelAdmin):
     inlines = [TrackbackPingInline]
 
     class Media:
-        css = {"all": ["articles/admin/article_form.css"]}
-        js = ["articles/admin/article_form.js"]
+        css = {"all": ["articles/admin/article_form.css", "articles/admin/editor.css"]}
+        js = ["articles/admin/article_form.js", "articles/admin/editor.js"]
 
     # Permissions: the model permissions, narrowed story by story by the workflow rules.
 
@@ -182,7 +183,9 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionViewsMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         try:
-            if form.transition:
+            if "_pending" in request.POST and change:
+                drafting.pending_save(article=obj, by=request.user)
+            elif form.transition:
                 services.article_apply(
                     article=obj, by=request.user, transition=form.transition,
                     at=form.cleaned_data.get("published_at"),
@@ -214,7 +217,8 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionViewsMixin, admin.ModelAdmin):
         context["workflow_status"] = self.status_display(obj)
         if obj is not None:
             context["others_here"] = presence_touch(article_id=obj.pk, user=request.user)
-            context["can_preview"] = can_change and not obj.is_public
+            context.update(self.drafts_context(request, obj, can_change))
+            context["can_preview"] = can_change and (not obj.is_public or context["pending"])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description="Length")

@@ -1,0 +1,151 @@
+"""The desk's extra doors on the story form: pending changes on a live story, autosave, the
+live Markdown preview and images uploaded into the body. Every write calls `articles.drafting`."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from articles import drafting
+from articles.models import BodyImage
+from articles.rendering import render_markdown
+from articles.revisions import when_text
+
+from .forms import LeadImageField
+
+PREVIEW_MAX_CHARS = 500_000
+DRAFT_KINDS = {"pending": drafting.Kind.PENDING, "autosave": drafting.Kind.AUTOSAVE}
+
+
+class BodyImageForm(forms.ModelForm):
+    class Meta:
+        model = BodyImage
+        fields = ["image", "alt"]
+        field_classes = {"image": LeadImageField}
+
+
+def _errors(error: ValidationError) -> dict:
+    if hasattr(error, "error_dict"):
+        return {name: [str(m) for m in e.messages] for name, e in error.error_dict.items()}
+    return {"__all__": error.messages}
+
+
+class DraftViewsMixin:
+    """For ArticleAdmin: the views and form hooks of drafts (relies on RevisionViewsMixin)."""
+
+    def get_urls(self):
+        def post(func, route, name):
+            return path(route, self.admin_site.admin_view(require_POST(func)),
+                        name=f"articles_article_{name}")  # fmt: skip
+
+        return [
+            post(self.markdown_preview_view, "markdown-preview/", "markdown_preview"),
+            post(self.body_image_view, "body-images/", "body_image"),
+            post(self.autosave_view, "<path:object_id>/autosave/", "autosave"),
+            post(self.draft_action_view, "<path:object_id>/draft/<str:kind>/<str:action>/",
+                 "draft_action"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def markdown_preview_view(self, request):
+        """The body rendered by the public page's own renderer and sanitiser (JSON)."""
+        if not self.has_add_permission(request) and not self.has_change_permission(request):
+            raise PermissionDenied
+        body = request.POST.get("body", "")
+        if len(body) > PREVIEW_MAX_CHARS:
+            return JsonResponse({"error": "The text is too long to preview."}, status=413)
+        return JsonResponse({"html": render_markdown(body.replace("\r\n", "\n"))})
+
+    def body_image_view(self, request):
+        """Upload an image for the body; answers the Markdown that inserts it (JSON)."""
+        form = BodyImageForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        try:
+            image = drafting.body_image_add(
+                upload=form.cleaned_data["image"], alt=form.cleaned_data["alt"], by=request.user
+            )
+        except ValidationError as error:
+            return JsonResponse({"errors": _errors(error)}, status=400)
+        return JsonResponse({"markdown": image.markdown, "url": image.image.url}, status=201)
+
+    def autosave_view(self, request, object_id):
+        """Keep the form's text as this user's autosave of the story (JSON)."""
+        article = self._article_or_404(request, object_id, change=True)
+        try:
+            draft = drafting.autosave_store(article=article, by=request.user, data=request.POST)
+        except ValidationError as error:
+            return JsonResponse({"errors": _errors(error)}, status=400)
+        saved_at = timezone.localtime(draft.saved_at)
+        return JsonResponse(
+            {"saved_at": saved_at.isoformat(), "message": f"Autosaved at {saved_at:%H:%M:%S}"}
+        )
+
+    def draft_action_view(self, request, object_id, kind, action):
+        """Publish or discard pending changes; discard an autosave (forms on the change page)."""
+        article = self._article_or_404(request, object_id, change=True)
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        try:
+            match kind, action:
+                case "pending", "publish":
+                    drafting.pending_publish(article=article, by=request.user)
+                    self.message_user(request, f"“{article}”: pending changes published.")
+                case "pending", "discard":
+                    drafting.pending_discard(article=article, by=request.user)
+                    self.message_user(request, "Pending changes discarded; the live story stays.")
+                case "autosave", "discard":
+                    drafting.autosave_discard(article=article, by=request.user)
+                    self.message_user(request, "Autosaved text discarded.")
+                case _:
+                    raise PermissionDenied
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        return HttpResponseRedirect(change_url)
+
+    # Hooks into the change form and the preview.
+
+    def draft_requested(self, request, article):
+        """The draft named by `?draft=pending|autosave` on a GET, or None."""
+        kind = DRAFT_KINDS.get(request.GET.get("draft", ""))
+        if kind is None or article is None or request.method != "GET":
+            return None
+        return drafting.draft_for(article, kind, request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        draft = self.draft_requested(request, article)
+        if draft is not None:
+            drafting.draft_apply(article, draft)
+            request.draft_shown = draft
+        return article
+
+    def drafts_context(self, request, article, can_change):
+        if article is None or article.pk is None or not can_change:
+            return {}
+        pending = drafting.draft_for(article, drafting.Kind.PENDING)
+        autosave = drafting.draft_for(article, drafting.Kind.AUTOSAVE, request.user)
+        shown = getattr(request, "draft_shown", None)
+        if autosave is not None and shown is None and not drafting.draft_differs(article, autosave):
+            autosave = None
+        return {
+            "pending": pending,
+            "pending_by": pending and (pending.user.get_full_name() or pending.user.username),
+            "pending_at": pending and when_text(pending.saved_at),
+            "autosave": autosave,
+            "autosave_at": autosave and when_text(autosave.saved_at),
+            "draft_shown": shown,
+            "can_save_pending": article.is_public,
+        }
+
+    def response_change(self, request, obj):
+        if "_pending" in request.POST:
+            self.message_user(
+                request,
+                f"Pending changes to “{obj}” saved: readers still see the live story until "
+                "you publish them.",
+            )
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)

@@ -1,0 +1,131 @@
+"""The desk's rows beside the story: old addresses that answer 301, words not yet public
+(pending changes on a live story, autosaved form text) and images inserted into bodies.
+
+Each is written only by the services in `articles.desk`; `articles.models` re-exports them.
+"""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .images import EXTENSIONS
+
+BODY_IMAGES_DIR = "articles/body"
+
+
+def body_image_upload_to(instance, filename: str) -> str:
+    """A random name under the month's folder; the uploaded name is never used."""
+    extension = PurePosixPath(filename).suffix.lower().lstrip(".")
+    if extension not in EXTENSIONS.values():
+        extension = "img"
+    return f"{BODY_IMAGES_DIR}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class StoryRedirect(models.Model):
+    """An old path of a story, answered with 301 to the story's current address.
+
+    The target is the story itself, not a path: a chain (A -> B -> C) always answers A -> C,
+    and a story that is not public makes its old paths answer 404.
+    """
+
+    old_path = models.CharField(
+        max_length=300,
+        unique=True,
+        help_text="The address that should lead to the story, e.g. /2024/05/01/old-slug/.",
+    )
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="redirects", verbose_name="story"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "redirect"
+
+    def __str__(self):
+        return f"{self.old_path} → {self.article}"
+
+
+class DraftRevision(models.Model):
+    """Words of a story that are not public: an editor's pending changes to a live story (one
+    per story), or the form text autosaved for one user (one per story and user)."""
+
+    class Kind(models.TextChoices):
+        PENDING = "pending", "Pending changes"
+        AUTOSAVE = "autosave", "Autosaved"
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="draft_revisions"
+    )
+    kind = models.CharField(max_length=10, choices=Kind)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    standfirst = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    category = models.ForeignKey(
+        "articles.Category", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    byline = models.CharField(max_length=200, blank=True)
+    # The public revision these words were written on (history_id), to tell a stale draft.
+    base_revision = models.PositiveBigIntegerField(null=True, blank=True)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-saved_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"], condition=Q(kind="pending"), name="one_pending_per_story"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "user"], condition=Q(kind="autosave"),
+                name="one_autosave_per_story_and_user",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class BodyImage(models.Model):
+    """A picture uploaded for use inside a story's body (inserted as Markdown)."""
+
+    image = models.ImageField(
+        upload_to=body_image_upload_to, max_length=200,
+        width_field="width", height_field="height",
+        help_text="JPEG, PNG or WebP; at most 10 MB and 40 megapixels.",
+    )  # fmt: skip
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    alt = models.CharField(
+        "alt text", max_length=250,
+        help_text="What the image shows, for readers who cannot see it.",
+    )  # fmt: skip
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        editable=False,
+    )  # fmt: skip
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = "image for story bodies"
+        verbose_name_plural = "images for story bodies"
+
+    def __str__(self):
+        return self.alt
+
+    @property
+    def markdown(self) -> str:
+        """What the editor inserts into a body: `![alt](url)`."""
+        alt = self.alt.replace("[", "(").replace("]", ")")
+        return f"![{alt}]({self.image.url})"

@@ -117,7 +117,7 @@ def autosave_store(*, article: Article, by: AbstractBaseUser, data) -> DraftRevi
                 code="too_long",
                 params={"field": name, "limit": limit},
             )
-        values[name] = value.replace("\r\n", "\n")
+        values[name] = value.replace("\r\n", "\n").replace("\r", "\n")  # as the form keeps it
     latest = latest_revision(stored)
     saved, _ = DraftRevision.objects.update_or_create(
         article=stored, kind=Kind.AUTOSAVE, user=by,

@@ -1,0 +1,93 @@
+"""The story form's helpers: the live Markdown preview (the public page's own sanitiser) and
+images uploaded for bodies (checked as lead images are, inserted as Markdown)."""
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import BodyImage
+from tests.factories import make_article, make_image_upload, make_journalist, make_user
+
+pytestmark = pytest.mark.django_db
+
+PREVIEW = reverse("admin:articles_article_markdown_preview")
+UPLOAD = reverse("admin:articles_article_body_image")
+
+
+@pytest.fixture
+def journalist_client(client):
+    client.force_login(make_journalist("jamie"))
+    return client
+
+
+def test_live_preview_renders_with_the_public_sanitiser(journalist_client):
+    body = "# Heading\n\n**bold** [x](javascript:alert(1))\n\n<script>alert(2)</script>"
+    response = journalist_client.post(PREVIEW, {"body": body})
+    assert response.status_code == 200
+    html = response.json()["html"]
+    assert "<h2>Heading</h2>" in html and "<strong>bold</strong>" in html
+    assert "<script" not in html and "javascript:" not in html and "<a" not in html
+
+
+def test_live_preview_is_for_staff_with_a_csrf_token(journalist_client):
+    assert Client().post(PREVIEW, {"body": "x"}).status_code == 302  # the login page
+    reader = Client()
+    reader.force_login(make_user("reader"))
+    assert reader.post(PREVIEW, {"body": "x"}).status_code == 302
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(make_journalist())
+    assert strict.post(PREVIEW, {"body": "x"}).status_code == 403
+    assert journalist_client.get(PREVIEW).status_code == 405
+    assert journalist_client.post(PREVIEW, {"body": "x" * 500_001}).status_code == 413
+
+
+def test_an_image_upload_answers_markdown_that_renders_on_the_page(journalist_client):
+    response = journalist_client.post(
+        UPLOAD, {"image": make_image_upload("holiday snap.png", fmt="PNG"), "alt": "The ferry"}
+    )
+    assert response.status_code == 201
+    image = BodyImage.objects.get()
+    assert (image.width, image.height, image.uploaded_by.username) == (1600, 1000, "jamie")
+    assert image.image.name.startswith("articles/body/") and image.image.name.endswith(".png")
+    assert default_storage.exists(image.image.name)
+    markdown = response.json()["markdown"]
+    assert markdown == f"![The ferry]({image.image.url})"
+
+    story = make_article(body=f"Before.\n\n{markdown}\n\nAfter.")
+    page = Client().get(story.get_absolute_url()).content.decode()
+    assert f'<img alt="The ferry" src="{image.image.url}">' in page
+
+
+@pytest.mark.parametrize(
+    ("upload", "alt", "field"),
+    [
+        (SimpleUploadedFile("notes.png", b"just text", content_type="image/png"), "x", "image"),
+        (make_image_upload("anim.gif", fmt="GIF"), "x", "image"),
+        (make_image_upload(), "", "alt"),
+    ],
+)
+def test_bad_uploads_are_refused_and_nothing_is_stored(journalist_client, upload, alt, field):
+    response = journalist_client.post(UPLOAD, {"image": upload, "alt": alt})
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not BodyImage.objects.exists()
+    assert not default_storage.exists("articles/body")
+
+
+def test_uploads_need_the_right_to_add_images():
+    reader = Client()
+    reader.force_login(make_user("reader", is_staff=True))
+    response = reader.post(UPLOAD, {"image": make_image_upload(), "alt": "x"})
+    assert response.status_code == 400 or response.status_code == 403
+    assert not BodyImage.objects.exists()
+
+
+def test_without_javascript_images_are_uploaded_in_their_own_admin_page(journalist_client):
+    response = journalist_client.post(reverse("admin:articles_bodyimage_add"),
+                                      {"image": make_image_upload(), "alt": "A pier"})  # fmt: skip
+    assert response.status_code == 302
+    image = BodyImage.objects.get()
+    listing = journalist_client.get(reverse("admin:articles_bodyimage_changelist")).content.decode()
+    assert f"![A pier]({image.image.url})" in listing

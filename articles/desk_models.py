@@ -129,3 +129,24 @@ class BodyImage(models.Model):
         """What the editor inserts into a body: `![alt](url)`."""
         alt = self.alt.replace("[", "(").replace("]", ")")
         return f"![{alt}]({self.image.url})"
+
+
+class ReviewNote(models.Model):
+    """An editor's note when sending a story in review back to its journalist; open until the
+    story is submitted again."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="review_notes"
+    )
+    note = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.note[:60]

@@ -13,11 +13,12 @@ from simple_history.models import HistoricalRecords
 
 from newsroom.site import absolute_url
 
-from .desk_models import BodyImage, DraftRevision, StoryRedirect
+from .desk_models import BodyImage, DraftRevision, ReviewNote, StoryRedirect
 from .images import SocialImage, article_social_image, lead_image_upload_to
 from .rendering import article_description_text, render_markdown
 
-__all__ = ["Article", "BodyImage", "Category", "DraftRevision", "StoryRedirect", "TrackbackPing"]
+__all__ = ["Article", "BodyImage", "Category", "DraftRevision", "ReviewNote", "StoryRedirect",
+           "TrackbackPing"]  # fmt: skip
 
 
 class Category(models.Model):
@@ -60,6 +61,11 @@ class ArticleQuerySet(models.QuerySet):
     def in_review(self):
         """Stories waiting for an editor's decision."""
         return self.filter(status=Article.Status.IN_REVIEW)
+
+    def returned_to(self, user):
+        """`user`'s drafts an editor sent back with a note they have not answered yet."""
+        open_notes = ReviewNote.objects.filter(resolved_at=None).values("article_id")
+        return self.filter(author=user, status=Article.Status.DRAFT, pk__in=open_notes)
 
     def for_listing(self):
         """Join what every list of stories shows: category and author."""

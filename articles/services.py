@@ -16,7 +16,7 @@ from django.tasks import default_task_backend
 from django.utils import timezone
 
 from . import images, redirects, workflow
-from .models import Article, Category, DraftRevision
+from .models import Article, Category, DraftRevision, ReviewNote
 from .tasks import send_trackbacks
 from .trackbacks import parse_targets
 from .workflow import Transition
@@ -169,7 +169,24 @@ def article_submit(*, article: Article, by: AbstractBaseUser) -> Article:
     stored = _transition(article, by, Transition.SUBMIT)
     article.status = Article.Status.IN_REVIEW
     _save(article, by, Transition.SUBMIT.reason, stored=stored)
+    # Submitted again: the editor's notes from sending it back have been answered.
+    ReviewNote.objects.filter(article=article, resolved_at=None).update(resolved_at=timezone.now())
     return article
+
+
+@transaction.atomic
+def article_return(*, article: Article, by: AbstractBaseUser, note: str) -> ReviewNote:
+    """An editor sends a story in review back to its journalist, as a draft, with a note."""
+    stored = _stored(article)
+    if not (workflow.can_publish(by) and workflow.can_edit(by, stored)):
+        raise PermissionDenied(f"You may not send “{stored}” back.")
+    if stored.status != Article.Status.IN_REVIEW:
+        raise ValidationError("Only a story in review can be sent back.", code="not_in_review")
+    if not note.strip():
+        raise _field_error("note", "Write a note saying what to change.", "no_note")
+    stored.status = Article.Status.DRAFT
+    _save(stored, by, "Sent back to the journalist", stored=stored)
+    return ReviewNote.objects.create(article=stored, note=note.strip(), by=by)
 
 
 @transaction.atomic

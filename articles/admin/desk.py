@@ -27,3 +27,15 @@ def review_queue(request):
 def scheduled_stories(request):
     """Count the stories released for a time still to come."""
     return _for_editors(request, "Stories scheduled", Article.objects.scheduled(), "scheduled")
+
+
+@desk.provider
+def returned_to_me(request):
+    """Count the writer's stories an editor sent back with a note, not yet resubmitted."""
+    if not request.user.has_perm("articles.change_article"):
+        return None
+    count = Article.objects.returned_to(request.user).count()
+    if count == 0 and workflow.can_publish(request.user):
+        return None  # editors write less; the line shows when they have something back
+    url = reverse("admin:articles_article_changelist") + "?publication=returned"
+    return desk.DeskItem("Returned to me", count, url)

@@ -9,8 +9,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from articles import drafting
-from articles.models import BodyImage
+from articles import drafting, services, workflow
+from articles.models import Article, BodyImage, ReviewNote
 from articles.rendering import render_markdown
 from articles.revisions import when_text
 
@@ -47,6 +47,7 @@ class DraftViewsMixin:
             post(self.autosave_view, "<path:object_id>/autosave/", "autosave"),
             post(self.draft_action_view, "<path:object_id>/draft/<str:kind>/<str:action>/",
                  "draft_action"),
+            post(self.send_back_view, "<path:object_id>/send-back/", "send_back"),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -105,6 +106,19 @@ class DraftViewsMixin:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         return HttpResponseRedirect(change_url)
 
+    def send_back_view(self, request, object_id):
+        """An editor returns a story in review to its journalist with a note."""
+        article = self._article_or_404(request, object_id, change=True)
+        try:
+            services.article_return(
+                article=article, by=request.user, note=request.POST.get("review_note", "")
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        self.message_user(request, f"“{article}” sent back to its journalist with your note.")
+        return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+
     # Hooks into the change form and the preview.
 
     def draft_requested(self, request, article):
@@ -130,7 +144,15 @@ class DraftViewsMixin:
         shown = getattr(request, "draft_shown", None)
         if autosave is not None and shown is None and not drafting.draft_differs(article, autosave):
             autosave = None
+        notes = ReviewNote.objects.filter(article=article, resolved_at=None)
+        open_note = notes.select_related("by").first()
         return {
+            "review_note": open_note,
+            "review_note_by": open_note and open_note.by and (
+                open_note.by.get_full_name() or open_note.by.username),
+            "review_note_at": open_note and when_text(open_note.created_at),
+            "can_send_back": article.status == Article.Status.IN_REVIEW
+            and workflow.can_publish(request.user),
             "pending": pending,
             "pending_by": pending and (pending.user.get_full_name() or pending.user.username),
             "pending_at": pending and when_text(pending.saved_at),

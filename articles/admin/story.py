@@ -39,6 +39,7 @@ class PublicationFilter(admin.SimpleListFilter):
             ("scheduled", "Scheduled"),
             ("live", "Live"),
             ("unpublished", "Unpublished"),
+            ("returned", "Returned to me"),
         ]
 
     def queryset(self, request, queryset):
@@ -53,6 +54,8 @@ class PublicationFilter(admin.SimpleListFilter):
                 return queryset.published()
             case "unpublished":
                 return queryset.filter(status=Article.Status.UNPUBLISHED)
+            case "returned":
+                return queryset.returned_to(request.user)
         return queryset
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from PIL import Image
 
-from . import images, services, workflow
+from . import body_images, images, services, workflow
 from .models import Article, BodyImage, Category, DraftRevision
 from .revisions import latest_revision
 
@@ -142,6 +142,9 @@ def body_image_add(*, upload, alt: str, by: AbstractBaseUser) -> BodyImage:
         info = images.image_inspect(upload)
     except ValidationError as error:
         raise ValidationError({"image": error.error_list}) from None
-    upload.name = f"image.{info.extension}"
+    # The stored name carries the oriented size: pages compute `srcset` from the address alone.
+    upload.name = body_images.sized_name("image", info.width, info.height, info.extension)
     upload.content_type = Image.MIME[info.format]
-    return BodyImage.objects.create(image=upload, alt=alt.strip(), uploaded_by=by)
+    image = BodyImage.objects.create(image=upload, alt=alt.strip(), uploaded_by=by)
+    body_images.renditions_make(image.image.name, info.width)
+    return image

@@ -10,6 +10,8 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from .body_images import responsive_attributes
+
 # Words of the body that stand for a story without a standfirst (search engines, shares, feeds).
 DESCRIPTION_WORDS = 40
 
@@ -61,6 +63,7 @@ _H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 # so nothing on the page looks like a link that goes nowhere.
 _LINK_WITHOUT_HREF = re.compile(r"<a\b(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
 _IMAGE_WITHOUT_SRC = re.compile(r"<img\b(?![^>]*\ssrc=)[^>]*>")
+_IMAGE = re.compile(r'<img\b([^>]*)\ssrc="([^"]+)"([^>]*)>')
 
 
 def _body_image_only(element: str, attribute: str, value: str) -> str | None:
@@ -69,6 +72,12 @@ def _body_image_only(element: str, attribute: str, value: str) -> str | None:
         own = "/" + settings.MEDIA_URL.lstrip("/") + "articles/body/"
         return value if value.startswith(own) and ".." not in value else None
     return value
+
+
+def _responsive(match: re.Match) -> str:
+    # The sanitiser wrote this tag (attributes quoted and escaped); only our own uploads match.
+    before, src, after = match.groups()
+    return f'<img{before} src="{src}"{responsive_attributes(html.unescape(src))}{after}>'
 
 
 def render_markdown(text: str) -> SafeString:
@@ -83,6 +92,7 @@ def render_markdown(text: str) -> SafeString:
         attribute_filter=_body_image_only,
     )
     clean = _IMAGE_WITHOUT_SRC.sub("", _LINK_WITHOUT_HREF.sub(r"\1", clean))
+    clean = _IMAGE.sub(_responsive, clean)
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
 
 

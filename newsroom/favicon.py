@@ -1,4 +1,4 @@
-"""/favicon.ico: browsers ask for it on every first visit; answer with the site's icon, not a 404."""
+"""/favicon.ico: browsers ask for it on a first visit; answer with the site's icon, not 404."""
 
 from functools import cache
 

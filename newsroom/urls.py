@@ -6,9 +6,8 @@ from django.urls import include, path
 from newsroom import favicon, health, password_reset
 
 # "Newsroom newsroom" read twice; a site called "Harbour Times" gets "Harbour Times newsroom".
-_ADMIN_NAME = (
-    settings.SITE_NAME if "newsroom" in settings.SITE_NAME.lower() else f"{settings.SITE_NAME} newsroom"
-)
+_NAME = settings.SITE_NAME
+_ADMIN_NAME = _NAME if "newsroom" in _NAME.lower() else f"{_NAME} newsroom"
 admin.site.site_header = _ADMIN_NAME
 admin.site.site_title = _ADMIN_NAME
 admin.site.index_title = "Stories, comments and trackbacks"

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import BodyImage
+from articles.rendering import render_markdown
 from tests.factories import make_article, make_image_upload, make_journalist, make_user
 
 pytestmark = pytest.mark.django_db
@@ -55,9 +56,36 @@ def test_an_image_upload_answers_markdown_that_renders_on_the_page(journalist_cl
     markdown = response.json()["markdown"]
     assert markdown == f"![The ferry]({image.image.url})"
 
+    # Narrower copies are made once, and the page offers them with srcset (never enlarged).
+    assert image.image.name.endswith("-1600x1000.png")
+    renditions = [image.image.name.replace(".png", f"-{w}w.png") for w in (400, 800, 1200)]
+    assert all(default_storage.exists(name) for name in renditions)
     story = make_article(body=f"Before.\n\n{markdown}\n\nAfter.")
     page = Client().get(story.get_absolute_url()).content.decode()
-    assert f'<img alt="The ferry" src="{image.image.url}">' in page
+    url = image.image.url
+    srcset = ", ".join([*(url.replace(".png", f"-{w}w.png") + f" {w}w" for w in (400, 800, 1200)),
+                        f"{url} 1600w"])  # fmt: skip
+    assert (f'<img alt="The ferry" src="{url}" width="1600" height="1000" srcset="{srcset}" '
+            'sizes="(max-width: 45rem) 100vw, 45rem" loading="lazy">') in page  # fmt: skip
+
+
+def test_a_small_image_is_never_enlarged(journalist_client):
+    response = journalist_client.post(
+        UPLOAD, {"image": make_image_upload(size=(500, 300)), "alt": "Small"}
+    )
+    image = BodyImage.objects.get()
+    assert image.image.name.endswith("-500x300.jpg")
+    assert default_storage.exists(image.image.name.replace(".jpg", "-400w.jpg"))
+    assert not default_storage.exists(image.image.name.replace(".jpg", "-800w.jpg"))
+    html = render_markdown(response.json()["markdown"])
+    assert "-400w.jpg 400w" in html and "500w" in html and "800w" not in html
+
+
+@pytest.mark.parametrize("src", ['/media/articles/body/a&quot;onerror=&quot;x-10x10.jpg',
+                                 "/media/articles/body/../images/a-10x10.jpg"])  # fmt: skip
+def test_only_names_the_site_writes_get_srcset(src):
+    html = render_markdown(f'<img alt="x" src="{src}">')
+    assert "srcset" not in html and " onerror" not in html
 
 
 @pytest.mark.parametrize(

@@ -60,15 +60,18 @@ class StoryRedirect(models.Model):
 
 class DraftRevision(models.Model):
     """Words of a story that are not public: an editor's pending changes to a live story (one
-    per story), or the form text autosaved for one user (one per story and user)."""
+    per story), or the form text autosaved for one user (one per story and user, and one for
+    the story they are starting)."""
 
     class Kind(models.TextChoices):
         PENDING = "pending", "Pending changes"
         AUTOSAVE = "autosave", "Autosaved"
 
+    # None: a story not created yet (the add form's autosave, one per user).
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="draft_revisions"
-    )
+        "articles.Article", on_delete=models.CASCADE, related_name="draft_revisions",
+        null=True, blank=True,
+    )  # fmt: skip
     kind = models.CharField(max_length=10, choices=Kind)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -93,6 +96,14 @@ class DraftRevision(models.Model):
             models.UniqueConstraint(
                 fields=["article", "user"], condition=Q(kind="autosave"),
                 name="one_autosave_per_story_and_user",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(kind="autosave", article__isnull=True),
+                name="one_new_story_autosave_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="autosave") | Q(article__isnull=False),
+                name="pending_changes_belong_to_a_story",
             ),
         ]  # fmt: skip
 

@@ -22,8 +22,9 @@ DRAFT_FIELDS = ["title", "standfirst", "body", "byline"]
 AUTOSAVE_MAX_CHARS = {"title": 200, "standfirst": 5_000, "body": 500_000, "byline": 200}
 
 
-def draft_for(article: Article, kind: str, user: AbstractBaseUser | None = None):
-    """The story's pending changes, or `user`'s autosaved text of it; None if there is none."""
+def draft_for(article: Article | None, kind: str, user: AbstractBaseUser | None = None):
+    """The story's pending changes, or `user`'s autosaved text of it (of a story not created
+    yet when `article` is None); None if there is none."""
     drafts = DraftRevision.objects.filter(article=article, kind=kind).select_related("user")
     if kind == Kind.AUTOSAVE:
         drafts = drafts.filter(user=user)
@@ -102,15 +103,10 @@ def pending_discard(*, article: Article, by: AbstractBaseUser) -> None:
     DraftRevision.objects.filter(article=stored, kind=Kind.PENDING).delete()
 
 
-@transaction.atomic
-def autosave_store(*, article: Article, by: AbstractBaseUser, data) -> DraftRevision:
-    """Keep what `by` has typed in the story's form so far; nothing public changes."""
-    stored = _stored(article)
-    if not workflow.can_edit(by, stored):
-        raise PermissionDenied(f"You may not change “{stored}”.")
+def _autosave_values(data, defaults: dict) -> dict:
     values = {}
     for name, limit in AUTOSAVE_MAX_CHARS.items():
-        value = str(data.get(name, getattr(stored, name)))
+        value = str(data.get(name, defaults[name]))
         if len(value) > limit:
             raise ValidationError(
                 "%(field)s is too long to keep (%(limit)s characters at most).",
@@ -118,6 +114,16 @@ def autosave_store(*, article: Article, by: AbstractBaseUser, data) -> DraftRevi
                 params={"field": name, "limit": limit},
             )
         values[name] = value.replace("\r\n", "\n").replace("\r", "\n")  # as the form keeps it
+    return values
+
+
+@transaction.atomic
+def autosave_store(*, article: Article, by: AbstractBaseUser, data) -> DraftRevision:
+    """Keep what `by` has typed in the story's form so far; nothing public changes."""
+    stored = _stored(article)
+    if not workflow.can_edit(by, stored):
+        raise PermissionDenied(f"You may not change “{stored}”.")
+    values = _autosave_values(data, {name: getattr(stored, name) for name in DRAFT_FIELDS})
     latest = latest_revision(stored)
     saved, _ = DraftRevision.objects.update_or_create(
         article=stored, kind=Kind.AUTOSAVE, user=by,
@@ -127,8 +133,20 @@ def autosave_store(*, article: Article, by: AbstractBaseUser, data) -> DraftRevi
     return saved
 
 
-def autosave_discard(*, article: Article, by: AbstractBaseUser) -> None:
-    """Forget `by`'s autosaved text of the story."""
+@transaction.atomic
+def autosave_new_store(*, by: AbstractBaseUser, data) -> DraftRevision:
+    """Keep what `by` has typed into a story not created yet (the add form); one per user."""
+    if not by.has_perm("articles.add_article"):
+        raise PermissionDenied("You may not write stories.")
+    values = _autosave_values(data, dict.fromkeys(DRAFT_FIELDS, ""))
+    saved, _ = DraftRevision.objects.update_or_create(
+        article=None, kind=Kind.AUTOSAVE, user=by, defaults=values
+    )
+    return saved
+
+
+def autosave_discard(*, article: Article | None, by: AbstractBaseUser) -> None:
+    """Forget `by`'s autosaved text of the story (None: of the story they were starting)."""
     DraftRevision.objects.filter(article=article, user=by, kind=Kind.AUTOSAVE).delete()
 
 

@@ -111,7 +111,7 @@ def _save(
     redirects.redirect_record(article, old_path, by)
     # What `by` typed and the form autosaved is now saved for real (or deliberately left).
     DraftRevision.objects.filter(
-        article=article, user=by, kind=DraftRevision.Kind.AUTOSAVE
+        article=None if stored is None else article, user=by, kind=DraftRevision.Kind.AUTOSAVE
     ).delete()
     _image_files_settle(article, stored)
 

@@ -44,6 +44,8 @@ class DraftViewsMixin:
         return [
             post(self.markdown_preview_view, "markdown-preview/", "markdown_preview"),
             post(self.body_image_view, "body-images/", "body_image"),
+            post(self.autosave_new_view, "add/autosave/", "autosave_new"),
+            post(self.autosave_new_discard_view, "add/autosave/discard/", "autosave_new_discard"),
             post(self.autosave_view, "<path:object_id>/autosave/", "autosave"),
             post(self.draft_action_view, "<path:object_id>/draft/<str:kind>/<str:action>/",
                  "draft_action"),
@@ -84,6 +86,24 @@ class DraftViewsMixin:
         return JsonResponse(
             {"saved_at": saved_at.isoformat(), "message": f"Autosaved at {saved_at:%H:%M:%S}"}
         )
+
+    def autosave_new_view(self, request):
+        """Keep the add form's text as this user's story in progress (JSON)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            draft = drafting.autosave_new_store(by=request.user, data=request.POST)
+        except ValidationError as error:
+            return JsonResponse({"errors": _errors(error)}, status=400)
+        saved_at = timezone.localtime(draft.saved_at)
+        return JsonResponse(
+            {"saved_at": saved_at.isoformat(), "message": f"Autosaved at {saved_at:%H:%M:%S}"}
+        )
+
+    def autosave_new_discard_view(self, request):
+        drafting.autosave_discard(article=None, by=request.user)
+        self.message_user(request, "Autosaved text discarded.")
+        return HttpResponseRedirect(reverse("admin:articles_article_add"))
 
     def draft_action_view(self, request, object_id, kind, action):
         """Publish or discard pending changes; discard an autosave (forms on the change page)."""
@@ -135,6 +155,22 @@ class DraftViewsMixin:
             drafting.draft_apply(article, draft)
             request.draft_shown = draft
         return article
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if request.GET.get("draft") == "autosave":
+            draft = drafting.draft_for(None, drafting.Kind.AUTOSAVE, request.user)
+            if draft is not None:
+                initial.update({name: getattr(draft, name) for name in drafting.DRAFT_FIELDS})
+                request.draft_shown = draft
+        return initial
+
+    def new_drafts_context(self, request):
+        """The add form: this user's autosaved story in progress, offered or restored."""
+        draft = drafting.draft_for(None, drafting.Kind.AUTOSAVE, request.user)
+        shown = getattr(request, "draft_shown", None)
+        return {"new_autosave": draft, "draft_shown": shown,
+                "autosave_at": draft and when_text(draft.saved_at)}  # fmt: skip
 
     def drafts_context(self, request, article, can_change):
         if article is None or article.pk is None or not can_change:

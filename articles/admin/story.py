@@ -222,6 +222,8 @@ class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, ad
             context["others_here"] = presence_touch(article_id=obj.pk, user=request.user)
             context.update(self.drafts_context(request, obj, can_change))
             context["can_preview"] = can_change and (not obj.is_public or context["pending"])
+        else:
+            context.update(self.new_drafts_context(request))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description="Length")

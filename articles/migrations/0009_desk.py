@@ -179,6 +179,8 @@ class Migration(migrations.Migration):
                 (
                     "article",
                     models.ForeignKey(
+                        blank=True,
+                        null=True,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="draft_revisions",
                         to="articles.article",
@@ -215,6 +217,17 @@ class Migration(migrations.Migration):
                         condition=models.Q(("kind", "autosave")),
                         fields=("article", "user"),
                         name="one_autosave_per_story_and_user",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("article__isnull", True), ("kind", "autosave")),
+                        fields=("user",),
+                        name="one_new_story_autosave_per_user",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind", "autosave"), ("article__isnull", False), _connector="OR"
+                        ),
+                        name="pending_changes_belong_to_a_story",
                     ),
                 ],
             },

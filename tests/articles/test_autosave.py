@@ -162,3 +162,49 @@ def test_any_text_typed_is_kept_as_typed(client, story, journalist, body, title)
         return without_control_characters(text).replace("\r\n", "\n").replace("\r", "\n")
 
     assert (draft.body, draft.title) == (kept(body), kept(title))
+
+
+def test_a_story_not_created_yet_is_autosaved_and_offered_on_the_add_form(client, journalist):
+    add = reverse("admin:articles_article_add")
+    client.force_login(journalist)
+    assert 'data-autosave-url="/admin/articles/article/add/autosave/"' in client.get(
+        add).content.decode()  # fmt: skip
+    response = client.post(reverse("admin:articles_article_autosave_new"),
+                           {"title": "Pool closes", "body": TYPED})  # fmt: skip
+    assert response.status_code == 200
+    assert DraftRevision.objects.get(article=None).body == TYPED
+    assert not Article.objects.exists()
+
+    page = client.get(add).content.decode()
+    assert "You have an unsaved story from" in page and "Pool closes" in page
+    restored = client.get(add + "?draft=autosave")
+    assert "Restored unsaved changes from" in restored.content.decode()
+    data = form_data(restored)
+    assert (data["title"], data["body"]) == ("Pool closes", TYPED)
+
+    # Creating the story uses the autosave up.
+    section = make_article().category
+    response = client.post(add, {**data, "slug": "pool-closes", "category": section.pk})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Article.objects.get(slug="pool-closes").body == TYPED
+    assert not DraftRevision.objects.exists()
+
+
+def test_the_add_forms_autosave_is_the_writers_own_and_can_be_discarded(client, journalist):
+    client.force_login(journalist)
+    client.post(reverse("admin:articles_article_autosave_new"), {"title": "Mine", "body": "x"})
+    other = Client()
+    other.force_login(make_journalist())
+    assert "unsaved story" not in other.get(reverse("admin:articles_article_add")).content.decode()
+    reader = Client()
+    reader.force_login(make_user_without_rights())
+    assert reader.post(reverse("admin:articles_article_autosave_new"), {"body": "x"}).status_code in (
+        302, 403)  # fmt: skip
+    client.post(reverse("admin:articles_article_autosave_new_discard"))
+    assert not DraftRevision.objects.exists()
+
+
+def make_user_without_rights():
+    from tests.factories import make_user
+
+    return make_user(is_staff=True)

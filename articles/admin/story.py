@@ -224,7 +224,12 @@ class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, ad
             context["can_preview"] = can_change and (not obj.is_public or context["pending"])
         else:
             context.update(self.new_drafts_context(request))
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        if obj is not None and obj.pk and request.method == "POST":
+            # A refused save: the heading and breadcrumb name the story as saved, not as typed.
+            stored = Article.objects.filter(pk=obj.pk).first() or obj
+            response.context_data.update(original=stored, subtitle=str(stored))
+        return response
 
     @admin.display(description="Length")
     def text_length(self, obj):

@@ -1,0 +1,50 @@
+"""The story pages of the admin name things once and the same way everywhere."""
+
+import pytest
+from django.urls import reverse
+
+from articles import services
+from articles.models import Article
+from tests.factories import form_data, make_article, make_editor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    editor = make_editor("erin", first_name="Erin", last_name="Editor")
+    client.force_login(editor)
+    return editor
+
+
+def test_a_refused_save_keeps_the_saved_title_in_heading_and_breadcrumb(client, editor):
+    story = make_article(status=Article.Status.IN_REVIEW, title="Saved title")
+    change = reverse("admin:articles_article_change", args=[story.pk])
+    page = client.get(change)
+    story.body = "Changed by someone else meanwhile."
+    services.article_save(article=story, by=make_editor())
+    response = client.post(change, form_data(page, title="Typed title"))
+    assert response.status_code == 200  # refused: a newer revision
+    html = response.content.decode()
+    breadcrumbs = html.split('class="breadcrumbs"', 1)[1].split("</ol>", 1)[0]
+    assert "Saved title" in breadcrumbs and "Typed title" not in breadcrumbs
+    assert "<h2>Saved title</h2>" in html
+    assert 'value="Typed title"' in html  # the typed text is still in the form
+
+
+def test_compare_and_restore_breadcrumbs_say_where_you_are(client, editor):
+    story = make_article(title="Harbour")
+    story.body = "Second version."
+    services.article_save(article=story, by=editor)
+    first, second = story.history.order_by("history_id").values_list("history_id", flat=True)
+    compare = client.get(reverse("admin:articles_article_revisions_compare", args=[story.pk]),
+                         {"from": first, "to": second}).content.decode()  # fmt: skip
+    crumbs = compare.split('class="breadcrumbs"', 1)[1].split("</ol>", 1)[0]
+    assert '">Revisions</a></li>' in crumbs
+    assert '<li aria-current="page">Compare revisions</li>' in crumbs
+    assert "Erin Editor" in compare and ", erin)" not in compare
+    restore = client.get(reverse("admin:articles_article_restore", args=[story.pk, first]))
+    crumbs = restore.content.decode().split('class="breadcrumbs"', 1)[1].split("</ol>", 1)[0]
+    assert '<li aria-current="page">Restore a revision</li>' in crumbs
+    revisions = client.get(reverse("admin:articles_article_revisions", args=[story.pk]))
+    assert '<div class="newsroom-scroll">' in revisions.content.decode()

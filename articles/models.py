@@ -172,6 +172,9 @@ class Article(models.Model):
     )  # fmt: skip
 
     class Meta:
+        # The newsroom says "story" everywhere (the app is "Stories"); the code keeps Article.
+        verbose_name = "story"
+        verbose_name_plural = "stories"
         ordering = ["-published_at", "-pk"]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish stories"),

@@ -1,6 +1,7 @@
 """The story admin: list, change form, permissions; writes go through `articles.services`."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from articles.models import Article, Category, TrackbackPing
 from articles.presence import presence_touch
 from articles.revisions import latest_revision, user_text, when_text
 from articles.textstats import WORDS_PER_MINUTE, text_stats
+from newsroom.params import parse_id
 
 from .actions import WorkflowActionsMixin
 from .drafts import DraftViewsMixin
@@ -59,6 +61,22 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AuthorFilter(admin.SimpleListFilter):
+    """Authors by their names, as the rest of the newsroom names them."""
+
+    title = "author"
+    parameter_name = "author__id__exact"
+
+    def lookups(self, request, model_admin):
+        authors = get_user_model().objects.filter(articles__isnull=False).distinct()
+        return sorted(((a.pk, user_text(a)) for a in authors), key=lambda pair: pair[1].lower())
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(author_id=parse_id(self.value()))  # not a number: nobody
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
@@ -92,9 +110,9 @@ class TrackbackPingInline(admin.TabularInline):
 class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
-    list_display = ["title", "status_column", "category", "author", "publication_column",
-                    "updated_at"]  # fmt: skip
-    list_filter = [PublicationFilter, "category", "author"]
+    list_display = ["title", "status_column", "category", "author_column", "publication_column",
+                    "updated_column"]  # fmt: skip
+    list_filter = [PublicationFilter, "category", AuthorFilter]
     list_select_related = ["category", "author"]
     search_fields = ["title", "standfirst", "body"]
     date_hierarchy = "published_at"
@@ -172,8 +190,22 @@ class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, ad
     def get_readonly_fields(self, request, obj=None):
         fields = ["text_length", "image_preview", "status_display"]
         if not workflow.can_publish(request.user):
-            fields += ["published_at", "author"]
+            fields += ["published_at", "author_name"]
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if workflow.can_publish(request.user):
+            return fieldsets
+        # Read-only for journalists, and named plainly: a link to the user admin would be a 403.
+        return [(name, {**options, "fields": ["author_name" if f == "author" else f
+                                              for f in options["fields"]]})
+                for name, options in fieldsets]  # fmt: skip
+
+    @admin.display(description="Author")
+    def author_name(self, obj):
+        author = obj.author if obj is not None and obj.author_id else None
+        return (author.get_full_name() or author.get_username()) if author else "You, once saved"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -264,6 +296,14 @@ class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, ad
     @admin.display(description="Status", ordering="status")
     def status_column(self, obj):
         return workflow.status_label(obj)
+
+    @admin.display(description="Author", ordering="author__username")
+    def author_column(self, obj):
+        return user_text(obj.author) if obj.author_id else "—"  # full names, as on revisions
+
+    @admin.display(description="Updated", ordering="updated_at")
+    def updated_column(self, obj):
+        return when_text(obj.updated_at)  # the same format as the publication column
 
     @admin.display(description="Published or scheduled", ordering="published_at")
     def publication_column(self, obj):

@@ -63,6 +63,30 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterModelOptions(
+            name="article",
+            options={
+                "ordering": ["-published_at", "-pk"],
+                "permissions": [
+                    ("publish_article", "Can publish, schedule and unpublish stories"),
+                    (
+                        "edit_any_article",
+                        "Can edit every story, whoever wrote it and whatever its status",
+                    ),
+                ],
+                "verbose_name": "story",
+                "verbose_name_plural": "stories",
+            },
+        ),
+        migrations.AlterModelOptions(
+            name="historicalarticle",
+            options={
+                "get_latest_by": ("history_date", "history_id"),
+                "ordering": ("-history_date", "-history_id"),
+                "verbose_name": "historical story",
+                "verbose_name_plural": "historical stories",
+            },
+        ),
         migrations.CreateModel(
             name="BodyImage",
             fields=[

@@ -48,3 +48,24 @@ def test_compare_and_restore_breadcrumbs_say_where_you_are(client, editor):
     assert '<li aria-current="page">Restore a revision</li>' in crumbs
     revisions = client.get(reverse("admin:articles_article_revisions", args=[story.pk]))
     assert '<div class="newsroom-scroll">' in revisions.content.decode()
+
+
+def test_journalists_see_the_author_named_not_linked(client):
+    from tests.factories import make_journalist
+
+    writer = make_journalist("jamie", first_name="Jamie", last_name="Writer")
+    story = make_article(status=Article.Status.DRAFT, author=writer)
+    client.force_login(writer)
+    page = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    assert "/admin/auth/user/" not in page
+    assert "Jamie Writer" in page
+    assert 'name="author"' not in page
+
+
+def test_the_story_list_names_people_and_dates_one_way(client, editor):
+    writer = make_editor("jo", first_name="Jo", last_name="Reporter")
+    make_article(title="Listed", author=writer)
+    page = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Jo Reporter" in page and ">jo<" not in page
+    assert "a.m." not in page and "p.m." not in page  # Django's default format, beside ours
+    assert "Add story" in page and "Add article" not in page

@@ -1,8 +1,8 @@
 """The story admin: list, change form, permissions; writes go through `articles.services`."""
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse

@@ -69,3 +69,18 @@ def test_the_story_list_names_people_and_dates_one_way(client, editor):
     assert "Jo Reporter" in page and ">jo<" not in page
     assert "a.m." not in page and "p.m." not in page  # Django's default format, beside ours
     assert "Add story" in page and "Add article" not in page
+
+
+def test_after_a_form_error_the_form_says_to_choose_the_image_again(client, editor):
+    from tests.factories import make_image_upload
+
+    story = make_article()
+    change = reverse("admin:articles_article_change", args=[story.pk])
+    response = client.post(change, form_data(client.get(change), image=make_image_upload(),
+                                             image_alt="A pier", title=""))  # fmt: skip
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "title" in errors
+    assert "choose the image file again" in str(errors["image"])
+    story.refresh_from_db()
+    assert not story.image

@@ -66,7 +66,7 @@ def pending_save(*, article: Article, by: AbstractBaseUser) -> DraftRevision:
     """Keep the words of `article` (a live story, edited) as its pending changes: readers keep
     seeing the live version until `pending_publish`."""
     stored = _stored(article)
-    if not workflow.can_edit(by, stored):
+    if not workflow.can_propose(by, stored):
         raise PermissionDenied(f"You may not change “{stored}”.")
     if not stored.is_public:
         raise ValidationError(
@@ -98,7 +98,7 @@ def pending_publish(*, article: Article, by: AbstractBaseUser) -> Article:
 def pending_discard(*, article: Article, by: AbstractBaseUser) -> None:
     """Throw the story's pending changes away; the live story is untouched."""
     stored = _stored(article)
-    if not workflow.can_edit(by, stored):
+    if not workflow.can_propose(by, stored):
         raise PermissionDenied(f"You may not change “{stored}”.")
     DraftRevision.objects.filter(article=stored, kind=Kind.PENDING).delete()
 
@@ -121,7 +121,7 @@ def _autosave_values(data, defaults: dict) -> dict:
 def autosave_store(*, article: Article, by: AbstractBaseUser, data) -> DraftRevision:
     """Keep what `by` has typed in the story's form so far; nothing public changes."""
     stored = _stored(article)
-    if not workflow.can_edit(by, stored):
+    if not workflow.can_propose(by, stored):
         raise PermissionDenied(f"You may not change “{stored}”.")
     values = _autosave_values(data, {name: getattr(stored, name) for name in DRAFT_FIELDS})
     latest = latest_revision(stored)

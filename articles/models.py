@@ -67,6 +67,11 @@ class ArticleQuerySet(models.QuerySet):
         open_notes = ReviewNote.objects.filter(resolved_at=None).values("article_id")
         return self.filter(author=user, status=Article.Status.DRAFT, pk__in=open_notes)
 
+    def with_pending_changes(self):
+        """Live stories with changes kept aside for an editor to publish."""
+        pending = DraftRevision.objects.filter(kind=DraftRevision.Kind.PENDING).values("article_id")
+        return self.filter(pk__in=pending)
+
     def for_listing(self):
         """Join what every list of stories shows: category and author."""
         return self.select_related("category", "author").order_by("-published_at", "-pk")

@@ -39,3 +39,12 @@ def returned_to_me(request):
         return None  # editors write less; the line shows when they have something back
     url = reverse("admin:articles_article_changelist") + "?publication=returned"
     return desk.DeskItem("Returned to me", count, url)
+
+
+@desk.provider
+def pending_changes(request):
+    """Count the live stories whose pending changes wait for an editor."""
+    return _for_editors(
+        request, "Live stories with pending changes", Article.objects.with_pending_changes(),
+        "pending",
+    )

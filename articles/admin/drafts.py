@@ -187,6 +187,7 @@ class DraftViewsMixin:
             "review_note_by": open_note and open_note.by and (
                 open_note.by.get_full_name() or open_note.by.username),
             "review_note_at": open_note and when_text(open_note.created_at),
+            "can_publish_pending": workflow.can_edit(request.user, article),
             "can_send_back": article.status == Article.Status.IN_REVIEW
             and workflow.can_publish(request.user),
             "pending": pending,

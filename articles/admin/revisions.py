@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from articles import services
+from articles import services, workflow
 from articles.diffs import version_diffs
 from articles.presence import presence_touch
 from articles.revisions import REVISION_FIELDS, category_names, revision_values
@@ -77,7 +77,7 @@ class RevisionViewsMixin:
             "title": title,
             "subtitle": str(article),
             "has_view_permission": self.has_view_permission(request, article),
-            "can_change": self.has_change_permission(request, article),
+            "can_change": workflow.can_edit(request.user, article),
             **extra,
         }
 

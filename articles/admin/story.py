@@ -42,6 +42,7 @@ class PublicationFilter(admin.SimpleListFilter):
             ("live", "Live"),
             ("unpublished", "Unpublished"),
             ("returned", "Returned to me"),
+            ("pending", "Live, with pending changes"),
         ]
 
     def queryset(self, request, queryset):
@@ -58,6 +59,8 @@ class PublicationFilter(admin.SimpleListFilter):
                 return queryset.filter(status=Article.Status.UNPUBLISHED)
             case "returned":
                 return queryset.returned_to(request.user)
+            case "pending":
+                return queryset.with_pending_changes()
         return queryset
 
 
@@ -136,7 +139,12 @@ class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, ad
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or workflow.can_edit(request.user, obj)
+        # The author of a live story may open its form to keep pending changes (see below).
+        return obj is None or workflow.can_propose(request.user, obj)
+
+    def proposes_only(self, request, obj) -> bool:
+        """The author of a live story: may keep pending changes, not save or publish it."""
+        return obj is not None and not workflow.can_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
@@ -149,11 +157,10 @@ class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, ad
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id:
             article = self.get_object(request, unquote(object_id))
-            if (
-                article is not None
-                and self.has_view_permission(request, article)
-                and not self.has_change_permission(request, article)
-            ):
+            refused = not self.has_change_permission(request, article) or (
+                self.proposes_only(request, article) and "_pending" not in request.POST
+            )
+            if article is not None and self.has_view_permission(request, article) and refused:
                 return self._kept_text_response(request, article)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -253,6 +260,11 @@ class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, ad
         if obj is not None:
             context["others_here"] = presence_touch(article_id=obj.pk, user=request.user)
             context.update(self.drafts_context(request, obj, can_change))
+            if self.proposes_only(request, obj):
+                # Only "Save as pending changes": an editor saves, publishes or deletes.
+                context.update(show_save=False, show_save_and_continue=False,
+                               show_save_and_add_another=False, show_delete=False,
+                               show_delete_link=False)  # fmt: skip
             context["can_preview"] = can_change and (not obj.is_public or context["pending"])
         else:
             context.update(self.new_drafts_context(request))

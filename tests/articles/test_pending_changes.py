@@ -110,10 +110,11 @@ def test_only_live_stories_keep_pending_changes(story, editor):
         drafting.pending_save(article=draft, by=editor)
 
 
-def test_a_journalist_cannot_change_a_live_story_even_as_pending(client, story):
+def test_a_journalist_cannot_change_a_colleagues_live_story_even_as_pending(client, story):
+    colleague = make_journalist("colleague")
     with pytest.raises(PermissionDenied):
-        drafting.pending_save(article=story, by=story.author)
-    client.force_login(story.author)
+        drafting.pending_save(article=story, by=colleague)
+    client.force_login(colleague)
     response = client.post(change_url(story), {"title": "x", "body": PENDING, "_pending": "1"})
     assert response.status_code in (403, 409)
     assert not DraftRevision.objects.exists()
@@ -125,3 +126,44 @@ def test_no_pending_button_on_a_story_that_is_not_live(client, editor):
     draft = make_article(status=Article.Status.IN_REVIEW)
     client.force_login(editor)
     assert 'name="_pending"' not in client.get(change_url(draft)).content.decode()
+
+
+def test_the_author_keeps_pending_changes_on_their_live_story_and_an_editor_publishes(
+    client, story, editor
+):
+    author = story.author
+    client.force_login(author)
+    form = client.get(change_url(story))
+    page = form.content.decode()
+    assert 'name="_pending"' in page
+    assert 'name="_save"' not in page and 'name="_continue"' not in page
+    # A plain save of the live story is still refused, with every word handed back.
+    response = client.post(change_url(story), form_data(form, body=PENDING))
+    assert response.status_code == 409 and PENDING in response.content.decode()
+    response = client.post(change_url(story), form_data(form, body=PENDING, _pending="Save"))
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.body == LIVE
+    notice = client.get(change_url(story)).content.decode()
+    assert "An editor publishes them." in notice
+    assert "Publish pending changes</button>" not in notice
+    assert client.post(action_url(story, "pending", "publish")).status_code == 403
+
+    desk = client.__class__()
+    desk.force_login(editor)
+    index = desk.get(reverse("admin:index")).content.decode()
+    assert "Live stories with pending changes" in index and "?publication=pending" in index
+    listing = desk.get(reverse("admin:articles_article_changelist") + "?publication=pending")
+    assert list(listing.context["cl"].result_list) == [story]
+    desk.post(action_url(story, "pending", "publish"))
+    story.refresh_from_db()
+    assert story.body == PENDING
+
+
+def test_an_author_cannot_keep_pending_changes_on_someone_elses_story(client, story):
+    other = make_journalist("other")
+    with pytest.raises(PermissionDenied):
+        drafting.pending_save(article=story, by=other)
+    client.force_login(other)
+    form_page = client.get(change_url(story))
+    assert 'name="_pending"' not in form_page.content.decode()

@@ -41,7 +41,7 @@ def normalise_path(value: str) -> str:
         path = "/" + path.split("://", 1)[-1].lstrip("/").partition("/")[2]
     if not path.startswith("/"):
         path = "/" + path
-    return path
+    return path if path.endswith("/") else path + "/"
 
 
 def redirect_check(old_path: str, article: Article | None) -> str:
@@ -55,9 +55,10 @@ def redirect_check(old_path: str, article: Article | None) -> str:
         match = resolve(path)
     except Resolver404:
         match = None
-    if match is not None and match.url_name != "detail":
+    # Only story addresses are looked up (a 404 elsewhere never touches the database).
+    if match is None or match.url_name != "detail":
         raise ValidationError(
-            {"old_path": "This address is a page of the site; only missing addresses redirect."}
+            {"old_path": "Only a story address (/yyyy/mm/dd/slug/) can lead to a story."}
         )
     return path
 

@@ -1,6 +1,7 @@
 from functools import cache, partial
 
 from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views import generic
@@ -11,6 +12,7 @@ from newsroom.pagination import IndexedPaginator
 from . import search
 from .discovery import article_structured_data
 from .models import Article, Category
+from .redirects import redirect_target
 
 RELATED_STORIES = 4
 # Public pages: stored for anonymous readers, varied only by these query parameters.
@@ -75,7 +77,15 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
         return Article.objects.published().select_related("category", "author")
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            # An old address of a story (slug or date changed, or an editor's redirect).
+            target = redirect_target(request.path)
+            if target is None:
+                raise
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
         # The page shows the story's discussion too; the reader may have this version already.
         not_modified = story_page(request, self.object.pk)
         if not_modified is not None:

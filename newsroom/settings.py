@@ -71,8 +71,6 @@ MIDDLEWARE = [
     "newsroom.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # A story's old address (its slug or date changed) answers 301 to where it is now.
-    "articles.middleware.StoryRedirectMiddleware",
     # Outages and hostile input: undecodable bodies answer 400 before CSRF reads them.
     "newsroom.middleware.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from articles import drafting, images, services, workflow
@@ -62,6 +64,11 @@ class PublicationFilter(admin.SimpleListFilter):
             case "pending":
                 return queryset.with_pending_changes()
         return queryset
+
+
+def list_when(moment) -> str:
+    """A moment as the story list shows it: short, one format for every date column."""
+    return date_format(timezone.localtime(moment), "j M Y, H:i")
 
 
 class AuthorFilter(admin.SimpleListFilter):
@@ -301,7 +308,9 @@ class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, ad
             return "Draft (new)"
         if obj.is_public:
             return f"Published {when_text(obj.published_at)}"
-        return self.publication_column(obj) if obj.published_at else workflow.status_label(obj)
+        if obj.published_at is None:
+            return workflow.status_label(obj)
+        return self.publication_column(obj, when_format=when_text)
 
     # The list.
 
@@ -315,18 +324,24 @@ class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, ad
 
     @admin.display(description="Updated", ordering="updated_at")
     def updated_column(self, obj):
-        return when_text(obj.updated_at)  # the same format as the publication column
+        return list_when(obj.updated_at)  # the same format as the publication column
 
     @admin.display(description="Published or scheduled", ordering="published_at")
-    def publication_column(self, obj):
+    def publication_column(self, obj, when_format=None):
         if obj.published_at is None:
             return "—"
-        when = when_text(obj.published_at)
+        when = (when_format or list_when)(obj.published_at)
         if obj.status == Article.Status.PUBLISHED:
             return when if obj.is_public else f"Scheduled for {when}"
         if obj.status == Article.Status.UNPUBLISHED:
             return f"Unpublished (was {when})"
         return f"Planned for {when}"
+
+    def changelist_view(self, request, extra_context=None):
+        # The list is the desk's working surface: it gets the whole width (the sidebar of
+        # every model is one click away in the breadcrumbs), so no column hides off-screen.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def get_list_display(self, request):
         # The link column depends on the user, so it is made per request (admins are shared).

@@ -14,7 +14,7 @@ from PIL import Image
 
 from . import body_images, images, services, workflow
 from .models import Article, BodyImage, Category, DraftRevision
-from .revisions import latest_revision
+from .revisions import latest_revision, user_text, when_text
 
 Kind = DraftRevision.Kind
 # What a draft holds: the words and section, as a revision restore does.
@@ -86,6 +86,15 @@ def pending_publish(*, article: Article, by: AbstractBaseUser) -> Article:
     draft = draft_for(stored, Kind.PENDING)
     if draft is None:
         raise ValidationError("This story has no pending changes.", code="no_pending")
+    latest = latest_revision(stored)
+    if latest is not None and draft.base_revision not in (None, latest.history_id):
+        # Publishing would silently undo that save: the same rule as two people in one form.
+        raise ValidationError(
+            "The live story was saved by %(who)s on %(when)s, after these pending changes were "
+            "kept. Open them (Edit them), check, and save them as pending changes again.",
+            code="stale",
+            params={"who": user_text(latest.history_user), "when": when_text(latest.history_date)},
+        )
     if draft.category_id is not None and not Category.objects.filter(pk=draft.category_id).exists():
         draft.category_id = None  # the section was deleted meanwhile: keep the live one
     draft_apply(stored, draft)

@@ -167,3 +167,27 @@ def test_an_author_cannot_keep_pending_changes_on_someone_elses_story(client, st
     client.force_login(other)
     form_page = client.get(change_url(story))
     assert 'name="_pending"' not in form_page.content.decode()
+
+
+def test_pending_changes_written_before_a_newer_live_save_are_not_published_blindly(
+    client, story, editor
+):
+    drafting.pending_save(article=Article(**{**vars_of(story), "body": PENDING}), by=editor)
+    other = make_editor("olga", first_name="Olga", last_name="Other")
+    live = Article.objects.get(pk=story.pk)
+    live.title = "Bridge: a correction"
+    from articles import services
+
+    services.article_save(article=live, by=other)
+    client.force_login(editor)
+    response = client.post(action_url(story, "pending", "publish"), follow=True)
+    assert "The live story was saved by Olga Other" in response.content.decode()
+    story.refresh_from_db()
+    assert story.body == LIVE and story.title == "Bridge: a correction"
+
+    # Reopened, checked and kept again, they publish.
+    form = client.get(change_url(story) + "?draft=pending")
+    client.post(change_url(story), form_data(form, title="Bridge: a correction", _pending="Keep"))
+    client.post(action_url(story, "pending", "publish"))
+    story.refresh_from_db()
+    assert story.body == PENDING and story.title == "Bridge: a correction"

@@ -199,6 +199,15 @@ class DraftViewsMixin:
             "can_save_pending": article.is_public,
         }
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        shown = getattr(request, "draft_shown", None)
+        form = context["adminform"].form if "adminform" in context else None
+        if shown is not None and shown.base_revision and form is not None and not form.is_bound:
+            # Restored words were written on an older revision: saving them goes through the
+            # usual conflict check, which shows what changed since instead of undoing it.
+            form.initial["base_revision"] = shown.base_revision
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def response_change(self, request, obj):
         if "_pending" in request.POST:
             self.message_user(

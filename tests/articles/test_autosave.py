@@ -208,3 +208,23 @@ def make_user_without_rights():
     from tests.factories import make_user
 
     return make_user(is_staff=True)
+
+
+def test_restored_text_written_before_a_newer_save_goes_through_the_conflict_check(
+    client, story, journalist
+):
+    client.force_login(journalist)
+    client.post(autosave_url(story), {"title": "Council", "body": TYPED})
+    editor = make_editor("erin", first_name="Erin", last_name="Editor")
+    live = Article.objects.get(pk=story.pk)
+    live.standfirst = "The editor's standfirst."
+    services.article_save(article=live, by=editor)
+
+    restored = client.get(change_url(story) + "?draft=autosave")
+    response = client.post(change_url(story), form_data(restored))
+    assert response.status_code == 200  # refused: the editor saved after the autosave
+    assert "Erin Editor changed this story on" in " ".join(
+        response.context["adminform"].form.non_field_errors())  # fmt: skip
+    assert TYPED in response.content.decode()
+    story.refresh_from_db()
+    assert story.body == SAVED and story.standfirst == "The editor's standfirst."

@@ -187,7 +187,12 @@ def test_pending_changes_written_before_a_newer_live_save_are_not_published_blin
 
     # Reopened, checked and kept again, they publish.
     form = client.get(change_url(story) + "?draft=pending")
-    client.post(change_url(story), form_data(form, title="Bridge: a correction", _pending="Keep"))
+    checked = client.post(change_url(story), form_data(form, _pending="Keep"))
+    assert checked.status_code == 200  # the usual conflict check: Olga's change is shown
+    assert "Olga Other changed this story on" in checked.content.decode()
+    kept = client.post(change_url(story),
+                       form_data(checked, title="Bridge: a correction", _pending="Keep"))
+    assert kept.status_code == 302
     client.post(action_url(story, "pending", "publish"))
     story.refresh_from_db()
     assert story.body == PENDING and story.title == "Bridge: a correction"

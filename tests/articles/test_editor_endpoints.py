@@ -1,11 +1,15 @@
 """The story form's helpers: the live Markdown preview (the public page's own sanitiser) and
 images uploaded for bodies (checked as lead images are, inserted as Markdown)."""
 
+import re
+
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from articles.models import BodyImage
 from articles.rendering import render_markdown
@@ -119,3 +123,22 @@ def test_without_javascript_images_are_uploaded_in_their_own_admin_page(journali
     image = BodyImage.objects.get()
     listing = journalist_client.get(reverse("admin:articles_bodyimage_changelist")).content.decode()
     assert f"![A pier]({image.image.url})" in listing
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(body=st.text(max_size=400) | st.lists(st.sampled_from(
+    ["<script>", "javascript:", "](", "[x", "# ", "<img src=x onerror=1>", "data:", "\n", "a"]),
+    max_size=40).map("".join))  # fmt: skip
+def test_the_live_preview_answers_any_text_with_inert_html(journalist_client, body):
+    response = journalist_client.post(PREVIEW, {"body": body})
+    assert response.status_code == 200
+    html = response.json()["html"]
+    lowered = html.lower()
+    assert "<script" not in lowered and " onerror" not in lowered
+    # No link address runs a script: a scheme, if any, is http(s) or mailto; images are ours.
+    for address in re.findall(r'href="([^"]*)"', lowered):
+        scheme = re.match(r"([a-z][a-z0-9+.-]*):", address)
+        assert scheme is None or scheme[1] in ("http", "https", "mailto")
+    for address in re.findall(r'src="([^"]*)"', lowered):
+        assert address.startswith("/media/articles/body/")

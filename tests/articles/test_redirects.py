@@ -1,10 +1,13 @@
 """URLs that never break: a live story's old addresses answer 301 to where it is now."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from articles import services
 from articles.models import Article, StoryRedirect
@@ -133,3 +136,20 @@ def test_a_redirect_to_the_story_itself_is_refused(client, story, editor):
                            {"old_path": story.get_absolute_url(), "article": story.pk})  # fmt: skip
     assert "would loop" in response.content.decode()
     assert not StoryRedirect.objects.exists()
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(old_path=st.text(max_size=120) | st.from_regex(r"/20\d\d/\d\d/\d\d/[a-z0-9-]{1,20}/?",
+                                                         fullmatch=True))  # fmt: skip
+def test_any_address_typed_by_hand_is_stored_as_a_story_path_or_refused(
+    client, story, editor, old_path
+):
+    client.force_login(editor)
+    response = client.post(reverse("admin:articles_storyredirect_add"),
+                           {"old_path": old_path, "article": story.pk})  # fmt: skip
+    assert response.status_code in (200, 302)
+    for redirect in StoryRedirect.objects.all():
+        assert re.fullmatch(r"/\d{4}/\d{2}/\d{2}/[-\w]+/", redirect.old_path)
+        assert redirect.old_path != story.get_absolute_url()
+    StoryRedirect.objects.all().delete()

@@ -33,7 +33,7 @@ ROLE_PERMISSIONS = {
 
 class ArticlesConfig(AppConfig):
     name = "articles"
-    verbose_name = "Stories"
+    verbose_name = "Desk"  # the admin reads "Desk › Stories", not "Stories › Stories"
 
     def ready(self):
         post_migrate.connect(_search_index_ensure, sender=self)

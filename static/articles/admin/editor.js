@@ -180,7 +180,11 @@
     const parts = toolbar(body, config, function () { body.dispatchEvent(new Event("input")); });
     body.parentNode.insertBefore(parts[0], body);
     body.parentNode.insertBefore(parts[1], body);
-    body.parentNode.appendChild(livePreview(body, config));
+    // Text and preview side by side where the screen is wide enough (see editor.css).
+    const split = element("div", {"class": "md-split"});
+    body.parentNode.insertBefore(split, body);
+    split.appendChild(body);
+    split.appendChild(livePreview(body, config));
     if (saver) {
       body.parentNode.appendChild(saver.status);
       window.newsroomAutosave = saver.save; // for tests and the impatient: save now

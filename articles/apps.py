@@ -17,12 +17,14 @@ def _search_index_ensure(sender, using, **kwargs):
 ROLE_PERMISSIONS = {
     roles.JOURNALISTS: ["articles.add_article", "articles.change_article",
                         "articles.view_article", "articles.view_category",
+                        "articles.view_correction",
                         "articles.add_bodyimage", "articles.view_bodyimage"],
     roles.EDITORS: ["articles.add_article", "articles.change_article", "articles.delete_article",
                     "articles.view_article", "articles.publish_article",
                     "articles.edit_any_article", "articles.add_category",
                     "articles.change_category", "articles.delete_category",
-                    "articles.view_category", "articles.add_bodyimage",
+                    "articles.view_category", "articles.view_correction",
+                    "articles.add_bodyimage",
                     "articles.view_bodyimage", "articles.add_storyredirect",
                     "articles.change_storyredirect", "articles.delete_storyredirect",
                     "articles.view_storyredirect",
@@ -33,7 +35,7 @@ ROLE_PERMISSIONS = {
 
 class ArticlesConfig(AppConfig):
     name = "articles"
-    verbose_name = "Desk"  # the admin reads "Desk › Stories", not "Stories › Stories"
+    verbose_name = "Desk"  # the admin reads "Desk > Stories", not "Stories > Stories"
 
     def ready(self):
         post_migrate.connect(_search_index_ensure, sender=self)

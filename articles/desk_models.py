@@ -29,6 +29,20 @@ def body_image_upload_to(instance, filename: str) -> str:
     return f"{stem}.{extension}"
 
 
+class DeskQuerySet:
+    """The desk's reads of stories, mixed into ArticleQuerySet (`Article.objects...`)."""
+
+    def returned_to(self, user):
+        """`user`'s drafts an editor sent back with a note they have not answered yet."""
+        open_notes = ReviewNote.objects.filter(resolved_at=None).values("article_id")
+        return self.filter(author=user, status=self.model.Status.DRAFT, pk__in=open_notes)
+
+    def with_pending_changes(self):
+        """Live stories with changes kept aside for an editor to publish."""
+        pending = DraftRevision.objects.filter(kind=DraftRevision.Kind.PENDING).values("article_id")
+        return self.filter(pk__in=pending)
+
+
 class StoryRedirect(models.Model):
     """An old path of a story, answered with 301 to the story's current address.
 

@@ -13,12 +13,10 @@ from simple_history.models import HistoricalRecords
 
 from newsroom.site import absolute_url
 
-from .desk_models import BodyImage, DraftRevision, ReviewNote, StoryRedirect
+from .desk_models import BodyImage, DeskQuerySet, DraftRevision, ReviewNote, StoryRedirect  # noqa: F401
 from .images import SocialImage, article_social_image, lead_image_upload_to
+from .ping_models import TrackbackPing  # noqa: F401 - its own module, re-exported here
 from .rendering import article_description_text, render_markdown
-
-__all__ = ["Article", "BodyImage", "Category", "DraftRevision", "ReviewNote", "StoryRedirect",
-           "TrackbackPing"]  # fmt: skip
 
 
 class Category(models.Model):
@@ -40,10 +38,26 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(DeskQuerySet, models.QuerySet):
     def published(self):
-        """Stories the public may see: the single definition of "visible"."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Stories the public may see: the single definition of "visible".
+
+        An embargo holds on its own, whatever the publication time says (see `embargoed()`).
+        """
+        now = timezone.now()
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def embargoed(self):
+        """Stories under an embargo still to end: nothing about them may reach the public."""
+        return self.filter(embargo_until__gt=timezone.now())
+
+    def withdrawn(self):
+        """Unpublished stories that carry corrections: their page says they were withdrawn."""
+        return self.filter(status=Article.Status.UNPUBLISHED, corrections_count__gt=0)
 
     def at_url(self, *, year, month, day, slug):
         """The story whose URL carries this date (in the site's time zone) and slug."""
@@ -61,16 +75,6 @@ class ArticleQuerySet(models.QuerySet):
     def in_review(self):
         """Stories waiting for an editor's decision."""
         return self.filter(status=Article.Status.IN_REVIEW)
-
-    def returned_to(self, user):
-        """`user`'s drafts an editor sent back with a note they have not answered yet."""
-        open_notes = ReviewNote.objects.filter(resolved_at=None).values("article_id")
-        return self.filter(author=user, status=Article.Status.DRAFT, pk__in=open_notes)
-
-    def with_pending_changes(self):
-        """Live stories with changes kept aside for an editor to publish."""
-        pending = DraftRevision.objects.filter(kind=DraftRevision.Kind.PENDING).values("article_id")
-        return self.filter(pk__in=pending)
 
     def for_listing(self):
         """Join what every list of stories shows: category and author."""
@@ -149,6 +153,13 @@ class Article(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="Per cent from the top edge.",
     )
+    embargo_until = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="Nothing about the story reaches the public before this time.",
+    )  # fmt: skip
+    # Written only by `correction_add` (an UPDATE of this column alone), so that a page showing
+    # an uncorrected story needs no query for corrections, and no older copy saved can hide one.
+    corrections_count = models.PositiveIntegerField(default=0, editable=False)
     comments_open = models.BooleanField(default=True)
     trackbacks_open = models.BooleanField(default=True)
     trackback_targets = models.TextField(
@@ -177,8 +188,7 @@ class Article(models.Model):
     )  # fmt: skip
 
     class Meta:
-        # The newsroom says "story" everywhere (the app is "Stories"); the code keeps Article.
-        verbose_name = "story"
+        verbose_name = "story"  # as the newsroom says it; the code keeps Article
         verbose_name_plural = "stories"
         ordering = ["-published_at", "-pk"]
         permissions = [
@@ -193,6 +203,13 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(image="") | ~Q(image_alt=""), name="article_image_has_alt"
             ),
+            # No door (admin, shell, bulk update) can put a live time before the embargo.
+            models.CheckConstraint(
+                condition=Q(embargo_until__isnull=True)
+                | ~Q(status="published")
+                | Q(published_at__gte=models.F("embargo_until")),
+                name="article_published_after_embargo",
+            ),
             models.CheckConstraint(
                 condition=Q(image_focal_x__lte=100, image_focal_y__lte=100),
                 name="article_focal_point_in_image",
@@ -200,11 +217,18 @@ class Article(models.Model):
         ]
         # Every listing filters on status (and section) and orders by time then id: with the
         # id in the index, a page's ids are read from the index alone (newsroom/pagination.py).
+        # The embargo rides along (PostgreSQL INCLUDE), so `published()` still reads only the
+        # index; SQLite has no covering indexes and reads the rows it filters.
         indexes = [
-            models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx"),
+            models.Index(
+                fields=["status", "-published_at", "-id"],
+                name="article_listing_idx",
+                include=["embargo_until"],
+            ),
             models.Index(
                 fields=["category", "status", "-published_at", "-id"],
                 name="article_section_listing_idx",
+                include=["embargo_until"],
             ),
         ]
 
@@ -215,6 +239,13 @@ class Article(models.Model):
         # Derived columns, so they live with the row: every door that saves a story (services,
         # admin, shell, demo loader, test builders) passes here, and none can forget them.
         self.stored_text_refresh()
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Every loaded column but the corrections count (as Django saves a deferred row).
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "corrections_count" and f.attname not in deferred
+            ]  # fmt: skip
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"body", "standfirst"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "body_rendered", "description"}
@@ -241,11 +272,17 @@ class Article(models.Model):
 
     @property
     def is_public(self):
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and not self.under_embargo
         )
+
+    @property
+    def under_embargo(self) -> bool:
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
 
     @property
     def byline_text(self):
@@ -260,6 +297,13 @@ class Article(models.Model):
         return article_social_image(self)
 
     @cached_property
+    def corrections_shown(self) -> list:
+        """The story's corrections, oldest first: one query; none if prefetched or none exist."""
+        if not self.corrections_count and not hasattr(self, "_prefetched_objects_cache"):
+            return []
+        return list(self.corrections.all())
+
+    @cached_property
     def body_html(self) -> SafeString:
         """The sanitised body as stored; rendered here only for a row written around `save()`."""
         if self.body_rendered or not self.body:
@@ -267,29 +311,65 @@ class Article(models.Model):
         return render_markdown(self.body)
 
 
-class TrackbackPing(models.Model):
-    """One outgoing trackback: a story telling another page that it links to it."""
+class AppendOnly(Exception):
+    """A correction, once published, is never changed or removed."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Not sent yet"
-        SENT = "sent", "Accepted"
-        REFUSED = "refused", "Refused by the site"
-        FAILED = "failed", "Could not be sent"
-        UNREACHABLE = "unreachable", "Site unreachable; trying again"
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pings_sent")
-    target_url = models.URLField(max_length=2000)
-    ping_url = models.URLField(max_length=2000, blank=True)
-    status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
-    message = models.CharField(max_length=500, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections readers see: on live stories, and on stories withdrawn after them."""
+        return self.filter(
+            Q(article__in=Article.objects.published())
+            | Q(article__status=Article.Status.UNPUBLISHED)
+        )
+
+    def delete(self):
+        raise AppendOnly("Corrections are never deleted.")
+
+    def update(self, **kwargs):
+        # Deleting the editor who wrote it leaves the correction, unsigned (SET_NULL).
+        if set(kwargs) - {"created_by"}:
+            raise AppendOnly("Corrections are never changed.")
+        return super().update(**kwargs)
+
+
+class Correction(models.Model):
+    """What a published story got wrong and what is right: appended, never edited or removed."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="corrections")
+    wrong = models.TextField("what was wrong")
+    right = models.TextField("what is right")
+    created_at = models.DateTimeField("corrected at", default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["pk"]
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="correction_newest_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["article", "target_url"], name="ping_once_per_target"),
+            models.CheckConstraint(
+                condition=~Q(wrong="") & ~Q(right=""), name="correction_says_both"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.article} → {self.target_url}"
+        return f"Correction to {self.article}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("Corrections are never changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Corrections are never deleted.")

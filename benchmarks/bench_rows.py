@@ -93,7 +93,9 @@ def _logged_in_cookie() -> str:
     )
     client = Client()
     client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
+    # A browser keeps the CSRF cookie its first logged-in page set, and sends it back each time.
+    client.get("/", HTTP_HOST="127.0.0.1")
+    return "; ".join(f"{name}={client.cookies[name].value}" for name in ("sessionid", "csrftoken"))
 
 
 def _comment_form(base: str, story_url: str) -> tuple[dict, str]:

@@ -48,3 +48,11 @@ def pending_changes(request):
         request, "Live stories with pending changes", Article.objects.with_pending_changes(),
         "pending",
     )
+
+
+@desk.provider
+def embargoed_stories(request):
+    """Count the stories held under an embargo still to end."""
+    return _for_editors(
+        request, "Stories under embargo", Article.objects.embargoed(), "embargoed"
+    )

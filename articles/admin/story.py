@@ -19,6 +19,7 @@ from articles.textstats import WORDS_PER_MINUTE, text_stats
 from newsroom.params import parse_id
 
 from .actions import WorkflowActionsMixin
+from .corrections import CorrectionInline, CorrectionViewsMixin
 from .drafts import DraftViewsMixin
 from .forms import BUTTON_LABELS, TRANSITION_BUTTONS, ArticleAdminForm
 from .revisions import RevisionViewsMixin
@@ -41,6 +42,7 @@ class PublicationFilter(admin.SimpleListFilter):
             ("draft", "Draft"),
             ("review", "In review"),
             ("scheduled", "Scheduled"),
+            ("embargoed", "Under embargo"),
             ("live", "Live"),
             ("unpublished", "Unpublished"),
             ("returned", "Returned to me"),
@@ -55,6 +57,8 @@ class PublicationFilter(admin.SimpleListFilter):
                 return queryset.in_review()
             case "scheduled":
                 return queryset.scheduled()
+            case "embargoed":
+                return queryset.embargoed()
             case "live":
                 return queryset.published()
             case "unpublished":
@@ -117,7 +121,10 @@ class TrackbackPingInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    DraftViewsMixin, WorkflowActionsMixin, CorrectionViewsMixin, RevisionViewsMixin,
+    admin.ModelAdmin,
+):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["title", "status_column", "category", "author_column", "publication_column",
@@ -135,7 +142,7 @@ class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, ad
         ("Publication", {"fields": ["status_display", "published_at", "author", "byline"]}),
         ("Discussion", {"fields": ["comments_open", "trackbacks_open", "trackback_targets"]}),
     ]  # fmt: skip
-    inlines = [TrackbackPingInline]
+    inlines = [CorrectionInline, TrackbackPingInline]
 
     class Media:
         css = {"all": ["articles/admin/article_form.css", "articles/admin/editor.css"]}
@@ -273,6 +280,8 @@ class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, ad
                                show_save_and_add_another=False, show_delete=False,
                                show_delete_link=False)  # fmt: skip
             context["can_preview"] = can_change and (not obj.is_public or context["pending"])
+            context["can_correct"] = obj.is_public and workflow.can_publish(request.user)
+            context["embargo_until"] = obj.embargo_until if obj.under_embargo else None
         else:
             context.update(self.new_drafts_context(request))
         response = super().render_change_form(request, context, add, change, form_url, obj)
@@ -331,6 +340,8 @@ class ArticleAdmin(DraftViewsMixin, WorkflowActionsMixin, RevisionViewsMixin, ad
         if obj.published_at is None:
             return "—"
         when = (when_format or list_when)(obj.published_at)
+        if obj.status == Article.Status.PUBLISHED and obj.under_embargo:
+            return f"Embargoed until {when}"
         if obj.status == Article.Status.PUBLISHED:
             return when if obj.is_public else f"Scheduled for {when}"
         if obj.status == Article.Status.UNPUBLISHED:

@@ -58,7 +58,7 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0008_listing_indexes"),
+        ("articles", "0009_corrections_embargo"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

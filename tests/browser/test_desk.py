@@ -44,6 +44,11 @@ def test_journalist_and_editor_take_a_story_from_draft_to_a_live_change(open_pag
     preview = writer.locator(".md-preview-body")
     expect(preview.locator("strong")).to_have_text("Boats sail again")
     body.evaluate("el => el.setSelectionRange(el.value.length, el.value.length)")
+    body.type(" and ")
+    body.press("Control+i")  # the word processor's shortcut
+    body.type("ferries")
+    expect(preview.locator("em")).to_have_text("ferries")
+    body.evaluate("el => el.setSelectionRange(el.value.length, el.value.length)")
     body.press("Enter")
     body.press("Enter")
     body.type("Timeline")

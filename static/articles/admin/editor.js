@@ -65,8 +65,20 @@
     const bar = element("div", {"class": "md-toolbar", "role": "toolbar", "aria-label": "Formatting"});
     COMMANDS.forEach(function (command) {
       const button = element("button", {"type": "button", "data-command": command[0]}, command[1]);
+      const key = {bold: "Ctrl+B", italic: "Ctrl+I", link: "Ctrl+K"}[command[0]];
+      if (key) { button.title = command[1] + " (" + key + ")"; button.setAttribute("aria-keyshortcuts", key.replace("Ctrl", "Control")); }
       button.addEventListener("click", function () { body.focus(); command[2](body); changed(); });
       bar.appendChild(button);
+    });
+    // The shortcuts word processors use: Ctrl/Cmd + B, I, K.
+    const shortcuts = {b: "bold", i: "italic", k: "link"};
+    body.addEventListener("keydown", function (event) {
+      const name = (event.ctrlKey || event.metaKey) && !event.altKey && shortcuts[event.key.toLowerCase()];
+      const command = name && COMMANDS.find(function (c) { return c[0] === name; });
+      if (!command) { return; }
+      event.preventDefault();
+      command[2](body);
+      changed();
     });
     const imageButton = element("button", {"type": "button", "data-command": "image"}, "Image…");
     bar.appendChild(imageButton);

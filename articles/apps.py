@@ -19,13 +19,18 @@ ROLE_PERMISSIONS = {
                         "articles.view_article", "articles.view_category",
                         "articles.view_correction",
                         # What the sites a story told answered (the story's admin page).
-                        "articles.view_trackbackping"],
+                        "articles.view_trackbackping",
+                        "articles.add_bodyimage", "articles.view_bodyimage"],
     roles.EDITORS: ["articles.add_article", "articles.change_article", "articles.delete_article",
                     "articles.view_article", "articles.publish_article",
                     "articles.edit_any_article", "articles.add_category",
                     "articles.change_category", "articles.delete_category",
                     "articles.view_category", "articles.view_correction",
                     "articles.view_trackbackping",
+                    "articles.add_bodyimage",
+                    "articles.view_bodyimage", "articles.add_storyredirect",
+                    "articles.change_storyredirect", "articles.delete_storyredirect",
+                    "articles.view_storyredirect",
                     # Lets editors pick any staff member as a story's author (admin autocomplete).
                     "auth.view_user"],
 }  # fmt: skip
@@ -33,7 +38,7 @@ ROLE_PERMISSIONS = {
 
 class ArticlesConfig(AppConfig):
     name = "articles"
-    verbose_name = "Stories"
+    verbose_name = "Desk"  # the admin reads "Desk > Stories", not "Stories > Stories"
 
     def ready(self):
         post_migrate.connect(_search_index_ensure, sender=self)

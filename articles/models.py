@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from newsroom.site import absolute_url
 
+from .desk_models import BodyImage, DeskQuerySet, DraftRevision, ReviewNote, StoryRedirect  # noqa: F401
 from .images import SocialImage, article_social_image, lead_image_upload_to
 from .ping_records import TrackbackPing  # noqa: F401 - every model of the app is found here
 from .rendering import article_description_text, render_markdown
@@ -37,7 +38,7 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(DeskQuerySet, models.QuerySet):
     def published(self):
         """Stories the public may see: the single definition of "visible".
 
@@ -194,6 +195,8 @@ class Article(models.Model):
     )  # fmt: skip
 
     class Meta:
+        verbose_name = "story"  # as the newsroom says it; the code keeps Article
+        verbose_name_plural = "stories"
         ordering = ["-published_at", "-pk"]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish stories"),

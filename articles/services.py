@@ -15,8 +15,8 @@ from django.db import transaction
 from django.tasks import default_task_backend
 from django.utils import timezone
 
-from . import images, workflow
-from .models import Article, Category, TrackbackPing
+from . import images, redirects, workflow
+from .models import Article, Category, DraftRevision, ReviewNote, TrackbackPing
 from .tasks import resend_trackback, send_trackbacks
 from .trackbacks import article_targets
 from .workflow import Transition
@@ -103,9 +103,16 @@ def _save(
     """Write the story as `by` with its revision, author and image files."""
     _author_default(article, by)
     _image_size_keep(article, stored)
+    old_path = redirects.was_public_at(stored)
     article._history_user = by
     article._change_reason = reason
     article.save()
+    # The old address of a story that was public keeps answering, with 301 to the new one.
+    redirects.redirect_record(article, old_path, by)
+    # What `by` typed and the form autosaved is now saved for real (or deliberately left).
+    DraftRevision.objects.filter(
+        article=None if stored is None else article, user=by, kind=DraftRevision.Kind.AUTOSAVE
+    ).delete()
     _image_files_settle(article, stored)
 
 
@@ -170,7 +177,24 @@ def article_submit(*, article: Article, by: AbstractBaseUser) -> Article:
     stored = _transition(article, by, Transition.SUBMIT)
     article.status = Article.Status.IN_REVIEW
     _save(article, by, Transition.SUBMIT.reason, stored=stored)
+    # Submitted again: the editor's notes from sending it back have been answered.
+    ReviewNote.objects.filter(article=article, resolved_at=None).update(resolved_at=timezone.now())
     return article
+
+
+@transaction.atomic
+def article_return(*, article: Article, by: AbstractBaseUser, note: str) -> ReviewNote:
+    """An editor sends a story in review back to its journalist, as a draft, with a note."""
+    stored = _stored(article)
+    if not (workflow.can_publish(by) and workflow.can_edit(by, stored)):
+        raise PermissionDenied(f"You may not send “{stored}” back.")
+    if stored.status != Article.Status.IN_REVIEW:
+        raise ValidationError("Only a story in review can be sent back.", code="not_in_review")
+    if not note.strip():
+        raise _field_error("note", "Write a note saying what to change.", "no_note")
+    stored.status = Article.Status.DRAFT
+    _save(stored, by, "Sent back to the journalist", stored=stored)
+    return ReviewNote.objects.create(article=stored, note=note.strip(), by=by)
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 from functools import cache, partial
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
@@ -15,6 +15,7 @@ from newsroom.pagination import IndexedPaginator
 from . import search
 from .discovery import article_structured_data
 from .models import Article, Category, Correction
+from .redirects import redirect_target
 
 RELATED_STORIES = 4
 # Public pages: stored for anonymous readers, varied only by these query parameters.
@@ -82,6 +83,11 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
         try:
             self.object = self.get_object()
         except Http404:
+            # An old address of a story (slug or date changed, or an editor's redirect).
+            target = redirect_target(request.path)
+            if target is not None:
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
             return self.withdrawn(request)
         # The page shows the story's discussion too; the reader may have this version already.
         not_modified = story_page(request, self.object.pk)

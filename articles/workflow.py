@@ -55,6 +55,15 @@ def can_edit(user, article: Article) -> bool:
     return article.author_id == user.pk and article.status in AUTHOR_EDITABLE
 
 
+def can_propose(user, article: Article) -> bool:
+    """Who may keep pending changes on a live story: whoever may edit it, and its own author
+    (an editor publishes them)."""
+    if can_edit(user, article):
+        return True
+    own = article.pk is not None and article.author_id == user.pk
+    return own and user.has_perm("articles.change_article") and article.is_public
+
+
 def _state_allows(article: Article, transition: Transition) -> bool:
     if transition is Transition.SUBMIT:
         return article.status in (Status.DRAFT, Status.UNPUBLISHED)

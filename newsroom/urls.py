@@ -3,16 +3,20 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom import health, password_reset
+from newsroom import favicon, health, password_reset
 
-admin.site.site_header = f"{settings.SITE_NAME} newsroom"
-admin.site.site_title = f"{settings.SITE_NAME} newsroom"
+# "Newsroom newsroom" read twice; a site called "Harbour Times" gets "Harbour Times newsroom".
+_NAME = settings.SITE_NAME
+_ADMIN_NAME = _NAME if "newsroom" in _NAME.lower() else f"{_NAME} newsroom"
+admin.site.site_header = _ADMIN_NAME
+admin.site.site_title = _ADMIN_NAME
 admin.site.index_title = "Stories, comments and trackbacks"
 
 urlpatterns = [
     # For load balancers: liveness and readiness, never cached (see newsroom/health.py).
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     # Ahead of Django's own view at the same address: the mail is queued, requests are limited.
     path(

@@ -30,6 +30,27 @@ def scheduled_stories(request):
 
 
 @desk.provider
+def returned_to_me(request):
+    """Count the writer's stories an editor sent back with a note, not yet resubmitted."""
+    if not request.user.has_perm("articles.change_article"):
+        return None
+    count = Article.objects.returned_to(request.user).count()
+    if count == 0 and workflow.can_publish(request.user):
+        return None  # editors write less; the line shows when they have something back
+    url = reverse("admin:articles_article_changelist") + "?publication=returned"
+    return desk.DeskItem("Returned to me", count, url)
+
+
+@desk.provider
+def pending_changes(request):
+    """Count the live stories whose pending changes wait for an editor."""
+    return _for_editors(
+        request, "Live stories with pending changes", Article.objects.with_pending_changes(),
+        "pending",
+    )
+
+
+@desk.provider
 def embargoed_stories(request):
     """Count the stories held under an embargo still to end."""
     return _for_editors(

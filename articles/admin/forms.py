@@ -72,6 +72,15 @@ class ArticleAdminForm(forms.ModelForm):
             latest = latest_revision(self.instance)
             self.initial["base_revision"] = latest.history_id if latest else ""
 
+    def full_clean(self):
+        super().full_clean()
+        # Browsers never send a chosen file back: after any error, say so where it was chosen.
+        chosen = self.is_bound and self.files.get("image")
+        if chosen and self._errors and "image" not in self._errors:
+            self.add_error("image", ValidationError(
+                "Nothing was saved, so choose the image file again before saving (browsers do "
+                "not keep a chosen file after an error).", code="choose_again"))  # fmt: skip
+
     @property
     def transition(self) -> Transition | None:
         """The workflow button the editor pressed, if any."""

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from articles import services
+from articles import services, workflow
 from articles.diffs import version_diffs
 from articles.presence import presence_touch
 from articles.revisions import REVISION_FIELDS, category_names, revision_values
@@ -60,7 +60,9 @@ class RevisionViewsMixin:
             request,
             "articles/article_preview.html",
             {"article": article, "object": article, "preview": True,
-             "preview_status": self.status_display(article),
+             "preview_status": "Pending changes to the live story"
+                               if getattr(request, "draft_shown", None)
+                               else self.status_display(article),
              "change_url": reverse("admin:articles_article_change", args=[article.pk])},
         )  # fmt: skip
         # admin_view already sends "private, no-store"; robots get told twice (header + meta).
@@ -75,7 +77,7 @@ class RevisionViewsMixin:
             "title": title,
             "subtitle": str(article),
             "has_view_permission": self.has_view_permission(request, article),
-            "can_change": self.has_change_permission(request, article),
+            "can_change": workflow.can_edit(request.user, article),
             **extra,
         }
 

@@ -2,20 +2,25 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from articles import images, services, workflow
+from articles import drafting, images, services, workflow
 from articles.models import Article, Category
 from articles.presence import presence_touch
 from articles.revisions import latest_revision, user_text, when_text
 from articles.textstats import WORDS_PER_MINUTE, text_stats
+from newsroom.params import parse_id
 
 from .actions import WorkflowActionsMixin
 from .corrections import CorrectionInline, CorrectionViewsMixin
+from .drafts import DraftViewsMixin
 from .forms import BUTTON_LABELS, TRANSITION_BUTTONS, ArticleAdminForm
 from .pings import PingResendMixin, TrackbackPingInline
 from .revisions import RevisionViewsMixin
@@ -41,6 +46,8 @@ class PublicationFilter(admin.SimpleListFilter):
             ("embargoed", "Under embargo"),
             ("live", "Live"),
             ("unpublished", "Unpublished"),
+            ("returned", "Returned to me"),
+            ("pending", "Live, with pending changes"),
         ]
 
     def queryset(self, request, queryset):
@@ -57,7 +64,32 @@ class PublicationFilter(admin.SimpleListFilter):
                 return queryset.published()
             case "unpublished":
                 return queryset.filter(status=Article.Status.UNPUBLISHED)
+            case "returned":
+                return queryset.returned_to(request.user)
+            case "pending":
+                return queryset.with_pending_changes()
         return queryset
+
+
+def list_when(moment) -> str:
+    """A moment as the story list shows it: short, one format for every date column."""
+    return date_format(timezone.localtime(moment), "j M Y, H:i")
+
+
+class AuthorFilter(admin.SimpleListFilter):
+    """Authors by their names, as the rest of the newsroom names them."""
+
+    title = "author"
+    parameter_name = "author__id__exact"
+
+    def lookups(self, request, model_admin):
+        authors = get_user_model().objects.filter(articles__isnull=False).distinct()
+        return sorted(((a.pk, user_text(a)) for a in authors), key=lambda pair: pair[1].lower())
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(author_id=parse_id(self.value()))  # not a number: nobody
 
 
 @admin.register(Category)
@@ -70,14 +102,15 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(
-    WorkflowActionsMixin, CorrectionViewsMixin, PingResendMixin, RevisionViewsMixin,
+    DraftViewsMixin, WorkflowActionsMixin, CorrectionViewsMixin, PingResendMixin,
+    RevisionViewsMixin,
     admin.ModelAdmin,
 ):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
-    list_display = ["title", "status_column", "category", "author", "publication_column",
-                    "updated_at"]  # fmt: skip
-    list_filter = [PublicationFilter, "category", "author"]
+    list_display = ["title", "status_column", "category", "author_column", "publication_column",
+                    "updated_column"]  # fmt: skip
+    list_filter = [PublicationFilter, "category", AuthorFilter]
     list_select_related = ["category", "author"]
     search_fields = ["title", "standfirst", "body"]
     date_hierarchy = "published_at"
@@ -94,15 +127,20 @@ class ArticleAdmin(
     inlines = [CorrectionInline, TrackbackPingInline]
 
     class Media:
-        css = {"all": ["articles/admin/article_form.css"]}
-        js = ["articles/admin/article_form.js"]
+        css = {"all": ["articles/admin/article_form.css", "articles/admin/editor.css"]}
+        js = ["articles/admin/article_form.js", "articles/admin/editor.js"]
 
     # Permissions: the model permissions, narrowed story by story by the workflow rules.
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or workflow.can_edit(request.user, obj)
+        # The author of a live story may open its form to keep pending changes (see below).
+        return obj is None or workflow.can_propose(request.user, obj)
+
+    def proposes_only(self, request, obj) -> bool:
+        """The author of a live story: may keep pending changes, not save or publish it."""
+        return obj is not None and not workflow.can_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
@@ -115,11 +153,10 @@ class ArticleAdmin(
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id:
             article = self.get_object(request, unquote(object_id))
-            if (
-                article is not None
-                and self.has_view_permission(request, article)
-                and not self.has_change_permission(request, article)
-            ):
+            refused = not self.has_change_permission(request, article) or (
+                self.proposes_only(request, article) and "_pending" not in request.POST
+            )
+            if article is not None and self.has_view_permission(request, article) and refused:
                 return self._kept_text_response(request, article)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -156,8 +193,22 @@ class ArticleAdmin(
     def get_readonly_fields(self, request, obj=None):
         fields = ["text_length", "image_preview", "status_display"]
         if not workflow.can_publish(request.user):
-            fields += ["published_at", "author"]
+            fields += ["published_at", "author_name"]
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if workflow.can_publish(request.user):
+            return fieldsets
+        # Read-only for journalists, and named plainly: a link to the user admin would be a 403.
+        return [(name, {**options, "fields": ["author_name" if f == "author" else f
+                                              for f in options["fields"]]})
+                for name, options in fieldsets]  # fmt: skip
+
+    @admin.display(description="Author")
+    def author_name(self, obj):
+        author = obj.author if obj is not None and obj.author_id else None
+        return (author.get_full_name() or author.get_username()) if author else "You, once saved"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -170,7 +221,9 @@ class ArticleAdmin(
 
     def save_model(self, request, obj, form, change):
         try:
-            if form.transition:
+            if "_pending" in request.POST and change:
+                drafting.pending_save(article=obj, by=request.user)
+            elif form.transition:
                 services.article_apply(
                     article=obj, by=request.user, transition=form.transition,
                     at=form.cleaned_data.get("published_at"),
@@ -202,10 +255,23 @@ class ArticleAdmin(
         context["workflow_status"] = self.status_display(obj)
         if obj is not None:
             context["others_here"] = presence_touch(article_id=obj.pk, user=request.user)
-            context["can_preview"] = can_change and not obj.is_public
+            context.update(self.drafts_context(request, obj, can_change))
+            if self.proposes_only(request, obj):
+                # Only "Save as pending changes": an editor saves, publishes or deletes.
+                context.update(show_save=False, show_save_and_continue=False,
+                               show_save_and_add_another=False, show_delete=False,
+                               show_delete_link=False)  # fmt: skip
+            context["can_preview"] = can_change and (not obj.is_public or context["pending"])
             context["can_correct"] = obj.is_public and workflow.can_publish(request.user)
             context["embargo_until"] = obj.embargo_until if obj.under_embargo else None
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        else:
+            context.update(self.new_drafts_context(request))
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        if obj is not None and obj.pk and request.method == "POST":
+            # A refused save: the heading and breadcrumb name the story as saved, not as typed.
+            stored = Article.objects.filter(pk=obj.pk).first() or obj
+            response.context_data.update(original=stored, subtitle=str(stored))
+        return response
 
     @admin.display(description="Length")
     def text_length(self, obj):
@@ -233,7 +299,9 @@ class ArticleAdmin(
             return "Draft (new)"
         if obj.is_public:
             return f"Published {when_text(obj.published_at)}"
-        return self.publication_column(obj) if obj.published_at else workflow.status_label(obj)
+        if obj.published_at is None:
+            return workflow.status_label(obj)
+        return self.publication_column(obj, when_format=when_text)
 
     # The list.
 
@@ -241,11 +309,19 @@ class ArticleAdmin(
     def status_column(self, obj):
         return workflow.status_label(obj)
 
+    @admin.display(description="Author", ordering="author__username")
+    def author_column(self, obj):
+        return user_text(obj.author) if obj.author_id else "—"  # full names, as on revisions
+
+    @admin.display(description="Updated", ordering="updated_at")
+    def updated_column(self, obj):
+        return list_when(obj.updated_at)  # the same format as the publication column
+
     @admin.display(description="Published or scheduled", ordering="published_at")
-    def publication_column(self, obj):
+    def publication_column(self, obj, when_format=None):
         if obj.published_at is None:
             return "—"
-        when = when_text(obj.published_at)
+        when = (when_format or list_when)(obj.published_at)
         if obj.status == Article.Status.PUBLISHED and obj.under_embargo:
             return f"Embargoed until {when}"
         if obj.status == Article.Status.PUBLISHED:
@@ -253,6 +329,12 @@ class ArticleAdmin(
         if obj.status == Article.Status.UNPUBLISHED:
             return f"Unpublished (was {when})"
         return f"Planned for {when}"
+
+    def changelist_view(self, request, extra_context=None):
+        # The list is the desk's working surface: it gets the whole width (the sidebar of
+        # every model is one click away in the breadcrumbs), so no column hides off-screen.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def get_list_display(self, request):
         # The link column depends on the user, so it is made per request (admins are shared).

@@ -19,3 +19,25 @@
   }
   form.addEventListener("focusin", renew);
 })();
+
+// After posting, the page opens at the comment (or the discussion): say "published" or
+// "awaiting moderation" there too, where the reader is looking; the note at the top stays.
+(function () {
+  "use strict";
+  var messages = document.querySelector(".messages");
+  var id = window.location.hash.slice(1);
+  var target = /^(c\d+|comments)$/.test(id) && document.getElementById(id);
+  if (!messages || !target) {
+    return;
+  }
+  var note = messages.cloneNode(true);
+  note.classList.add("messages-here");
+  note.setAttribute("role", "status");
+  var body = target.querySelector(".comment-body");
+  if (body) {
+    body.parentNode.insertBefore(note, body.nextSibling);
+  } else {
+    var heading = target.querySelector("h2");
+    target.insertBefore(note, heading ? heading.nextSibling : target.firstChild);
+  }
+})();

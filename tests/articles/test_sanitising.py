@@ -59,6 +59,39 @@ MARKUP_PIECES = [
 @given(st.lists(st.sampled_from(MARKUP_PIECES), max_size=60).map("".join), st.text(max_size=30))
 def test_no_markup_combination_escapes_the_sanitiser(fragments, free_text):
     html = render_markdown(fragments + free_text)
-    assert not re.search(r"<(script|img|svg|iframe|style)", html, re.IGNORECASE)
+    assert not re.search(r"<(script|svg|iframe|style)", html, re.IGNORECASE)
+    # Images only from the site's own uploads for bodies.
+    assert not re.search(r"<img(?![^>]*src=\"/media/articles/body/)", html, re.IGNORECASE)
     assert not re.search(r"<[^>]*\son\w+\s*=", html, re.IGNORECASE)
     assert not re.search(r"href=\"\s*javascript:", html, re.IGNORECASE)
+
+
+def test_a_hash_heading_renders_as_a_heading_under_the_headline():
+    html = render_markdown("# Results\n\nText.\n\n<h1>Raw</h1>")
+    assert "<h2>Results</h2>" in html and "<h2>Raw</h2>" in html
+    assert "<h1" not in html
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[Click me](javascript:alert(1))", "[Click me](data:text/html;base64,PHNjcmlwdD4=)",
+     '<a href="JaVaScRiPt:alert(2)" title="t">Click me</a>', "[Click me](vbscript:x)"],
+)  # fmt: skip
+def test_a_link_to_an_unsafe_address_renders_as_plain_text(body):
+    html = render_markdown(f"Before {body} after.")
+    assert html == "<p>Before Click me after.</p>"
+
+
+@pytest.mark.django_db
+def test_heading_and_unsafe_link_on_the_story_page(client):
+    article = make_article(body="# Timeline\n\nSee [the video](javascript:play()).")
+    page = client.get(article.get_absolute_url()).content.decode()
+    body = page.split('<div class="story-body">', 1)[1].split("</div>", 1)[0]
+    assert "<h2>Timeline</h2>" in body
+    assert "See the video." in body and "<a" not in body
+
+
+def test_images_in_bodies_only_from_the_sites_own_uploads():
+    html = render_markdown("![a](/media/articles/body/2026/01/x.jpg) ![b](https://tracker.example/p.gif)"
+                           " ![c](/media/articles/images/2026/01/y.jpg)")  # fmt: skip
+    assert html.count("<img") == 1 and 'src="/media/articles/body/2026/01/x.jpg"' in html

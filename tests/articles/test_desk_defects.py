@@ -1,0 +1,41 @@
+"""Small things journalists and readers noticed: the favicon, the admin's name, the preview's
+meta line."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from tests.factories import make_article, make_journalist
+
+pytestmark = pytest.mark.django_db
+
+
+def test_favicon_answers_with_an_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    assert "max-age" in response["Cache-Control"]
+    assert client.post("/favicon.ico").status_code == 405
+    page = client.get("/").content.decode()
+    assert re.search(r'<link rel="icon" href="/static/img/favicon[^"]*\.ico"', page)
+
+
+def test_the_admin_says_newsroom_once(client, settings):
+    client.force_login(make_journalist())
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Newsroom newsroom" not in page
+    assert "Newsroom" in page
+
+
+def test_preview_of_an_undated_draft_has_no_empty_meta_item(client):
+    author = make_journalist()
+    draft = make_article(status=Article.Status.DRAFT, published_at=None, author=author)
+    client.force_login(author)
+    page = client.get(reverse("admin:articles_article_preview", args=[draft.pk])).content.decode()
+    meta = page.split('<ul class="story-meta">', 1)[1].split("</ul>", 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", meta, re.S)
+    assert items and all(item.strip() for item in items)
+    assert "<time" not in meta

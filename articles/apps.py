@@ -32,6 +32,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the system checks
+
         post_migrate.connect(_search_index_ensure, sender=self)
         self._page_cache_connect()
         for role, permissions in ROLE_PERMISSIONS.items():

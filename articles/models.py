@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from newsroom.site import absolute_url
 
 from .images import SocialImage, article_social_image, lead_image_upload_to
-from .rendering import article_description_text, render_markdown
+from .rendering import article_description_text, render_markdown, search_excerpt_text
 
 
 class Category(models.Model):
@@ -152,6 +152,9 @@ class Article(models.Model):
     # body (pages, feeds, pings) and the plain-text summary (metadata, feeds).
     body_rendered = models.TextField(blank=True, default="", editable=False)
     description = models.TextField(blank=True, default="", editable=False)
+    # The opening of the body as plain text, bounded: search snippets are cut from it, so their
+    # cost does not grow with the story's length.
+    search_excerpt = models.TextField(blank=True, default="", editable=False)
 
     objects = ArticleManager()
     # Every save keeps a revision of the words; images (files with their own lifecycle), the
@@ -159,7 +162,7 @@ class Article(models.Model):
     history = HistoricalRecords(
         excluded_fields=["image", "image_width", "image_height", "image_alt", "image_caption",
                          "image_credit", "image_focal_x", "image_focal_y", "search_vector",
-                         "trackback_targets", "body_rendered", "description"],
+                         "trackback_targets", "body_rendered", "description", "search_excerpt"],
     )  # fmt: skip
 
     class Meta:
@@ -200,7 +203,9 @@ class Article(models.Model):
         self.stored_text_refresh()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"body", "standfirst"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "body_rendered", "description"}
+            kwargs["update_fields"] = {
+                *update_fields, "body_rendered", "description", "search_excerpt"
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -211,6 +216,7 @@ class Article(models.Model):
         self.body_rendered = render_markdown(self.body)
         self.__dict__.pop("body_html", None)
         self.description = article_description_text(self.standfirst, self.body_rendered)
+        self.search_excerpt = search_excerpt_text(self.body_rendered)
 
     @property
     def permalink(self) -> str:

@@ -10,6 +10,8 @@ from django.utils.text import Truncator
 
 # Words of the body that stand for a story without a standfirst (search engines, shares, feeds).
 DESCRIPTION_WORDS = 40
+# Search snippets come from this much of the body's text, stored at write time.
+SEARCH_EXCERPT_CHARS = 3000
 
 ALLOWED_TAGS = {
     "p",
@@ -71,3 +73,8 @@ def article_description_text(standfirst: str, body_html: str) -> str:
     if standfirst:
         return standfirst
     return Truncator(" ".join(plain_text(body_html).split())).words(DESCRIPTION_WORDS)
+
+
+def search_excerpt_text(body_html: str) -> str:
+    """The body's opening as plain text, at most SEARCH_EXCERPT_CHARS: what snippets quote."""
+    return " ".join(plain_text(body_html).split())[:SEARCH_EXCERPT_CHARS]

@@ -1,6 +1,7 @@
 from functools import cache, partial
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views import generic
@@ -11,6 +12,7 @@ from newsroom.pagination import IndexedPaginator
 from . import search
 from .discovery import article_structured_data
 from .models import Article, Category
+from .search_backends import search_page
 
 RELATED_STORIES = 4
 # Public pages: stored for anonymous readers, varied only by these query parameters.
@@ -94,22 +96,17 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
         )
 
 
-class SearchView(generic.ListView):
-    """Full-text search over published stories; snippets only for the page shown."""
+class SearchView(generic.TemplateView):
+    """Full-text search over published stories: a page of ranked results, no total needed."""
 
     template_name = "articles/search.html"
-    context_object_name = "articles"
-
-    def get_paginate_by(self, queryset):
-        return settings.ARTICLES_PER_PAGE
-
-    def get_queryset(self):
-        self.query = search.clean_query(self.request.GET.get("q", ""))
-        return search.search_articles(self.query)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(
-            query=self.query, rank_limit=settings.SEARCH_RANK_LIMIT, **kwargs
-        )
-        search.attach_snippets(list(context["page_obj"].object_list), self.query)
-        return context
+        query = search.clean_query(self.request.GET.get("q", ""))
+        number = self.request.GET.get("page", "1")
+        if not number.isascii() or not number.isdigit() or len(number) > 6:
+            raise Http404("No such page of results.")
+        page = search_page(query, int(number), settings.ARTICLES_PER_PAGE)
+        if page is None:
+            raise Http404("No such page of results.")
+        return super().get_context_data(query=query, page=page, articles=page.articles, **kwargs)

@@ -376,6 +376,16 @@ PAGE_STALE_WHILE_REVALIDATE = env.int("PAGE_STALE_WHILE_REVALIDATE", default=60)
 # How long the footer's archive months are cached; a new month shows up within this time.
 ARCHIVE_CACHE_SECONDS = env.int("ARCHIVE_CACHE_SECONDS", default=600)
 
-# Search ranks at most this many of the newest matches (PostgreSQL): a word found in nearly every
+# Where /search/ looks: "database" (PostgreSQL full text, SQLite FTS5) or "tantivy" (an embedded
+# index in SEARCH_INDEX_DIR, kept by the task worker).
+SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="database")
+SEARCH_INDEX_DIR = env.path("SEARCH_INDEX_DIR", default=BASE_DIR / "search-index")
+# Without an index that orders by relevance (PostgreSQL without the rum extension, SQLite), search
+# ranks the newest SEARCH_RANK_LIMIT matches and every title match: a word found in nearly every
 # story would otherwise rank the whole archive on every query.
 SEARCH_RANK_LIMIT = env.int("SEARCH_RANK_LIMIT", default=1000)
+# Results are counted exactly up to this many; past it the page says "about N" (the planner's
+# estimate, PostgreSQL) or "more than N" (SQLite).
+SEARCH_EXACT_COUNT = env.int("SEARCH_EXACT_COUNT", default=200)
+# Readers page through at most this many pages of results.
+SEARCH_MAX_PAGES = env.int("SEARCH_MAX_PAGES", default=50)

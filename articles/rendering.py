@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 # Words of the body that stand for a story without a standfirst (search engines, shares, feeds).
 DESCRIPTION_WORDS = 40
 # Search snippets come from this much of the body's text, stored at write time.
-SEARCH_EXCERPT_CHARS = 3000
+SEARCH_EXCERPT_CHARS = 1200
 
 ALLOWED_TAGS = {
     "p",

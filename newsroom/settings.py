@@ -381,9 +381,12 @@ ARCHIVE_CACHE_SECONDS = env.int("ARCHIVE_CACHE_SECONDS", default=600)
 SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="database")
 SEARCH_INDEX_DIR = env.path("SEARCH_INDEX_DIR", default=BASE_DIR / "search-index")
 # Without an index that orders by relevance (PostgreSQL without the rum extension, SQLite), search
-# ranks the newest SEARCH_RANK_LIMIT matches and every title match: a word found in nearly every
-# story would otherwise rank the whole archive on every query.
-SEARCH_RANK_LIMIT = env.int("SEARCH_RANK_LIMIT", default=1000)
+# ranks the newest SEARCH_RANK_LIMIT matches and the newest SEARCH_RANK_LIMIT title matches: a word
+# found in nearly every story would otherwise rank the whole archive on every query.
+SEARCH_RANK_LIMIT = env.int("SEARCH_RANK_LIMIT", default=100)
+# With the rum extension every match is ranked by the index up to this many matches (the planner's
+# estimate); past it RUM would rank them all in the scan, so search ranks as without it.
+SEARCH_RANK_ALL = env.int("SEARCH_RANK_ALL", default=10_000)
 # Results are counted exactly up to this many; past it the page says "about N" (the planner's
 # estimate, PostgreSQL) or "more than N" (SQLite).
 SEARCH_EXACT_COUNT = env.int("SEARCH_EXACT_COUNT", default=200)

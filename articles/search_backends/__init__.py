@@ -6,7 +6,7 @@ FTS5, see `database.py`) or "tantivy" (an embedded Tantivy index kept by the tas
 runs here). A backend answers a window of ranked stories and a count; the view does the rest.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
@@ -37,9 +37,8 @@ class SearchPage:
     number: int
     has_next: bool
     count: Count
-    # The GIN and FTS5 paths rank the newest matches (and every title match), not all of them.
+    # Set when only that many matches (the newest, and the newest title matches) were ranked.
     ranked_among: int | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def has_previous(self) -> bool:
@@ -49,10 +48,13 @@ class SearchPage:
 class SearchBackend:
     """What a search backend does: rank, count, and keep its index (if it has its own)."""
 
-    # None: every match is ranked; a number: only that many (the newest) are.
-    ranked_among: int | None = None
+    def ranked_among(self, count: Count) -> int | None:
+        """None: every match was ranked; a number: only that many (the newest) were."""
+        return None
 
-    def window(self, query: str, *, start: int, stop: int) -> list[Article]:
+    def window(
+        self, query: str, *, start: int, stop: int, count: Count | None = None
+    ) -> list[Article]:
         """Published stories ranked start..stop for `query`, best first, each with a snippet."""
         raise NotImplementedError
 
@@ -78,22 +80,19 @@ def search_backend() -> SearchBackend:
 def search_page(query: str, number: int, per_page: int) -> SearchPage | None:
     """Page `number` of the results for a cleaned query; None when there is no such page.
 
-    Reads one more story than the page holds, to know if another page follows: no total is
-    needed to paginate. The count is exact for a single page of results without a query.
+    Two steps, whatever the number of matches: the count (exact or estimated: it tells the
+    backend how to rank), then the page with one story more than it shows, to know if another
+    page follows. No total is needed to paginate.
     """
     backend = search_backend()
     if not query or number < 1 or number > settings.SEARCH_MAX_PAGES:
         return None if number != 1 else SearchPage([], 1, False, Count(0))
+    count = backend.count(query)
     start = (number - 1) * per_page
-    rows = backend.window(query, start=start, stop=start + per_page + 1)
+    rows = []
+    if count.value or not count.exact:
+        rows = backend.window(query, start=start, stop=start + per_page + 1, count=count)
     if number > 1 and not rows:
         return None
     has_next = len(rows) > per_page and number < settings.SEARCH_MAX_PAGES
-    rows = rows[:per_page]
-    ranked_among = backend.ranked_among
-    # One page and no more: these are all the matches, unless a cap may have left some out.
-    whole = number == 1 and not has_next and (ranked_among is None or len(rows) < ranked_among)
-    count = Count(len(rows)) if whole else backend.count(query)
-    if ranked_among is not None and count.value <= ranked_among and count.exact:
-        ranked_among = None  # every match was ranked
-    return SearchPage(rows, number, has_next, count, ranked_among)
+    return SearchPage(rows[:per_page], number, has_next, count, backend.ranked_among(count))

@@ -1,12 +1,14 @@
 """Search in the database itself: PostgreSQL's full-text index (RUM or GIN), or SQLite's FTS5.
 
-- PostgreSQL with RUM: the index returns matches ordered by relevance (`<=>`, the inverse of
-  `ts_rank` with the title weighted A > standfirst B > body C), so a page reads the page's index
-  entries however many stories match. Every match is ranked; no cap can hide a title match.
-- PostgreSQL with GIN, and SQLite: matches come unordered, so the newest SEARCH_RANK_LIMIT
-  matches and the newest SEARCH_RANK_LIMIT title matches are ranked.
-Ties of relevance go to the newer story. Snippets are cut from the stored excerpt (PostgreSQL's
-`ts_headline`) or by FTS5's `snippet()`, for the page's rows only, in the page's own query.
+Two queries a page: the count, then the page's stories with their snippets.
+- PostgreSQL with RUM, up to SEARCH_RANK_ALL matches (the planner's estimate): the index returns
+  matches ordered by relevance (`<=>`, the inverse of `ts_rank`, title A > standfirst B >
+  body C), so the page reads its own index entries and ranks every match: no cap hides a title
+  match. Past that many, RUM would rank them all inside the scan: search ranks as below.
+- Otherwise (very many matches, the GIN path, SQLite): the newest SEARCH_RANK_LIMIT matches and
+  the newest SEARCH_RANK_LIMIT title matches are ranked.
+Ties of relevance go to the newer story. Snippets are PostgreSQL's `ts_headline` over the stored
+excerpt or FTS5's `snippet()`, for the page's rows only, in the page's own query.
 """
 
 from django.conf import settings
@@ -16,19 +18,18 @@ from django.db.models import F, FloatField, Func, Q, QuerySet
 
 from articles.models import Article
 from articles.search import HIGHLIGHT, fts5_expression, mark_snippet, parse_websearch
-from articles.search_index import (
-    FTS_TABLE,
-    GIN,
-    PG_TITLE_VECTOR,
-    RUM,
-    SEARCH_CONFIG,
-    search_strategy,
-)
+from articles.search_index import FTS_TABLE, PG_TITLE_VECTOR, RUM, SEARCH_CONFIG, search_strategy
 
 from . import Count, SearchBackend
 
 # FTS5 bm25() weights per column (title, standfirst, body): the title counts most.
 _FTS_WEIGHTS = "5.0, 2.0, 1.0"
+_NEWEST = ("-published_at", "-pk")
+# What a result shows (title, link, section, date, byline, standfirst): not the bodies.
+RESULT_FIELDS = (
+    "title", "slug", "standfirst", "byline", "published_at", "created_at", "category__name",
+    "category__slug", "author__username", "author__first_name", "author__last_name",
+)  # fmt: skip
 
 
 class RumDistance(Func):
@@ -48,66 +49,75 @@ class DatabaseBackend(SearchBackend):
     def _connection(self):
         return connections[Article.objects.db]
 
-    @property
-    def ranked_among(self) -> int | None:
+    def _ranks_all(self, count: Count) -> bool:
+        if count.at_least:  # SQLite counts only so far
+            return False
         if search_strategy(self._connection) == RUM:
-            return None
-        return settings.SEARCH_RANK_LIMIT
+            return count.value <= settings.SEARCH_RANK_ALL
+        return count.value <= settings.SEARCH_RANK_LIMIT
 
-    def window(self, query: str, *, start: int, stop: int) -> list[Article]:
-        strategy = search_strategy(self._connection)
-        if strategy in (RUM, GIN):
-            rows = self._postgres(query, start, stop, rum=strategy == RUM)
-            return [_marked(row, row.snippet_raw) for row in rows]
-        rows = self._sqlite(query, start, stop)
-        return [_marked(row, row.snippet_raw) for row in rows]
+    def ranked_among(self, count: Count) -> int | None:
+        return None if self._ranks_all(count) else settings.SEARCH_RANK_LIMIT
 
-    def _postgres(self, query: str, start: int, stop: int, *, rum: bool) -> QuerySet:
-        q = websearch(query)
-        published = Article.objects.published()
-        matches = published.filter(search_vector=q)
-        if rum:
-            # The first `stop` matches by relevance, straight from the index; ranked again
-            # outside with the recency tie-break, which the index cannot give.
-            distance = RumDistance(F("search_vector"), q)
-            window = Q(pk__in=matches.order_by(distance).values("pk")[:stop])
-            order = [distance.asc(), "-published_at", "-pk"]
+    def window(
+        self, query: str, *, start: int, stop: int, count: Count | None = None
+    ) -> list[Article]:
+        if self._connection.vendor == "postgresql":
+            count = count if count is not None else self.count(query)
+            rows = self._postgres(query, start, stop, count)
         else:
-            newest = matches.order_by("-published_at", "-pk").values("pk")
+            rows = self._sqlite(query, start, stop)
+        for row in rows:
+            row.snippet = mark_snippet(row.snippet_raw or "")
+        return list(rows)
+
+    def _postgres(self, query: str, start: int, stop: int, count: Count) -> QuerySet:
+        q = websearch(query)
+        matches = Article.objects.published().filter(search_vector=q)
+        if search_strategy(self._connection) == RUM and self._ranks_all(count):
+            # The first `stop` by relevance, straight from the index; ranked again outside
+            # with the recency tie-break, which the index cannot give.
+            distance = RumDistance(F("search_vector"), q)
+            window = matches.order_by(distance).values("pk")[:stop]
+            order = [distance.asc(), *_NEWEST]
+        else:
+            limit = settings.SEARCH_RANK_LIMIT
+            newest = matches.order_by(*_NEWEST).values("pk")
             titled = newest.extra(  # noqa: S610 - fixed SQL; the query is a bound parameter
                 where=[f"{PG_TITLE_VECTOR} @@ websearch_to_tsquery(%s::regconfig, %s)"],
                 params=[SEARCH_CONFIG, query],
             )
-            limit = settings.SEARCH_RANK_LIMIT
-            window = Q(pk__in=newest[:limit]) | Q(pk__in=titled[:limit])
-            order = [SearchRank(F("search_vector"), q).desc(), "-published_at", "-pk"]
+            window = newest[:limit].union(titled[:limit])
+            order = [SearchRank(F("search_vector"), q).desc(), *_NEWEST]
+        # One fragment: ts_headline's fragment search costs five times as much.
         headline = SearchHeadline(
             "search_excerpt", q, config=SEARCH_CONFIG, start_sel=HIGHLIGHT[0],
-            stop_sel=HIGHLIGHT[1], max_words=35, min_words=15, max_fragments=2,
-            fragment_delimiter=" … ",
+            stop_sel=HIGHLIGHT[1], max_words=35, min_words=15,
         )  # fmt: skip
         # The ids carry every filter (published, matching); the page's rows are read by id.
         return (
-            Article.objects.filter(window)
+            Article.objects.filter(pk__in=window)
             .select_related("category", "author")
+            .only(*RESULT_FIELDS)
             .annotate(snippet_raw=headline)
             .order_by(*order)[start:stop]
         )
 
     def _sqlite(self, query: str, start: int, stop: int) -> QuerySet | list:
-        groups = parse_websearch(query)
-        expression = fts5_expression(groups)
+        expression = fts5_expression(parse_websearch(query))
         if expression is None:
             return []
-        published = Article.objects.published()
-        newest = _fts5_matches(published, expression).order_by("-published_at", "-pk")
-        title_expression = f"({expression}) AND ({{title}} : ({expression}))"
-        titled = _fts5_matches(published, title_expression).order_by("-published_at", "-pk")
         limit = settings.SEARCH_RANK_LIMIT
-        window = Q(pk__in=newest.values("pk")[:limit]) | Q(pk__in=titled.values("pk")[:limit])
+        published = Article.objects.published()
+        newest = _fts5_matches(published, expression).order_by(*_NEWEST).values("pk")
+        title_expression = f"({expression}) AND ({{title}} : ({expression}))"
+        titled = _fts5_matches(published, title_expression).order_by(*_NEWEST).values("pk")
+        # SQLite allows no LIMIT inside a UNION: either set, by id (the database is small).
+        window = Article.objects.filter(Q(pk__in=newest[:limit]) | Q(pk__in=titled[:limit]))
         return (
-            _fts5_matches(Article.objects.filter(window), expression)
+            _fts5_matches(window, expression)
             .select_related("category", "author")
+            .only(*RESULT_FIELDS)
             .extra(  # noqa: S610 - fixed SQL; only the markers are parameters
                 select={
                     "search_rank": f"bm25({FTS_TABLE}, {_FTS_WEIGHTS})",
@@ -115,28 +125,29 @@ class DatabaseBackend(SearchBackend):
                 },
                 select_params=list(HIGHLIGHT),
             )
-            .order_by("search_rank", "-published_at", "-pk")[start:stop]
+            .order_by("search_rank", *_NEWEST)[start:stop]
         )
 
     def count(self, query: str) -> Count:
-        """Exact up to SEARCH_EXACT_COUNT matches, then PostgreSQL's estimate; one query."""
+        """Exact up to SEARCH_EXACT_COUNT matches, else an estimate (PostgreSQL); one query."""
         limit = settings.SEARCH_EXACT_COUNT
         published = Article.objects.published()
         if self._connection.vendor == "postgresql":
-            q = websearch(query)
-            matches = published.filter(search_vector=q).values("pk")[: limit + 1]
+            # The planner's estimate first (planning one query); matches are counted only when
+            # it says they are few, and then at most limit + 1 of them.
+            matches = published.filter(search_vector=websearch(query)).values("pk")[: limit + 1]
             sql, params = matches.query.sql_with_params()
             with self._connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT c, CASE WHEN c > %s THEN articles_search_estimate("  # noqa: S608
-                    f"websearch_to_tsquery(%s::regconfig, %s)) END "
-                    f"FROM (SELECT count(*) AS c FROM ({sql}) AS m) AS n",
-                    [limit, SEARCH_CONFIG, query, *params],
+                    "SELECT e, CASE WHEN e <= %s THEN (SELECT count(*) FROM ("  # noqa: S608
+                    f"{sql}) AS m) END FROM (SELECT articles_search_estimate("
+                    "websearch_to_tsquery(%s::regconfig, %s)) AS e) AS n",
+                    [2 * limit, *params, SEARCH_CONFIG, query],
                 )
-                exact, estimate = cursor.fetchone()
-            if exact <= limit:
+                estimate, exact = cursor.fetchone()
+            if exact is not None and exact <= limit:
                 return Count(exact)
-            return Count(max(limit + 1, _round(estimate or 0)), exact=False)
+            return Count(max(limit + 1, _round(estimate)), exact=False)
         expression = fts5_expression(parse_websearch(query))
         if expression is None:
             return Count(0)
@@ -159,8 +170,3 @@ def _round(estimate: int) -> int:
         return estimate
     scale = 10 ** (len(str(estimate)) - 2)
     return round(estimate / scale) * scale
-
-
-def _marked(article: Article, raw: str | None) -> Article:
-    article.snippet = mark_snippet(raw or "")
-    return article

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections
 from django.db.models import F, FloatField, Func, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from articles.models import Article
 from articles.search import HIGHLIGHT, fts5_expression, mark_snippet, parse_websearch
@@ -109,9 +110,9 @@ class DatabaseBackend(SearchBackend):
             return []
         limit = settings.SEARCH_RANK_LIMIT
         published = Article.objects.published()
-        newest = _fts5_matches(published, expression).order_by(*_NEWEST).values("pk")
+        newest = _fts5_filter(published, expression).order_by(*_NEWEST).values("pk")
         title_expression = f"({expression}) AND ({{title}} : ({expression}))"
-        titled = _fts5_matches(published, title_expression).order_by(*_NEWEST).values("pk")
+        titled = _fts5_filter(published, title_expression).order_by(*_NEWEST).values("pk")
         # SQLite allows no LIMIT inside a UNION: either set, by id (the database is small).
         window = Article.objects.filter(Q(pk__in=newest[:limit]) | Q(pk__in=titled[:limit]))
         return (
@@ -151,12 +152,18 @@ class DatabaseBackend(SearchBackend):
         expression = fts5_expression(parse_websearch(query))
         if expression is None:
             return Count(0)
-        found = _fts5_matches(published, expression).values("pk")[: limit + 1].count()
+        found = _fts5_filter(published, expression).values("pk")[: limit + 1].count()
         return Count(found) if found <= limit else Count(limit, exact=False, at_least=True)
 
 
+def _fts5_filter(queryset: QuerySet, expression: str) -> QuerySet:
+    """Stories matching the FTS5 expression, by id (usable inside another query)."""
+    matching = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+    return queryset.filter(pk__in=RawSQL(matching, [expression]))  # noqa: S611 - bound parameter
+
+
 def _fts5_matches(queryset: QuerySet, expression: str) -> QuerySet:
-    # extra(): the FTS5 table is no model, and bm25() works only beside its MATCH.
+    """The outermost query joined to the FTS5 table: bm25() and snippet() work only there."""
     return queryset.extra(  # noqa: S610 - fixed SQL; the expression is a bound parameter
         tables=[FTS_TABLE],
         where=[f"{FTS_TABLE}.rowid = articles_article.id", f"{FTS_TABLE} MATCH %s"],

@@ -39,7 +39,7 @@ CANONICAL_NUMBER = re.compile(r"[1-9][0-9]{0,17}")
 # Headers a stored page keeps; anything per response (cookies, dates) is left out.
 KEPT_HEADERS = {
     "content-type", "content-language", "vary", "content-security-policy", "x-frame-options",
-    "cache-control", "etag", "last-modified", "cross-origin-opener-policy",
+    "cache-control", "etag", "last-modified", "cross-origin-opener-policy", "x-robots-tag",
 }  # fmt: skip
 
 

@@ -30,6 +30,10 @@ class PublishedArticleMixin:
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The list's length is counted once per site version (every write changes it).
+        return super().get_paginator(queryset, per_page, count_key=self.request.path, **kwargs)
+
     def get_queryset(self):
         return Article.objects.published().for_listing()
 

@@ -53,7 +53,7 @@ def test_a_publication_forgets_the_stored_sitemaps(client, paged):
                          published_at=timezone.now() - timedelta(seconds=5))  # fmt: skip
     url = "http://testserver" + fresh.get_absolute_url()
     after = locations(xml(client, "/sitemap-stories.xml"))
-    assert url not in before and after[0] == url
+    assert url not in before and url in after
     assert url in locations(xml(client, reverse("articles:news_sitemap")))
     assert url not in news_before
 

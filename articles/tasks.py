@@ -1,11 +1,15 @@
 from datetime import timedelta
+from functools import partial
 
+from django.conf import settings
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
 from newsroom.tasks import TransientError, retry_with_backoff
 
 from .models import Article, TrackbackPing
+from .search_backends import search_backend
 from .trackbacks import article_send_trackbacks
 
 # The first retry of a site that did not answer; later ones double (about 30 min in all).
@@ -41,3 +45,16 @@ def retry_trackbacks(article_id: int) -> None:
         return
     if _unreachable(article_send_trackbacks(article=article, only_unreachable=True)):
         raise TransientError("some trackback targets did not answer")
+
+
+@task
+def search_index_update(article_ids: list[int]) -> None:
+    """Bring these stories up to date in the search backend's own index (not the database's)."""
+    search_backend().index(article_ids)
+
+
+def search_index_follow(sender, instance, **kwargs) -> None:
+    """After the commit of any write to a story, have the worker send it to the search engine."""
+    if settings.SEARCH_BACKEND == "database" or instance.pk is None:
+        return  # the database's index follows by itself (triggers)
+    transaction.on_commit(partial(search_index_update.enqueue, [instance.pk]))

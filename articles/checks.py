@@ -4,7 +4,7 @@ from django.core import checks
 from django.db import connections
 
 from .models import Article
-from .search_index import FTS5, RUM, search_strategy
+from .search_index import FTS5, RUM, pg_search_indexes, search_strategy
 
 
 # A database check: `manage.py check --database default` (and `migrate`) report it; a plain
@@ -17,6 +17,8 @@ def search_index_check(app_configs=None, databases=None, **kwargs):
     connection = connections[Article.objects.db]
     try:
         strategy = search_strategy(connection)
+        if strategy != FTS5 and not pg_search_indexes(connection):
+            return [checks.Info("Search index not created yet: run migrate.", id="articles.I002")]
     except Exception as error:  # no database yet, or unreachable: nothing to report on
         message = f"Search index not checked: {type(error).__name__}."
         return [checks.Info(message, id="articles.I002")]

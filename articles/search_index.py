@@ -210,14 +210,19 @@ def search_strategy(connection) -> str:
         return FTS5
     key = _strategy_key(connection)
     if key not in _strategies:
-        # Read once per process, on the driver's own cursor: not a query of any page.
-        connection.ensure_connection()
-        with connection.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM pg_class WHERE relname = %s AND relkind = 'i'", (RUM_INDEX,)
-            )
-            _strategies[key] = RUM if cursor.fetchone() else GIN
+        _strategies[key] = RUM if RUM_INDEX in pg_search_indexes(connection) else GIN
     return _strategies[key]
+
+
+def pg_search_indexes(connection) -> set[str]:
+    """Which of the search indexes exist (read on the driver's own cursor: no page's query)."""
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'i' AND relname = ANY(%s)",
+            ([RUM_INDEX, GIN_INDEX],),
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 @contextmanager

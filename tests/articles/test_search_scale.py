@@ -175,3 +175,53 @@ def test_check_reports_which_search_index_serves(settings):
 def test_hostile_queries_and_pages_never_fail(client, query, page):
     response = client.get(reverse("articles:search"), {"q": query, "page": page})
     assert response.status_code in (200, 404)
+
+
+@pytest.fixture
+def gin_fallback():
+    """This database as one without the rum extension: the GIN index, as `migrate` makes it.
+
+    DDL is transactional in PostgreSQL: the test's rollback puts the RUM index back.
+    """
+    from articles import search_index
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's indexes")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX IF EXISTS {RUM_INDEX}")
+        for statement in search_index.PG_GIN_INSTALL:
+            cursor.execute(statement)
+    search_index._strategies.clear()
+    yield
+    search_index._strategies.clear()
+
+
+def test_without_the_extension_the_gin_path_gives_the_same_results(client, gin_fallback):
+    assert search_strategy(connection) == GIN
+    demo_load(with_users=False)
+    for query, expected in SEED_RESULTS.items():
+        assert titles(search(client, query)) == expected, query
+    out = StringIO()
+    call_command("check", "--database", "default", stdout=out, stderr=out)
+    assert "articles.W001" in out.getvalue() and "postgresql-15-rum" in out.getvalue()
+
+
+def test_without_the_extension_an_old_title_match_still_ranks_first(
+    client, settings, gin_fallback
+):
+    settings.SEARCH_RANK_LIMIT = 5
+    category = make_category()
+    many_stories(category, 40, body="The lighthouse lighthouse keeper.", prefix="Coast")
+    old = make_article(category=category, title="Lighthouse", body="Ten years ago.",
+                       published_at=timezone.now() - timedelta(days=3650))  # fmt: skip
+    found = titles(search(client, "lighthouse"))
+    assert found[0] == old.title and len(found) == 6
+    assert "ranked among the 5 most recent matches" in search(client, "lighthouse").content.decode()
+
+
+def test_without_the_extension_hostile_queries_give_a_normal_page(client, gin_fallback):
+    from tests.articles.test_search import HOSTILE
+
+    demo_load(with_users=False)
+    for query in [*HOSTILE, "the", "-automotive", "a OR OR b -c"]:
+        assert client.get(reverse("articles:search"), {"q": query}).status_code == 200, query

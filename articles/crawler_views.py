@@ -82,6 +82,15 @@ def news_sitemap(request):
     return TemplateResponse(request, "sitemaps/news.xml", {"urlset": urls}, content_type=XML)
 
 
+def sitemap_paths() -> list[tuple[str, str]]:
+    """Every sitemap page's path and query string: what the worker builds ahead of crawlers."""
+    paths = [(reverse("articles:sitemap"), ""), (reverse("articles:news_sitemap"), "")]
+    for section, cls in SITEMAPS.items():
+        path = reverse("articles:sitemap_section", kwargs={"section": section})
+        paths += [(path, "" if n == 1 else f"p={n}") for n in cls().paginator.page_range]
+    return paths
+
+
 @require_GET
 def robots_txt(request):
     lines = [

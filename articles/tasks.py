@@ -58,3 +58,14 @@ def search_index_follow(sender, instance, **kwargs) -> None:
     if settings.SEARCH_BACKEND == "database" or instance.pk is None:
         return  # the database's index follows by itself (triggers)
     transaction.on_commit(partial(search_index_update.enqueue, [instance.pk]))
+
+
+@task
+def sitemaps_prebuild() -> None:
+    """Build every sitemap page into the page cache after a write, so no crawler waits for one."""
+    from newsroom.pagecache import page_prerender
+
+    from .crawler_views import sitemap_paths
+
+    for path, query in sitemap_paths():
+        page_prerender(path, query)

@@ -376,6 +376,10 @@ PAGE_STALE_WHILE_REVALIDATE = env.int("PAGE_STALE_WHILE_REVALIDATE", default=60)
 # How long the footer's archive months are cached; a new month shows up within this time.
 ARCHIVE_CACHE_SECONDS = env.int("ARCHIVE_CACHE_SECONDS", default=600)
 
+# After any write to a story or section the task worker builds every sitemap page into the page
+# cache, so that crawlers are served stored pages only.
+SITEMAP_PREBUILD = env.bool("SITEMAP_PREBUILD", default=True)
+
 # Where /search/ looks: "database" (PostgreSQL full text, SQLite FTS5) or "tantivy" (an embedded
 # index in SEARCH_INDEX_DIR, kept by the task worker).
 SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="database")

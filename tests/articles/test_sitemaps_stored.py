@@ -72,3 +72,19 @@ def test_story_locations_are_escaped(client):
     story = make_article(slug="a-b")
     html = client.get("/sitemap-stories.xml").content.decode()
     assert f"<loc>http://testserver{story.get_absolute_url()}</loc>" in html
+
+
+def test_the_worker_builds_every_sitemap_page_after_a_write(
+    client, paged, settings, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    settings.SITEMAP_PREBUILD = True
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = make_article(category=paged[0].category, title="Just published",
+                             published_at=timezone.now() - timedelta(seconds=5))  # fmt: skip
+    url = "http://testserver" + fresh.get_absolute_url()
+    # Every page was built by the task: the crawler's requests cost no query, and show it.
+    with django_assert_num_queries(0):
+        pages = [client.get(u) for u in URLS + ["/sitemap-stories.xml?p=2"]]
+    assert all(page.status_code == 200 for page in pages)
+    assert url.encode() in pages[1].content + pages[2].content
+    assert url.encode() in pages[3].content  # the news sitemap

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 "env PYENV_VERSION=3.13.0 python3" "env PYENV_VERSION=3.12.1 python3" python3; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$c"; break; fi; done)
 
-.PHONY: run serve backup restore test lint venv clean bench
+.PHONY: run serve backup restore test test-browser lint venv clean bench
 
 venv: $(STAMP)
 
@@ -51,6 +51,13 @@ restore: $(STAMP)
 test: $(STAMP)
 	ENV_FILE= DEBUG=0 SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} \
 		SITE_URL=$${SITE_URL:-http://testserver} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Browser tests (tests/browser): Playwright drives Debian's Chromium, installed here when missing.
+test-browser: $(STAMP)
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests."; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y --no-install-recommends chromium >/dev/null; }
+	ENV_FILE= DEBUG=0 SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} \
+		SITE_URL=$${SITE_URL:-http://testserver} $(BIN)/python -m pytest tests/browser -m browser $(PYTEST_ARGS)
 
 # The production server on PostgreSQL and Redis under wrk: benchmarks/results.md (see benchmarks/bench.py
 # for BENCH_* settings). Installs wrk when missing; fills its own database once, then reuses it.

@@ -36,7 +36,7 @@ def back_to_gin(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0008_listing_indexes"),
+        ("articles", "0009_corrections_embargo"),
     ]
 
     operations = [

@@ -386,23 +386,14 @@ API_RATE_WINDOW = env.int("API_RATE_WINDOW", default=60)
 # How long the footer's archive months are cached; a new month shows up within this time.
 ARCHIVE_CACHE_SECONDS = env.int("ARCHIVE_CACHE_SECONDS", default=600)
 
-# After any write to a story or section the task worker builds every sitemap page into the page
-# cache, so that crawlers are served stored pages only.
+# The worker builds every sitemap page into the page cache after each write (README: sitemaps).
 SITEMAP_PREBUILD = env.bool("SITEMAP_PREBUILD", default=True)
-
-# Where /search/ looks: "database" (PostgreSQL full text, SQLite FTS5) or "tantivy" (an embedded
-# index in SEARCH_INDEX_DIR, kept by the task worker).
+# Search (README: "Search"): "database" or "tantivy" (an embedded index the worker keeps); with
+# RUM every match is ranked up to SEARCH_RANK_ALL matches, past it (and without RUM) the newest
+# SEARCH_RANK_LIMIT matches and title matches; counts exact up to SEARCH_EXACT_COUNT.
 SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="database")
 SEARCH_INDEX_DIR = env.path("SEARCH_INDEX_DIR", default=BASE_DIR / "search-index")
-# Without an index that orders by relevance (PostgreSQL without the rum extension, SQLite), search
-# ranks the newest SEARCH_RANK_LIMIT matches and the newest SEARCH_RANK_LIMIT title matches: a word
-# found in nearly every story would otherwise rank the whole archive on every query.
-SEARCH_RANK_LIMIT = env.int("SEARCH_RANK_LIMIT", default=100)
-# With the rum extension every match is ranked by the index up to this many matches (the planner's
-# estimate); past it RUM would rank them all in the scan, so search ranks as without it.
 SEARCH_RANK_ALL = env.int("SEARCH_RANK_ALL", default=10_000)
-# Results are counted exactly up to this many; past it the page says "about N" (the planner's
-# estimate, PostgreSQL) or "more than N" (SQLite).
+SEARCH_RANK_LIMIT = env.int("SEARCH_RANK_LIMIT", default=100)
 SEARCH_EXACT_COUNT = env.int("SEARCH_EXACT_COUNT", default=200)
-# Readers page through at most this many pages of results.
 SEARCH_MAX_PAGES = env.int("SEARCH_MAX_PAGES", default=50)

@@ -41,6 +41,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Desk"  # the admin reads "Desk > Stories", not "Stories > Stories"
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the system checks
+
         post_migrate.connect(_search_index_ensure, sender=self)
         self._page_cache_connect()
         for role, permissions in ROLE_PERMISSIONS.items():
@@ -59,6 +61,12 @@ class ArticlesConfig(AppConfig):
         for model in (self.get_model("Article"), self.get_model("Category")):
             post_save.connect(caching.site_changed, sender=model, dispatch_uid=f"page:{model}")
             post_delete.connect(caching.site_changed, sender=model, dispatch_uid=f"page-{model}")
+        # A search engine beside the database (SEARCH_BACKEND) hears of every write to a story.
+        from .tasks import search_index_follow
+
+        article = self.get_model("Article")
+        post_save.connect(search_index_follow, sender=article, dispatch_uid="search:save")
+        post_delete.connect(search_index_follow, sender=article, dispatch_uid="search:delete")
         user = get_user_model()
         post_save.connect(caching.author_changed, sender=user, dispatch_uid="page:author")
         versions.schedule_register(caching.next_publication)

@@ -4,9 +4,13 @@ next scheduled story going live."""
 
 from datetime import datetime
 
+from django.conf import settings
+from django.db import transaction
+
 from newsroom import versions
 
 from .models import Article
+from .tasks import sitemaps_prebuild
 
 
 def next_publication() -> datetime | None:
@@ -25,6 +29,9 @@ def site_changed(sender, instance, **kwargs) -> None:
     if isinstance(instance, Article) and instance.pk is not None:
         keys.append(versions.story(instance.pk))  # when its discussion closes may have moved
     versions.change(*keys)
+    # After the commit, and after the new version (queued first); only where pages are kept.
+    if settings.SITEMAP_PREBUILD and settings.PAGE_CACHE_SECONDS > 0:
+        transaction.on_commit(sitemaps_prebuild.enqueue)
 
 
 def author_changed(sender, instance, update_fields=None, **kwargs) -> None:

@@ -16,7 +16,7 @@ from newsroom.site import absolute_url
 from .desk_models import BodyImage, DeskQuerySet, DraftRevision, ReviewNote, StoryRedirect  # noqa: F401
 from .images import SocialImage, article_social_image, lead_image_upload_to
 from .ping_records import TrackbackPing  # noqa: F401 - every model of the app is found here
-from .rendering import article_description_text, render_markdown
+from .rendering import article_description_text, render_markdown, search_excerpt_text
 
 
 class Category(models.Model):
@@ -142,17 +142,13 @@ class Article(models.Model):
     image_caption = models.CharField("caption", max_length=300, blank=True)
     image_credit = models.CharField("credit", max_length=200, blank=True)
     image_focal_x = models.PositiveSmallIntegerField(
-        "focal point across",
-        default=50,
-        validators=[MaxValueValidator(100)],
+        "focal point across", default=50, validators=[MaxValueValidator(100)],
         help_text="Per cent from the left edge; crops keep this point in view.",
-    )
+    )  # fmt: skip
     image_focal_y = models.PositiveSmallIntegerField(
-        "focal point down",
-        default=50,
-        validators=[MaxValueValidator(100)],
+        "focal point down", default=50, validators=[MaxValueValidator(100)],
         help_text="Per cent from the top edge.",
-    )
+    )  # fmt: skip
     embargo_until = models.DateTimeField(
         null=True, blank=True, editable=False,
         help_text="Nothing about the story reaches the public before this time.",
@@ -180,9 +176,12 @@ class Article(models.Model):
     # SQLite, where an FTS5 table plays its part.
     search_vector = SearchVectorField(null=True, editable=False)
     # Rendered once when the story is written (see `save()`), never per request: the sanitised
-    # body (pages, feeds, pings) and the plain-text summary (metadata, feeds).
+    # body (pages, feeds, pings), the plain-text summary (metadata, feeds) and the body's opening
+    # as bounded plain text (search snippets, whose cost must not grow with the story).
     body_rendered = models.TextField(blank=True, default="", editable=False)
     description = models.TextField(blank=True, default="", editable=False)
+    search_excerpt = models.TextField(blank=True, default="", editable=False)
+    STORED_TEXT = ("body_rendered", "description", "search_excerpt")
 
     objects = ArticleManager()
     # Every save keeps a revision of the words; images (files with their own lifecycle), the
@@ -190,8 +189,7 @@ class Article(models.Model):
     history = HistoricalRecords(
         excluded_fields=["image", "image_width", "image_height", "image_alt", "image_caption",
                          "image_credit", "image_focal_x", "image_focal_y", "search_vector",
-                         "trackback_targets", "notify_linked_pages", "body_rendered",
-                         "description"],
+                         "trackback_targets", "notify_linked_pages", *STORED_TEXT],
     )  # fmt: skip
 
     class Meta:
@@ -255,7 +253,7 @@ class Article(models.Model):
             ]  # fmt: skip
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"body", "standfirst"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "body_rendered", "description"}
+            kwargs["update_fields"] = {*update_fields, *Article.STORED_TEXT}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -266,6 +264,7 @@ class Article(models.Model):
         self.body_rendered = render_markdown(self.body)
         self.__dict__.pop("body_html", None)
         self.description = article_description_text(self.standfirst, self.body_rendered)
+        self.search_excerpt = search_excerpt_text(self.body_rendered)
 
     @property
     def permalink(self) -> str:

@@ -14,6 +14,8 @@ from .body_images import responsive_attributes
 
 # Words of the body that stand for a story without a standfirst (search engines, shares, feeds).
 DESCRIPTION_WORDS = 40
+# Search snippets come from this much of the body's text, stored at write time.
+SEARCH_EXCERPT_CHARS = 1200
 
 ALLOWED_TAGS = {
     "p",
@@ -107,3 +109,8 @@ def article_description_text(standfirst: str, body_html: str) -> str:
     if standfirst:
         return standfirst
     return Truncator(" ".join(plain_text(body_html).split())).words(DESCRIPTION_WORDS)
+
+
+def search_excerpt_text(body_html: str) -> str:
+    """The body's opening as plain text, at most SEARCH_EXCERPT_CHARS: what snippets quote."""
+    return " ".join(plain_text(body_html).split())[:SEARCH_EXCERPT_CHARS]

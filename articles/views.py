@@ -16,6 +16,7 @@ from . import search
 from .discovery import article_structured_data
 from .models import Article, Category, Correction
 from .redirects import redirect_target
+from .search_backends import search_page
 
 RELATED_STORIES = 4
 # Public pages: stored for anonymous readers, varied only by these query parameters.
@@ -32,6 +33,10 @@ class PublishedArticleMixin:
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The list's length is counted once per site version (every write changes it).
+        return super().get_paginator(queryset, per_page, count_key=self.request.path, **kwargs)
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
@@ -124,25 +129,20 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
         )
 
 
-class SearchView(generic.ListView):
-    """Full-text search over published stories; snippets only for the page shown."""
+class SearchView(generic.TemplateView):
+    """Full-text search over published stories: a page of ranked results, no total needed."""
 
     template_name = "articles/search.html"
-    context_object_name = "articles"
-
-    def get_paginate_by(self, queryset):
-        return settings.ARTICLES_PER_PAGE
-
-    def get_queryset(self):
-        self.query = search.clean_query(self.request.GET.get("q", ""))
-        return search.search_articles(self.query)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(
-            query=self.query, rank_limit=settings.SEARCH_RANK_LIMIT, **kwargs
-        )
-        search.attach_snippets(list(context["page_obj"].object_list), self.query)
-        return context
+        query = search.clean_query(self.request.GET.get("q", ""))
+        number = self.request.GET.get("page", "1")
+        if not number.isascii() or not number.isdigit() or len(number) > 6:
+            raise Http404("No such page of results.")
+        page = search_page(query, int(number), settings.ARTICLES_PER_PAGE)
+        if page is None:
+            raise Http404("No such page of results.")
+        return super().get_context_data(query=query, page=page, articles=page.articles, **kwargs)
 
 
 @list_page

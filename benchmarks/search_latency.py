@@ -1,12 +1,17 @@
-"""Measure search latency with 10,000 published stories.
+"""Search, list and sitemap latency at 100,000 stories (or any number): the tables of issue 17.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench \\
-        .venv/bin/python benchmarks/search_latency.py [--stories 10000] [--runs 30]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench_100k \\
+        .venv/bin/python benchmarks/search_latency.py --stories 100000 [--runs 20]
 
-Uses its own database (default `newsroom_bench`, created if missing; never the development or
-test database): migrates it, fills it once with the demo newsroom plus generated stories of
-300-600 words drawn from a Zipf-distributed vocabulary, then times whole GET /search/ requests
-through Django's test client (count, page, snippets, template) and the bare ranked queryset.
+Uses the database named by DATABASE_URL (created if missing; never point it at the development
+or test database): migrates it, adds `generate_load_data` stories until it holds --stories
+generated ones (Zipf vocabulary, dates over ten years), VACUUM ANALYZE, then prints Markdown
+tables:
+- search: whole `GET /search/` through Django's test client (count, page, snippets, HTML) and
+  the ranked window alone (the backend's query), p50/p95/p99 of --runs runs after one warm-up;
+- lists and sitemaps: each page rendered (no stored copy: PAGE_CACHE_SECONDS=0), and each page
+  as served to a second anonymous reader (stored copy, versioned keys: CACHE_URL must be a
+  shared cache, e.g. redis://127.0.0.1:6379/N), medians of --list-runs.
 """
 
 import argparse
@@ -15,7 +20,6 @@ import random
 import statistics
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,14 +28,12 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsro
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SITE_URL", "http://testserver")
 
 QUERIES = [
-    "automotive",
-    "Kartasasmita",
-    '"electric vehicle"',
-    "harbour -council",
-    "budget OR tariff",
+    "automotive", "Kartasasmita", '"electric vehicle"', "harbour -council", "budget OR tariff",
 ]
+DEEP_PAGE = 1000
 
 
 def ensure_database(url: str) -> None:
@@ -41,62 +43,36 @@ def ensure_database(url: str) -> None:
     import psycopg
 
     name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def vocabulary(rng: random.Random) -> list[str]:
-    from articles.demo import SEED_PAGE
-
-    words = {w.strip(".,\"'()").lower() for w in SEED_PAGE.read_text().split()}
-    syllables = ["ka", "ro", "mi", "ten", "sal", "bor", "vin", "qua", "del", "pho", "lux", "ter"]
-    while len(words) < 6000:
-        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
-    # Rare words last, so the Zipf weights make them rare; the rest in random order.
-    extra = ["harbour", "council", "budget", "tariff", "electric", "vehicle", "automotive"]
-    common = sorted(w for w in words if w and w not in extra)
-    rng.shuffle(common)
-    return common + extra
-
-
 def fill(stories: int) -> None:
-    from django.utils import timezone
+    from django.core.management import call_command
 
     from articles.demo.load import demo_load
-    from articles.models import Article, Category
+    from articles.models import Article
+    from comments.load_data import SLUG_PREFIX
 
     demo_load(with_users=False)
-    have = Article.objects.count()
-    if have >= stories:
-        print(f"database already holds {have} stories")
-        return
-    rng = random.Random(6)
-    vocab = vocabulary(rng)
-    weights = [1 / (rank + 1) for rank in range(len(vocab))]  # Zipf: few common, many rare
-    categories = list(Category.objects.all())
-    now = timezone.now()
-    batch = []
-    for n in range(have, stories):
-        body_words = rng.choices(vocab, weights, k=rng.randint(300, 600))
-        paragraphs = [" ".join(body_words[i : i + 60]) + "." for i in range(0, len(body_words), 60)]
-        batch.append(
-            Article(
-                title=" ".join(rng.choices(vocab, weights, k=8)).capitalize(),
-                slug=f"bench-{n}",
-                category=categories[n % len(categories)],
-                standfirst=" ".join(rng.choices(vocab, weights, k=20)).capitalize() + ".",
-                body="\n\n".join(paragraphs),
-                status=Article.Status.PUBLISHED,
-                published_at=now - timedelta(minutes=7 * n),
-            )
-        )
-        if len(batch) == 1000:
-            Article.objects.bulk_create(batch)  # the database trigger indexes each row
-            batch = []
-    Article.objects.bulk_create(batch)
-    print(f"created {stories - have} stories")
+    have = Article.objects.filter(slug__startswith=SLUG_PREFIX).count()
+    if have < stories:
+        call_command("generate_load_data", stories=stories - have)
+    else:
+        print(f"database already holds {have} generated stories")
+
+
+def common_word(connection) -> str:
+    """The load data's most frequent word that is no stop word: found in nearly every story."""
+    from comments.load_data import _Text
+
+    for word in _Text(random.Random(11)).words[:50]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT numnode(websearch_to_tsquery('english', %s))", [word])
+            if cursor.fetchone()[0]:
+                return word
+    raise SystemExit("no common word found")
 
 
 def timed(fn, runs: int) -> list[float]:
@@ -106,19 +82,85 @@ def timed(fn, runs: int) -> list[float]:
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
-    return samples
+    return sorted(samples)
 
 
-def report(label: str, samples: list[float]) -> None:
-    samples = sorted(samples)
-    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
-    print(f"  {label:<44} median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms")
+def pct(samples: list[float], share: float) -> float:
+    return samples[min(len(samples) - 1, max(0, round(len(samples) * share) - 1))]
+
+
+def stats(samples: list[float]) -> str:
+    return " | ".join(f"{pct(samples, p):.1f} ms" for p in (0.5, 0.95, 0.99))
+
+
+def ranked_window(query: str):
+    """The first page's queries alone, through whichever search code this checkout has."""
+    if not (ROOT / "articles" / "search_backends").exists():  # before issue 17
+        from articles.search import search_articles
+
+        return lambda: list(search_articles(query)[:21])
+    from articles.search_backends import search_backend
+
+    backend = search_backend()
+    return lambda: backend.window(query, start=0, stop=21, count=backend.count(query))
+
+
+def match_count(client, query: str) -> str:
+    import re
+
+    html = client.get("/search/", {"q": query}).content.decode()
+    found = re.search(r'role="status">(.*?) for <strong>', html, re.S)
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip() if found else "?"
+
+
+def search_table(client, queries: list[str], runs: int) -> None:
+    print("\n| query | matches | GET /search/ p50 | p95 | p99 | ranked page p50 | p95 | p99 |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    healthz = timed(lambda: client.get("/healthz"), runs)
+    print(f"| (trivial view `/healthz`, same run) | | {stats(healthz)} | | | |")
+    for query in queries:
+        whole = timed(lambda q=query: client.get("/search/", {"q": q}), runs)
+        alone = timed(ranked_window(query), runs)
+        print(f"| `{query}` | {match_count(client, query)} | {stats(whole)} | {stats(alone)} |")
+
+
+def list_table(client, settings, runs: int) -> None:
+    from django.core.cache import cache
+
+    from articles.models import Category
+
+    section = Category.objects.order_by("position", "pk").first().get_absolute_url()
+    pages = [
+        ("home", "/"),
+        ("a section, page 1", section),
+        (f"a section, page {DEEP_PAGE:,}", f"{section}?page={DEEP_PAGE}"),
+        ("`/sitemap.xml` (index)", "/sitemap.xml"),
+        ("one sitemap page (`/sitemap-stories.xml`)", "/sitemap-stories.xml"),
+        ("`/news-sitemap.xml`", "/news-sitemap.xml"),
+    ]
+    print("\n| page | status | size | rendered, median | served (stored copy), median |")
+    print("| --- | --- | --- | --- | --- |")
+    for label, url in pages:
+        seconds = settings.PAGE_CACHE_SECONDS
+        settings.PAGE_CACHE_SECONDS = 0
+        response = client.get(url)
+        rendered = timed(lambda u=url: client.get(u), runs)
+        settings.PAGE_CACHE_SECONDS = seconds
+        cache.delete_many([])  # nothing: the stored copy is made by the first request below
+        served = timed(lambda u=url: client.get(u), runs)
+        size = len(response.content) if not response.streaming else 0
+        print(f"| {label} | {response.status_code} | {size / 1000:,.0f} kB "
+              f"| {statistics.median(rendered):.1f} ms | {statistics.median(served):.1f} ms |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stories", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--stories", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--list-runs", type=int, default=5)
+    parser.add_argument("--skip-lists", action="store_true")
+    parser.add_argument("--common", help="the word found in nearly every story (default: the "
+                        "load data's most frequent word)")  # fmt: skip
     args = parser.parse_args()
 
     ensure_database(os.environ["DATABASE_URL"])
@@ -131,29 +173,22 @@ def main() -> None:
     from django.test import Client, override_settings
 
     from articles.models import Article
-    from articles.search import search_articles
 
     call_command("migrate", verbosity=0)
     fill(args.stories)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE articles_article")  # fresh statistics, as autovacuum keeps
+            cursor.execute("VACUUM ANALYZE articles_article")  # as autovacuum keeps it
     total = Article.objects.published().count()
-    print(f"{connection.vendor} {connection.settings_dict['NAME']}: {total} published stories")
-    client = Client()
+    print(f"{connection.vendor} {connection.settings_dict['NAME']}: {total:,} published stories")
     # Plain static storage: the benchmark renders pages without running collectstatic.
     plain = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # fmt: skip
     override_settings(STORAGES=plain).enable()
-    # And the worst case: the vocabulary's most common word, found in most stories.
-    common = vocabulary(random.Random(6))[0]
-    for query in [*QUERIES, common]:
-        matches = search_articles(query).count()
-        print(f"query {query!r}: {matches} matches")
-        report("GET /search/ (count, page, snippets, HTML)", timed(
-            lambda q=query: client.get("/search/", {"q": q}), args.runs))  # fmt: skip
-        report("ranked queryset, first page only", timed(
-            lambda q=query: list(search_articles(q)[:20]), args.runs))  # fmt: skip
+    client = Client()
+    search_table(client, [*QUERIES, args.common or common_word(connection)], args.runs)
+    if not args.skip_lists:
+        list_table(client, settings, args.list_runs)
 
 
 if __name__ == "__main__":

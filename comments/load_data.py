@@ -27,7 +27,12 @@ from .rendering import comment_html
 
 BATCH = 2000
 SLUG_PREFIX = "load-"
-STORY_SPACING = timedelta(minutes=7)  # 100,000 stories reach back about 16 months
+# Generated stories reach back ten years however many there are (an archive's real shape: the
+# listings and sitemaps span years), and at least this far apart.
+LOAD_SPAN = timedelta(days=3653)
+STORY_SPACING = timedelta(minutes=7)
+# Words the search benchmark asks for (benchmarks/search_latency.py), among the Zipf vocabulary.
+NEWS_WORDS = ["harbour", "council", "budget", "tariff", "electric", "vehicle", "automotive"]
 REVISION_REASON = "Generated load data"
 # How generated comments end up: most shown, a few removed (placeholders), held or spam.
 COMMENT_STATUSES = [
@@ -57,6 +62,7 @@ class _Text:
         self.rng = rng
         seed_text = demo.SEED_PAGE.read_text(encoding="utf-8")
         words = {w.strip(".,\"'()[]:;").lower() for w in seed_text.split()} - {""}
+        words.update(NEWS_WORDS)
         while len(words) < 4000:
             words.add("".join(rng.choice(self.SYLLABLES) for _ in range(rng.randint(2, 4))))
         self.words = sorted(words)
@@ -118,8 +124,9 @@ def _next_number() -> int:
 
 
 def _stories_create(count: int, first: int, categories: list[Category], text: _Text) -> list[int]:
-    """Create published stories, newest first, one every STORY_SPACING back from now."""
+    """Create published stories, newest first, evenly spread over the last LOAD_SPAN."""
     now = timezone.now()
+    spacing = max(STORY_SPACING, LOAD_SPAN / max(count, 1))
     story_ids = []
     for start in range(0, count, BATCH):
         batch = [
@@ -131,7 +138,7 @@ def _stories_create(count: int, first: int, categories: list[Category], text: _T
                 body=text.body(),
                 byline="Load Desk",
                 status=Article.Status.PUBLISHED,
-                published_at=now - STORY_SPACING * (n + 1),
+                published_at=now - spacing * (n + 1),
             )
             for n in range(start, min(start + BATCH, count))
         ]

@@ -39,7 +39,7 @@ CANONICAL_NUMBER = re.compile(r"[1-9][0-9]{0,17}")
 # Headers a stored page keeps; anything per response (cookies, dates) is left out.
 KEPT_HEADERS = {
     "content-type", "content-language", "vary", "content-security-policy", "x-frame-options",
-    "cache-control", "etag", "last-modified", "cross-origin-opener-policy",
+    "cache-control", "etag", "last-modified", "cross-origin-opener-policy", "x-robots-tag",
     "link", "x-pingback",  # where the story takes Webmentions and Pingbacks
 }  # fmt: skip
 
@@ -277,3 +277,33 @@ class PageCacheMiddleware:
             "content": response.content,
         }
         cache.set(page.key, entry, lifetime)
+
+
+def page_prerender(path: str, query: str = "") -> int:
+    """Render a public page as an anonymous reader's GET would, so that it is stored for the next.
+
+    For the task worker (no request of its own): the request comes to SITE_URL's origin. A page
+    already stored under the current versions is left as it is. Returns the response's status.
+    """
+    from urllib.parse import urlsplit
+
+    from django.http import HttpRequest, QueryDict
+    from django.urls import resolve
+
+    origin = urlsplit(site_origin())
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = path
+    request.GET = QueryDict(query)
+    request.META = {
+        "HTTP_HOST": origin.netloc, "SERVER_NAME": origin.hostname or "",
+        "SERVER_PORT": str(origin.port or (443 if origin.scheme == "https" else 80)),
+        "wsgi.url_scheme": origin.scheme, "QUERY_STRING": query, "REQUEST_METHOD": "GET",
+    }  # fmt: skip
+    match = resolve(path)
+
+    def rendered(request):  # what the handler does to a TemplateResponse before middleware sees it
+        response = match.func(request, *match.args, **match.kwargs)
+        return response.render() if hasattr(response, "render") else response
+
+    return PageCacheMiddleware(rendered)(request).status_code

@@ -33,6 +33,7 @@ def _test_settings(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.TASKS = IMMEDIATE_TASKS
+    settings.SITEMAP_PREBUILD = False  # tests of sitemaps built ahead turn it on
 
 
 @pytest.fixture

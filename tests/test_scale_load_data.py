@@ -3,9 +3,10 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
+from django.utils import timezone
 
 from articles.models import Article
-from articles.search import search_articles
+from articles.search_backends import search_backend
 from comments.load_data import SLUG_PREFIX
 from comments.models import Comment
 from tests.factories import make_article, make_category
@@ -46,9 +47,14 @@ def test_generated_stories_are_searchable_and_have_a_first_revision():
     call_command("generate_load_data", stories=25)
     story = generated().get(slug=f"{SLUG_PREFIX}7")
     title_word = max(story.title.split(), key=len)
-    assert story in search_articles(title_word)  # the index was filled as rows went in
+    found = search_backend().window(title_word, start=0, stop=100)
+    assert story in found  # the index was filled as rows went in
     # Rendered once, as a story written through save() is: pages never render it again.
     assert story.body_rendered.startswith("<p>") and story.description
+    assert story.search_excerpt and "<" not in story.search_excerpt
+    # An archive's shape: the stories reach back ten years, however few there are.
+    oldest = generated().order_by("published_at").first()
+    assert 3640 <= (timezone.now() - oldest.published_at).days <= 3660
     revisions = Article.history.filter(slug__startswith=SLUG_PREFIX)
     assert revisions.count() == 25
     assert set(revisions.values_list("history_change_reason", flat=True)) == {

@@ -59,10 +59,10 @@ def test_a_deep_section_page_costs_the_queries_of_page_one(
     client, section, django_assert_num_queries
 ):
     url = section.get_absolute_url()
-    client.get(url)  # the footer's archive months are cached by the first page seen
-    with django_assert_num_queries(4):  # section, count, the page's stories, section nav
+    client.get(url)  # the footer's archive months and the section's count are cached
+    with django_assert_num_queries(3):  # section, the page's stories, section nav
         first = client.get(url)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         deep = client.get(url, {"page": 20})
     assert first.context["page_obj"].number == 1 and deep.context["page_obj"].number == 20
     assert len(listed_slugs(deep)) == PER_PAGE
@@ -72,10 +72,28 @@ def test_a_deep_home_page_costs_the_queries_of_page_one(
     client, section, django_assert_num_queries
 ):
     client.get("/")
-    with django_assert_num_queries(3):  # count, the page's stories, section nav
+    with django_assert_num_queries(2):  # the page's stories, section nav (the count is kept)
         client.get("/")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert client.get("/", {"page": 22}).status_code == 200
+
+
+def test_a_list_is_counted_once_per_site_version(client, section):
+    from django.db import connection as db
+
+    def counts(url, **params):
+        with CaptureQueriesContext(db) as queries:
+            response = client.get(url, params)
+        return response, sum("COUNT(" in q["sql"].upper() for q in queries)
+
+    url = section.get_absolute_url()
+    assert counts(url)[1] == 1  # the first reader of this version counts
+    assert counts(url, page=2)[1] == 0  # every page after reads the kept count
+    assert counts("/")[1] == 1  # each list its own count
+    # A write changes the site's version: the next reader counts again, and sees the new story.
+    make_article(category=section, title="Fresh")
+    response, counted = counts(url, page=21)
+    assert counted == 1 and response.context["paginator"].count == STORIES + 1
 
 
 def test_every_page_lists_what_offset_paging_listed_in_the_same_order(client, section):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.discovery import archive_months, reading_minutes
+from articles.discovery import archive_nav_html, reading_minutes
 
 register = template.Library()
 
@@ -39,9 +39,9 @@ def reading_time(article):
     return reading_minutes(f"{article.standfirst} {article.body}")
 
 
-@register.inclusion_tag("includes/archive_nav.html")
+@register.simple_tag
 def archive_nav():
-    return {"archive_years": archive_months()}
+    return archive_nav_html()
 
 
 @register.filter

@@ -87,8 +87,8 @@ def test_footer_archive_is_cached_so_pages_stay_at_a_fixed_cost(
     category = make_category()
     story = make_article(category=category)
     client.get("/")  # warms the cache
-    # count + page + section nav: the archive query is gone
-    with django_assert_num_queries(3):
+    # page + section nav: the archive query is gone, and so is the count (kept per site version)
+    with django_assert_num_queries(2):
         client.get("/")
     # story + related + section nav + the discussion's three (comments count, page, trackbacks)
     with django_assert_num_queries(6):
@@ -136,3 +136,17 @@ def test_every_page_has_a_search_box(client):
     for url in ["/", story.get_absolute_url(), story.category.get_absolute_url()]:
         html = client.get(url).content.decode()
         assert 'role="search"' in html and 'action="/search/"' in html and 'name="q"' in html
+
+
+def test_footer_archive_is_rendered_once_per_site_version(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # every page rendered
+    story = make_article(published_at=timezone.make_aware(timezone.datetime(2019, 3, 5)))
+    rendered = [t.name for t in client.get("/").templates]
+    assert "includes/archive_nav.html" in rendered
+    again = client.get(story.category.get_absolute_url())
+    assert "includes/archive_nav.html" not in [t.name for t in again.templates]
+    assert 'href="/2019/03/"' in again.content.decode()  # the stored links
+    make_article(published_at=timezone.make_aware(timezone.datetime(2021, 7, 1)))
+    fresh = client.get("/")
+    assert "includes/archive_nav.html" in [t.name for t in fresh.templates]
+    assert 'href="/2021/07/"' in fresh.content.decode()

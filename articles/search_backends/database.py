@@ -1,0 +1,179 @@
+"""Search in the database itself: PostgreSQL's full-text index (RUM or GIN), or SQLite's FTS5.
+
+Two queries a page: the count, then the page's stories with their snippets.
+- PostgreSQL with RUM, up to SEARCH_RANK_ALL matches (the planner's estimate): the index returns
+  matches ordered by relevance (`<=>`, the inverse of `ts_rank`, title A > standfirst B >
+  body C), so the page reads its own index entries and ranks every match: no cap hides a title
+  match. Past that many, RUM would rank them all inside the scan: search ranks as below.
+- Otherwise (very many matches, the GIN path, SQLite): the newest SEARCH_RANK_LIMIT matches and
+  the newest SEARCH_RANK_LIMIT title matches are ranked.
+Ties of relevance go to the newer story. Snippets are PostgreSQL's `ts_headline` over the stored
+excerpt or FTS5's `snippet()`, for the page's rows only, in the page's own query.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connections
+from django.db.models import F, FloatField, Func, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from articles.models import Article
+from articles.search import HIGHLIGHT, fts5_expression, mark_snippet, parse_websearch
+from articles.search_index import FTS_TABLE, PG_TITLE_VECTOR, RUM, SEARCH_CONFIG, search_strategy
+
+from . import Count, SearchBackend
+
+# FTS5 bm25() weights per column (title, standfirst, body): the title counts most.
+_FTS_WEIGHTS = "5.0, 2.0, 1.0"
+_NEWEST = ("-published_at", "-pk")
+# What a result shows (title, link, section, date, byline, standfirst): not the bodies.
+RESULT_FIELDS = (
+    "title", "slug", "standfirst", "byline", "published_at", "created_at", "category__name",
+    "category__slug", "author__username", "author__first_name", "author__last_name",
+)  # fmt: skip
+
+
+class RumDistance(Func):
+    """`search_vector <=> query`: RUM's relevance distance (smaller is better), index-ordered."""
+
+    arg_joiner = " <=> "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
+
+
+def websearch(query: str) -> SearchQuery:
+    return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+
+
+class DatabaseBackend(SearchBackend):
+    @property
+    def _connection(self):
+        return connections[Article.objects.db]
+
+    def _ranks_all(self, count: Count) -> bool:
+        if count.at_least:  # SQLite counts only so far
+            return False
+        if search_strategy(self._connection) == RUM:
+            return count.value <= settings.SEARCH_RANK_ALL
+        return count.value <= settings.SEARCH_RANK_LIMIT
+
+    def ranked_among(self, count: Count) -> int | None:
+        return None if self._ranks_all(count) else settings.SEARCH_RANK_LIMIT
+
+    def window(
+        self, query: str, *, start: int, stop: int, count: Count | None = None
+    ) -> list[Article]:
+        if self._connection.vendor == "postgresql":
+            count = count if count is not None else self.count(query)
+            rows = self._postgres(query, start, stop, count)
+        else:
+            rows = self._sqlite(query, start, stop)
+        for row in rows:
+            row.snippet = mark_snippet(row.snippet_raw or "")
+        return list(rows)
+
+    def _postgres(self, query: str, start: int, stop: int, count: Count) -> QuerySet:
+        q = websearch(query)
+        matches = Article.objects.published().filter(search_vector=q)
+        if search_strategy(self._connection) == RUM and self._ranks_all(count):
+            # The first `stop` by relevance, straight from the index; ranked again outside
+            # with the recency tie-break, which the index cannot give.
+            distance = RumDistance(F("search_vector"), q)
+            window = matches.order_by(distance).values("pk")[:stop]
+            order = [distance.asc(), *_NEWEST]
+        else:
+            limit = settings.SEARCH_RANK_LIMIT
+            newest = matches.order_by(*_NEWEST).values("pk")
+            titled = newest.extra(  # noqa: S610 - fixed SQL; the query is a bound parameter
+                where=[f"{PG_TITLE_VECTOR} @@ websearch_to_tsquery(%s::regconfig, %s)"],
+                params=[SEARCH_CONFIG, query],
+            )
+            window = newest[:limit].union(titled[:limit])
+            order = [SearchRank(F("search_vector"), q).desc(), *_NEWEST]
+        # One fragment: ts_headline's fragment search costs five times as much.
+        headline = SearchHeadline(
+            "search_excerpt", q, config=SEARCH_CONFIG, start_sel=HIGHLIGHT[0],
+            stop_sel=HIGHLIGHT[1], max_words=35, min_words=15,
+        )  # fmt: skip
+        # The ids carry every filter (published, matching); the page's rows are read by id.
+        return (
+            Article.objects.filter(pk__in=window)
+            .select_related("category", "author")
+            .only(*RESULT_FIELDS)
+            .annotate(snippet_raw=headline)
+            .order_by(*order)[start:stop]
+        )
+
+    def _sqlite(self, query: str, start: int, stop: int) -> QuerySet | list:
+        expression = fts5_expression(parse_websearch(query))
+        if expression is None:
+            return []
+        limit = settings.SEARCH_RANK_LIMIT
+        published = Article.objects.published()
+        newest = _fts5_filter(published, expression).order_by(*_NEWEST).values("pk")
+        title_expression = f"({expression}) AND ({{title}} : ({expression}))"
+        titled = _fts5_filter(published, title_expression).order_by(*_NEWEST).values("pk")
+        # SQLite allows no LIMIT inside a UNION: either set, by id (the database is small).
+        window = Article.objects.filter(Q(pk__in=newest[:limit]) | Q(pk__in=titled[:limit]))
+        return (
+            _fts5_matches(window, expression)
+            .select_related("category", "author")
+            .only(*RESULT_FIELDS)
+            .extra(  # noqa: S610 - fixed SQL; only the markers are parameters
+                select={
+                    "search_rank": f"bm25({FTS_TABLE}, {_FTS_WEIGHTS})",
+                    "snippet_raw": f"snippet({FTS_TABLE}, 2, %s, %s, ' … ', 30)",
+                },
+                select_params=list(HIGHLIGHT),
+            )
+            .order_by("search_rank", *_NEWEST)[start:stop]
+        )
+
+    def count(self, query: str) -> Count:
+        """Exact up to SEARCH_EXACT_COUNT matches, else an estimate (PostgreSQL); one query."""
+        limit = settings.SEARCH_EXACT_COUNT
+        published = Article.objects.published()
+        if self._connection.vendor == "postgresql":
+            # The planner's estimate first (planning one query); matches are counted only when
+            # it says they are few, and then at most limit + 1 of them.
+            matches = published.filter(search_vector=websearch(query)).values("pk")[: limit + 1]
+            sql, params = matches.query.sql_with_params()
+            with self._connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT e, CASE WHEN e <= %s THEN (SELECT count(*) FROM ("  # noqa: S608
+                    f"{sql}) AS m) END FROM (SELECT articles_search_estimate("
+                    "websearch_to_tsquery(%s::regconfig, %s)) AS e) AS n",
+                    [2 * limit, *params, SEARCH_CONFIG, query],
+                )
+                estimate, exact = cursor.fetchone()
+            if exact is not None and exact <= limit:
+                return Count(exact)
+            return Count(max(limit + 1, _round(estimate)), exact=False)
+        expression = fts5_expression(parse_websearch(query))
+        if expression is None:
+            return Count(0)
+        found = _fts5_filter(published, expression).values("pk")[: limit + 1].count()
+        return Count(found) if found <= limit else Count(limit, exact=False, at_least=True)
+
+
+def _fts5_filter(queryset: QuerySet, expression: str) -> QuerySet:
+    """Stories matching the FTS5 expression, by id (usable inside another query)."""
+    matching = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+    return queryset.filter(pk__in=RawSQL(matching, [expression]))  # noqa: S611 - bound parameter
+
+
+def _fts5_matches(queryset: QuerySet, expression: str) -> QuerySet:
+    """The outermost query joined to the FTS5 table: bm25() and snippet() work only there."""
+    return queryset.extra(  # noqa: S610 - fixed SQL; the expression is a bound parameter
+        tables=[FTS_TABLE],
+        where=[f"{FTS_TABLE}.rowid = articles_article.id", f"{FTS_TABLE} MATCH %s"],
+        params=[expression],
+    )
+
+
+def _round(estimate: int) -> int:
+    """Two significant figures: an estimate should not look exact."""
+    if estimate < 100:
+        return estimate
+    scale = 10 ** (len(str(estimate)) - 2)
+    return round(estimate / scale) * scale

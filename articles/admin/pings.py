@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles import services
+from articles import services, workflow
 from articles.models import TrackbackPing
 from newsroom.params import parse_id
 
@@ -33,7 +33,10 @@ class TrackbackPingInline(admin.TabularInline):
         return self.get_fields(request, obj)
 
     def parent_admin_can_change(self, request, obj):
-        return self.admin_site.get_model_admin(obj.__class__).has_change_permission(request, obj)
+        # Opening the form is not enough: the author of a live story may open it to keep pending
+        # changes, but only who may edit it (as the service checks) sends again.
+        parent = self.admin_site.get_model_admin(obj.__class__)
+        return parent.has_change_permission(request, obj) and workflow.can_edit(request.user, obj)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -74,7 +77,9 @@ class PingResendMixin:
         article = self.get_object(request, unquote(object_id))
         if article is None:
             raise Http404("No such story.")
-        if not self.has_change_permission(request, article):
+        if not self.has_change_permission(request, article) or not workflow.can_edit(
+            request.user, article
+        ):
             raise PermissionDenied
         pk = parse_id(request.POST.get("ping", ""))
         ping = TrackbackPing.objects.filter(article=article, pk=pk).first() if pk else None

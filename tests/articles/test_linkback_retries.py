@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from articles.models import TrackbackPing
 from articles.tasks import send_trackbacks
 from articles.trackbacks import MAX_ATTEMPTS
-from tests.factories import make_article, make_editor
+from tests.factories import make_article, make_editor, make_journalist
 from tests.http_server import LocalServer
 from tests.newsroom.conftest import run_worker
 
@@ -141,3 +141,19 @@ def test_sending_again_is_refused_to_who_may_not_edit_and_for_unknown_targets(cl
     assert client.get(url).status_code == 405
     ping.refresh_from_db()
     assert ping.status == "pending" and ping.attempts == 0
+
+
+@pytest.mark.django_db
+def test_the_author_of_a_live_story_may_open_it_but_not_send_again(client):
+    journalist = make_journalist("writer")
+    article = make_article(author=journalist, trackback_targets="https://a.example/p")
+    ping = TrackbackPing.objects.create(article=article, target_url="https://a.example/p",
+                                        status="refused", attempts=1)  # fmt: skip
+    client.force_login(journalist)
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert page.status_code == 200  # to keep pending changes (the desk)
+    assert 'name="ping"' not in page.content.decode()
+    url = reverse("admin:articles_article_resend_ping", args=[article.pk])
+    assert client.post(url, {"ping": ping.pk}).status_code == 403
+    ping.refresh_from_db()
+    assert (ping.status, ping.attempts) == ("refused", 1)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from newsroom import versions
 from newsroom.site import absolute_url, publisher_logo_url
 from newsroom.text import without_control_characters
+from newsroom.times import machine_time
 
 from . import images
 from .models import Article
@@ -48,8 +49,8 @@ def article_structured_data(article: Article) -> dict:
         "description": article_description(article),
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "datePublished": article.published_at.isoformat(),
-        "dateModified": modified_at(article).isoformat(),
+        "datePublished": machine_time(article.published_at),
+        "dateModified": machine_time(modified_at(article)),
         "articleSection": article.category.name,
         "inLanguage": settings.LANGUAGE_CODE,
         "publisher": {

@@ -97,6 +97,8 @@ TEMPLATES = [
                 "newsroom.context_processors.site",
                 "articles.context_processors.navigation",
             ],
+            # `machine_time` and `site_name` in every template, so no page forgets the one form.
+            "builtins": ["newsroom.templatetags.newsroom_site"],
         },
     },
 ]

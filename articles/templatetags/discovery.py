@@ -2,7 +2,6 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -42,11 +41,3 @@ def reading_time(article):
 @register.inclusion_tag("includes/archive_nav.html")
 def archive_nav():
     return {"archive_years": archive_months()}
-
-
-@register.filter
-def w3c_datetime(value):
-    """A datetime as sitemaps want it: W3C format to the second, with the UTC offset."""
-    if not value:
-        return ""
-    return timezone.localtime(value).replace(microsecond=0).isoformat()

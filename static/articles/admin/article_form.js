@@ -62,5 +62,23 @@
     place();
   }
 
+  // Autocomplete boxes (select2) name themselves by their current choice, which is empty on a
+  // new story: give each the text of its field's label, as the <select> it replaces had.
+  function nameAutocompletes() {
+    document.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+      const label = document.querySelector("label[for='" + select.id + "']");
+      const box = select.parentElement.querySelector(".select2-selection[role=combobox]");
+      if (!label || !box) { return; }
+      const name = label.textContent.replace(/:\s*$/, "").trim();
+      box.setAttribute("aria-label", name);
+      box.removeAttribute("aria-labelledby");
+      box.querySelectorAll(".select2-selection__rendered").forEach(function (shown) {
+        shown.setAttribute("aria-label", name);
+      });
+    });
+  }
+
   ready(function () { liveTextStats(); presence(); focalPicker(); });
+  // select2 is set up when the document is ready; by "load" it has drawn its boxes.
+  window.addEventListener("load", nameAutocompletes);
 })();

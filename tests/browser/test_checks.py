@@ -1,0 +1,145 @@
+"""Accessibility and validity by tools nobody on the project wrote, on pages with real content.
+
+axe-core with the WCAG 2.2 AA rules: no serious or critical violation on the public pages (as a
+reader and logged in) and on the newsroom's story list, story form and moderation list. The Nu
+HTML Checker: no error on the public pages, with a story that has an image, comments, replies
+and trackbacks, and a title pasted with a C1 control character in it.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article, TrackbackPing
+from comments.models import Comment
+from tests.factories import (
+    make_article,
+    make_category,
+    make_comment,
+    make_editor,
+    make_image_upload,
+    make_trackback,
+    make_user,
+)
+
+from .checkers import axe_report, axe_violations, missing_tools, nu_errors
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _tools():
+    if (missing := missing_tools()) is not None:
+        pytest.fail(missing)
+
+
+@pytest.fixture
+def newsroom(settings):
+    """A small site: a story with an image, discussion and pings, others beside it."""
+    settings.COMMENTS_MIN_SECONDS = 0
+    editor = make_editor("erin", first_name="Erin", last_name="Editor")
+    section = make_category("Harbour", slug="harbour")
+    other = make_category("Weather", slug="weather")
+    for n in range(3):
+        make_article(
+            title=f"Older harbour story {n}", slug=f"older-{n}", category=section, author=editor,
+            standfirst="The tide turned.",
+            published_at=timezone.now() - timedelta(days=n + 1, microseconds=123_457),
+        )
+    make_article(title="Storm warning", slug="storm", category=other)
+    story = services.article_save(
+        article=Article(
+            title="Harbour council\x85 approves the new ferry",
+            slug="ferry",
+            category=section,
+            standfirst="A vote of seven to four.",
+            body="The vote was close.\n\n## What next\n\nA *new* ferry, [details](https://example.com/).",
+            author=editor,
+            image=make_image_upload("ferry.jpg", size=(1600, 1000)),
+            image_alt="The ferry at the quay",
+            image_caption="The old ferry",
+            image_credit="Photo: Newsroom",
+            trackback_targets="",
+        ),
+        by=editor,
+    )
+    story = services.article_publish(article=story, by=editor)
+    first = make_comment(story, name="Ada Reader", body="A ferry at last.\n\nAbout time.")
+    make_comment(story, name="Bo", body="Agreed.", parent=first)
+    make_trackback(
+        story, "https://blog.example.com/ferry", name="Harbour blog", title="On the ferry vote",
+        body="They voted.", status=Comment.Status.APPROVED,
+        verification=Comment.Verification.LINKED,
+    )  # fmt: skip
+    TrackbackPing.objects.create(
+        article=story, target_url="https://other.example.com/post", status="sent"
+    )
+    return {"editor": editor, "story": story, "section": section}
+
+
+def public_pages(newsroom):
+    story = newsroom["story"]
+    return {
+        "home": "/",
+        "story": story.get_absolute_url(),
+        "section": newsroom["section"].get_absolute_url(),
+        "search": "/search/?q=ferry",
+        "login": reverse("login"),
+    }
+
+
+def test_the_title_lost_its_control_character(newsroom):
+    assert newsroom["story"].title == "Harbour council approves the new ferry"
+
+
+@pytest.mark.parametrize("page_name", ["home", "story", "section", "search", "login"])
+def test_public_pages_have_no_serious_accessibility_violations(open_page, newsroom, page_name):
+    page = open_page("desktop")
+    page.goto(public_pages(newsroom)[page_name])
+    violations = axe_violations(page)
+    assert not violations, axe_report(violations)
+
+
+def test_a_logged_in_readers_story_page_has_no_serious_violations(open_page, log_in, newsroom):
+    page = open_page("phone")
+    log_in(page, make_user("blogger"))
+    page.goto(newsroom["story"].get_absolute_url())
+    page.get_by_text("Send a trackback").click()  # the folded form is checked too
+    violations = axe_violations(page)
+    assert not violations, axe_report(violations)
+
+
+@pytest.mark.parametrize("admin_page", ["story list", "story form", "new story", "moderation"])
+def test_newsroom_admin_pages_have_no_serious_violations(open_page, log_in, newsroom, admin_page):
+    make_comment(newsroom["story"], name="Held", body="Wait.", status=Comment.Status.PENDING)
+    url = {
+        "story list": reverse("admin:articles_article_changelist"),
+        "story form": reverse("admin:articles_article_change", args=[newsroom["story"].pk]),
+        "new story": reverse("admin:articles_article_add"),
+        "moderation": reverse("admin:comments_comment_changelist"),
+    }[admin_page]
+    page = open_page("desktop")
+    log_in(page, newsroom["editor"])
+    page.goto(url)
+    violations = axe_violations(page)
+    assert not violations, axe_report(violations)
+
+
+def test_public_pages_are_valid_html(open_page, log_in, newsroom, tmp_path):
+    page = open_page("desktop")
+    documents = {}
+    for name, url in public_pages(newsroom).items():
+        response = page.request.get(url)
+        assert response.status == 200, url
+        documents[name] = response.text()
+    log_in(page, make_user("blogger"))
+    documents["story-logged-in"] = page.request.get(newsroom["story"].get_absolute_url()).text()
+    # The page really holds what makes it hard: a picture, a thread and a trackback.
+    story = documents["story"]
+    assert "<img" in story and "Ada Reader" in story and "On the ferry vote" in story
+
+    errors = nu_errors(documents, tmp_path)
+    assert not errors, "\n".join(errors)

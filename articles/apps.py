@@ -21,7 +21,8 @@ ROLE_PERMISSIONS = {
                     "articles.view_article", "articles.publish_article",
                     "articles.edit_any_article", "articles.add_category",
                     "articles.change_category", "articles.delete_category",
-                    "articles.view_category",
+                    "articles.view_category", "articles.view_authorprofile",
+                    "articles.change_authorprofile",
                     # Lets editors pick any staff member as a story's author (admin autocomplete).
                     "auth.view_user"],
 }  # fmt: skip
@@ -47,7 +48,9 @@ class ArticlesConfig(AppConfig):
 
         from . import caching
 
-        for model in (self.get_model("Article"), self.get_model("Category")):
+        models = (self.get_model("Article"), self.get_model("Category"),
+                  self.get_model("AuthorProfile"))  # fmt: skip
+        for model in models:
             post_save.connect(caching.site_changed, sender=model, dispatch_uid=f"page:{model}")
             post_delete.connect(caching.site_changed, sender=model, dispatch_uid=f"page-{model}")
         user = get_user_model()

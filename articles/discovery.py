@@ -61,6 +61,9 @@ def article_structured_data(article: Article) -> dict:
     }
     if article.byline_text:
         data["author"] = {"@type": "Person", "name": article.byline_text}
+        profile = article.author_profile
+        if profile is not None and article.is_public:  # then their page exists
+            data["author"]["url"] = absolute_url(profile.get_absolute_url())
     else:
         data["author"] = {"@type": "Organization", "name": settings.SITE_NAME}
     image = images.article_social_image(article)

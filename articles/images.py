@@ -23,6 +23,7 @@ MAX_PIXELS = 40_000_000
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 IMAGES_DIR = "articles/images"
 RENDITIONS_DIR = "articles/renditions"
+AUTHORS_DIR = "articles/authors"
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,14 @@ def lead_image_upload_to(instance, filename: str) -> str:
     if extension not in EXTENSIONS.values():
         extension = "img"
     return f"{IMAGES_DIR}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def author_photo_upload_to(instance, filename: str) -> str:
+    """Name an author's photo by a random id, as lead images are."""
+    extension = PurePosixPath(filename).suffix.lower().lstrip(".")
+    if extension not in EXTENSIONS.values():
+        extension = "img"
+    return f"{AUTHORS_DIR}/{uuid.uuid4().hex}.{extension}"
 
 
 @dataclass(frozen=True)
@@ -312,6 +321,12 @@ def social_crop_name(article, focal_x=None, focal_y=None) -> str | None:
 def rendition_discard(name: str) -> None:
     """Delete one rendition file (never an original)."""
     if name.startswith(f"{RENDITIONS_DIR}/"):
+        default_storage.delete(name)
+
+
+def author_photo_discard(name: str) -> None:
+    """Delete an author's replaced photo (never anything outside their folder)."""
+    if name.startswith(f"{AUTHORS_DIR}/"):
         default_storage.delete(name)
 
 

@@ -13,7 +13,12 @@ from simple_history.models import HistoricalRecords
 
 from newsroom.site import absolute_url
 
-from .images import SocialImage, article_social_image, lead_image_upload_to
+from .images import (
+    SocialImage,
+    article_social_image,
+    author_photo_upload_to,
+    lead_image_upload_to,
+)
 from .rendering import article_description_text, render_markdown
 
 
@@ -59,8 +64,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.IN_REVIEW)
 
     def for_listing(self):
-        """Join what every list of stories shows: category and author."""
-        return self.select_related("category", "author").order_by("-published_at", "-pk")
+        """Join what every list of stories shows: category, author and the author's page."""
+        return self.select_related("category", "author__author_profile").order_by(
+            "-published_at", "-pk"
+        )
 
     def related_to(self, article):
         """Other stories of the same section, newest first (chain after `published()`)."""
@@ -231,6 +238,24 @@ class Article(models.Model):
         )
 
     @property
+    def author_profile(self) -> "AuthorProfile | None":
+        """The author's page, when the byline is the author's own name and the page exists.
+
+        Read with `select_related("author__author_profile")` (`for_listing()` does), so no list
+        pays a query per story. A byline typed over the author's name ("Staff and agencies")
+        is not theirs alone, and links nowhere.
+        """
+        if not self.author_id:
+            return None
+        author = self.author
+        if self.byline and self.byline != (author.get_full_name() or author.get_username()):
+            return None
+        try:
+            return author.author_profile
+        except AuthorProfile.DoesNotExist:
+            return None
+
+    @property
     def byline_text(self):
         if self.byline:
             return self.byline
@@ -248,6 +273,38 @@ class Article(models.Model):
         if self.body_rendered or not self.body:
             return mark_safe(self.body_rendered)  # noqa: S308 - sanitised when it was stored
         return render_markdown(self.body)
+
+
+class AuthorProfile(models.Model):
+    """A writer's public page, /author/<slug>/: shown once they have a published story."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_profile"
+    )
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="The page's address: /author/<slug>/."
+    )
+    bio = models.TextField(blank=True, help_text="A few sentences about the author, plain text.")
+    photo = models.ImageField(
+        upload_to=author_photo_upload_to,
+        max_length=200,
+        blank=True,
+        help_text="Optional; JPEG, PNG or WebP, shown square at 160 px.",
+    )
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = "author page"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
 
 
 class TrackbackPing(models.Model):

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.tasks import default_task_backend
 from django.utils import timezone
 
-from . import images, workflow
+from . import authors, images, workflow
 from .models import Article, Category
 from .tasks import send_trackbacks
 from .trackbacks import parse_targets
@@ -107,6 +107,8 @@ def _save(
     article._change_reason = reason
     article.save()
     _image_files_settle(article, stored)
+    if article.author_id is not None:
+        authors.author_profile_ensure(user=article.author)  # their page, once a story is theirs
 
 
 def _publication_time_check(article: Article, stored: Article | None) -> None:

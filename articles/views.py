@@ -1,6 +1,7 @@
 from functools import cache, partial
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views import generic
@@ -10,7 +11,7 @@ from newsroom.pagination import IndexedPaginator
 
 from . import search
 from .discovery import article_structured_data
-from .models import Article, Category
+from .models import Article, AuthorProfile, Category
 
 RELATED_STORIES = 4
 # Public pages: stored for anonymous readers, varied only by these query parameters.
@@ -52,6 +53,28 @@ class CategoryView(PublishedArticleMixin, generic.ListView):
 
 
 @list_page
+class AuthorView(PublishedArticleMixin, generic.ListView):
+    """A writer's page: name, bio, photo and their published stories; 404 until they have one."""
+
+    template_name = "articles/author.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(
+            AuthorProfile.objects.select_related("user"), slug=self.kwargs["slug"]
+        )
+        return super().get_queryset().filter(author_id=self.author.user_id)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(author=self.author, **kwargs)
+        # No published story, no page (nor a hint that the writer exists). The paginator's count
+        # says so; `allow_empty = False` would ask the database once more.
+        if not context["paginator"].count:
+            raise Http404("No published stories by this author.")
+        return context
+
+
+@list_page
 class YearArchiveView(PublishedArticleMixin, generic.YearArchiveView):
     template_name = "articles/archive_year.html"
     context_object_name = "articles"
@@ -72,7 +95,7 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("category", "author")
+        return Article.objects.published().select_related("category", "author__author_profile")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

@@ -1,5 +1,5 @@
 """The newsroom's story admin: registered by `story`; the desk counts come from `desk`."""
 
-from . import desk, story
+from . import authors, desk, story
 
-__all__ = ["desk", "story"]
+__all__ = ["authors", "desk", "story"]

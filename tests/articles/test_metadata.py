@@ -10,6 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from articles.demo.load import demo_load
+from newsroom.times import machine_time
 from tests.factories import make_article, make_category, make_user
 
 pytestmark = pytest.mark.django_db
@@ -89,8 +90,8 @@ def test_story_page_has_title_description_canonical_open_graph_and_twitter(clien
     assert head.meta["og:url"] == url
     assert head.meta["og:description"] == "Flood warnings for three towns."
     assert head.meta["og:site_name"] == "Newsroom"
-    assert head.meta["article:published_time"] == story.published_at.isoformat()
-    assert head.meta["article:modified_time"] == story.updated_at.isoformat()
+    assert head.meta["article:published_time"] == machine_time(story.published_at)
+    assert head.meta["article:modified_time"] == machine_time(story.updated_at)
     assert head.meta["article:section"] == "World"
     assert "og:image" not in head.meta and "twitter:image" not in head.meta
     assert head.meta["twitter:card"] == "summary"
@@ -104,8 +105,8 @@ def test_json_ld_is_a_complete_news_article(client, story):
     assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
     assert data["headline"] == "Rivers rise after storm"
     assert data["description"] == "Flood warnings for three towns."
-    assert data["datePublished"] == story.published_at.isoformat()
-    assert data["dateModified"] == story.updated_at.isoformat()
+    assert data["datePublished"] == machine_time(story.published_at)
+    assert data["dateModified"] == machine_time(story.updated_at)
     assert data["author"] == {"@type": "Person", "name": "Ada Writer"}
     assert data["publisher"] == {
         "@type": "Organization",

@@ -58,7 +58,7 @@ def nu_errors(documents: dict[str, str], folder: Path) -> list[str]:
         path = folder / f"{name}.html"
         path.write_text(html, encoding="utf-8")
         paths.append(str(path))
-    run = subprocess.run(  # noqa: S603 - our own arguments
+    run = subprocess.run(
         ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout", *paths],  # noqa: S607
         capture_output=True,
         text=True,

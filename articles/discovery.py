@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from newsroom import versions
-from newsroom.site import absolute_url, publisher_logo_url
+from newsroom.site import absolute_url, default_social_image_url, publisher_logo_url
 from newsroom.text import without_control_characters
 from newsroom.times import machine_time
 
@@ -66,10 +66,18 @@ def article_structured_data(article: Article) -> dict:
             data["author"]["url"] = absolute_url(profile.get_absolute_url())
     else:
         data["author"] = {"@type": "Organization", "name": settings.SITE_NAME}
-    image = images.article_social_image(article)
-    if image is not None:
-        data["image"] = [absolute_url(image.url)]
+    # Google's rich results want 16:9, 4:3 and 1:1 at 1200 px wide; a story without a picture
+    # of its own shows the site's default one.
+    data["image"] = [
+        absolute_url(url) for url in images.rich_result_image_urls(article)
+    ] or [default_social_image_url()]
     return data
+
+
+def article_share_image(article: Article) -> str:
+    """Absolute URL of the card shares show (Open Graph, Twitter): the story's, or the default."""
+    image = images.article_social_image(article)
+    return absolute_url(image.url) if image is not None else default_social_image_url()
 
 
 def modified_at(article: Article):

@@ -91,10 +91,11 @@ def _image_files_settle(article: Article, stored: Article | None) -> None:
     if old_name != article.image.name:
         transaction.on_commit(partial(images.image_discard, old_name))
         return
-    # Same picture, new focal point: the old social crop is of no use any more.
-    stale = images.social_crop_name(article, stored.image_focal_x, stored.image_focal_y)
-    if stale and stale != images.social_crop_name(article):
-        transaction.on_commit(partial(images.rendition_discard, stale))
+    # Same picture, new focal point: the old crops are of no use any more.
+    current = set(images.crop_names(article))
+    for stale in images.crop_names(article, stored.image_focal_x, stored.image_focal_y):
+        if stale not in current:
+            transaction.on_commit(partial(images.rendition_discard, stale))
 
 
 def _save(

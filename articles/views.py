@@ -10,7 +10,7 @@ from newsroom.pagecache import fragment_context, public_page, story_page
 from newsroom.pagination import IndexedPaginator
 
 from . import search
-from .discovery import article_structured_data
+from .discovery import article_share_image, article_structured_data
 from .models import Article, AuthorProfile, Category
 
 RELATED_STORIES = 4
@@ -112,6 +112,7 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
             # one query for the whole list (with the joins each teaser needs), and the metadata.
             related=Article.objects.published().related_to(article)[:RELATED_STORIES],
             structured_data=cache(partial(article_structured_data, article)),
+            share_image=cache(partial(article_share_image, article)),
             **fragment_context(self.request),
             **kwargs,
         )

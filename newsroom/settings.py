@@ -67,6 +67,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above the page cache, so stored pages are compressed too; only pages with no secret in
+    # them (BREACH: newsroom/compression.py).
+    "newsroom.compression.SecretFreeGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Speed: anonymous readers get stored pages here, before sessions or the database.
     "newsroom.pagecache.PageCacheMiddleware",
@@ -221,6 +224,8 @@ PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=3600)
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise as they are.
+WHITENOISE_ROOT = BASE_DIR / "newsroom" / "public"
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {

@@ -77,7 +77,11 @@ def newsroom(settings):
     TrackbackPing.objects.create(
         article=story, target_url="https://other.example.com/post", status="sent"
     )
-    return {"editor": editor, "story": story, "section": section}
+    profile = editor.author_profile
+    profile.bio = "Covers the harbour.\n\nBefore that, the weather."
+    profile.photo = make_image_upload("erin.png", fmt="PNG", size=(320, 320))
+    profile.save()
+    return {"editor": editor, "story": story, "section": section, "author": profile}
 
 
 def public_pages(newsroom):
@@ -88,6 +92,7 @@ def public_pages(newsroom):
         "section": newsroom["section"].get_absolute_url(),
         "search": "/search/?q=ferry",
         "login": reverse("login"),
+        "author": newsroom["author"].get_absolute_url(),
     }
 
 
@@ -95,7 +100,7 @@ def test_the_title_lost_its_control_character(newsroom):
     assert newsroom["story"].title == "Harbour council approves the new ferry"
 
 
-@pytest.mark.parametrize("page_name", ["home", "story", "section", "search", "login"])
+@pytest.mark.parametrize("page_name", ["home", "story", "section", "search", "login", "author"])
 def test_public_pages_have_no_serious_accessibility_violations(open_page, newsroom, page_name):
     page = open_page("desktop")
     page.goto(public_pages(newsroom)[page_name])
@@ -140,6 +145,27 @@ def test_public_pages_are_valid_html(open_page, log_in, newsroom, tmp_path):
     # The page really holds what makes it hard: a picture, a thread and a trackback.
     story = documents["story"]
     assert "<img" in story and "Ada Reader" in story and "On the ferry vote" in story
+    assert 'class="author-photo"' in documents["author"]
 
     errors = nu_errors(documents, tmp_path)
     assert not errors, "\n".join(errors)
+
+
+def test_the_checks_catch_a_regression(open_page, newsroom, tmp_path):
+    """The checkers are live: kicker links back at 15 px, and a time with microseconds plus a
+    C1 control in a page, are each reported (so a green run means something)."""
+    page = open_page("desktop")
+    page.goto("/")
+    page.evaluate(
+        """() => document.querySelectorAll('.kicker a').forEach(a => {
+            a.style.display = 'inline'; a.style.minHeight = '0'; a.style.lineHeight = '15px';
+        })"""
+    )
+    assert "target-size" in {v["id"] for v in axe_violations(page)}
+
+    html = page.request.get("/").text()
+    broken = html.replace('datetime="', 'datetime="2026-01-02T03:04:05.123456+00:00" data-x="', 1)
+    broken = broken.replace("<h1", "<h1 title=\u0085", 1)
+    errors = nu_errors({"broken": broken}, tmp_path)
+    assert any("fraction of a second" in e or "datetime" in e for e in errors), errors
+    assert any("U+0085" in e or "control" in e.lower() for e in errors), errors

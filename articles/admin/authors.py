@@ -1,9 +1,12 @@
 """Author pages in the newsroom: editors fill in bios and photos; the service does the write."""
 
 from django.contrib import admin
+from django.db import models
 
 from articles import authors
 from articles.models import AuthorProfile
+
+from .forms import LabelledFileInput
 
 
 @admin.register(AuthorProfile)
@@ -13,6 +16,7 @@ class AuthorProfileAdmin(admin.ModelAdmin):
     search_fields = ["slug", "user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
     fields = ["user", "slug", "bio", "photo"]
+    formfield_overrides = {models.ImageField: {"widget": LabelledFileInput}}
 
     @admin.display(description="name", ordering="user__last_name")
     def name(self, obj):

@@ -44,7 +44,7 @@ class LeadImageField(forms.ImageField):
         return attrs
 
 
-class LeadImageInput(AdminFileWidget):
+class LabelledFileInput(AdminFileWidget):
     """The admin's file input under a real <label for>: Django wraps it in a <fieldset> whose
     <legend> names nothing a screen reader ties to the input (axe: `label`, critical)."""
 
@@ -69,7 +69,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         field_classes = {"image": LeadImageField, "body": ProseField, "standfirst": ProseField}
-        widgets = {"image": LeadImageInput}
+        widgets = {"image": LabelledFileInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

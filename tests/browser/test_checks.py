@@ -117,7 +117,9 @@ def test_a_logged_in_readers_story_page_has_no_serious_violations(open_page, log
     assert not violations, axe_report(violations)
 
 
-@pytest.mark.parametrize("admin_page", ["story list", "story form", "new story", "moderation"])
+@pytest.mark.parametrize(
+    "admin_page", ["story list", "story form", "new story", "moderation", "author page"]
+)
 def test_newsroom_admin_pages_have_no_serious_violations(open_page, log_in, newsroom, admin_page):
     make_comment(newsroom["story"], name="Held", body="Wait.", status=Comment.Status.PENDING)
     url = {
@@ -125,6 +127,9 @@ def test_newsroom_admin_pages_have_no_serious_violations(open_page, log_in, news
         "story form": reverse("admin:articles_article_change", args=[newsroom["story"].pk]),
         "new story": reverse("admin:articles_article_add"),
         "moderation": reverse("admin:comments_comment_changelist"),
+        "author page": reverse(
+            "admin:articles_authorprofile_change", args=[newsroom["author"].pk]
+        ),
     }[admin_page]
     page = open_page("desktop")
     log_in(page, newsroom["editor"])

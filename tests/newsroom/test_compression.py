@@ -52,3 +52,11 @@ def test_every_page_names_a_favicon_that_exists(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 200
     assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_a_compressed_pages_weak_etag_still_answers_304(client):
+    story = make_article(body="Words. " * 200)
+    first = client.get(story.get_absolute_url(), **GZIP)
+    assert first["ETag"].startswith('W/"')
+    again = client.get(story.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"], **GZIP)
+    assert again.status_code == 304

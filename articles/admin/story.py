@@ -79,6 +79,7 @@ class TrackbackPingInline(admin.TabularInline):
     ]
     verbose_name = "trackback sent"
     verbose_name_plural = "trackbacks sent"
+    template = "admin/articles/article/pings_sent.html"  # read-only, no blank columns
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -68,7 +68,7 @@
     document.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
       const label = document.querySelector("label[for='" + select.id + "']");
       const box = select.parentElement.querySelector(".select2-selection[role=combobox]");
-      if (!label || !box) { return; }
+      if (!label || !box || box.hasAttribute("aria-label")) { return; }
       const name = label.textContent.replace(/:\s*$/, "").trim();
       box.setAttribute("aria-label", name);
       box.removeAttribute("aria-labelledby");
@@ -78,7 +78,11 @@
     });
   }
 
-  ready(function () { liveTextStats(); presence(); focalPicker(); });
-  // select2 is set up when the document is ready; by "load" it has drawn its boxes.
-  window.addEventListener("load", nameAutocompletes);
+  ready(function () {
+    liveTextStats(); presence(); focalPicker();
+    // select2 draws its boxes when jQuery is ready, before or after this: name them whenever
+    // one appears.
+    nameAutocompletes();
+    new MutationObserver(nameAutocompletes).observe(document.body, {childList: true, subtree: true});
+  });
 })();

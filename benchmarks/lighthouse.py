@@ -116,8 +116,12 @@ def front_proxy(port: int, app_port: int, media: Path) -> ThreadingHTTPServer:
                 self.wfile.write(body)
                 return
             upstream = http.client.HTTPConnection("127.0.0.1", app_port, timeout=30)
-            upstream.request("GET", self.path, headers=dict(self.headers))
-            answer = upstream.getresponse()
+            try:
+                upstream.request("GET", self.path, headers=dict(self.headers))
+                answer = upstream.getresponse()
+            except OSError:  # gunicorn still starting
+                self.send_error(502)
+                return
             body = answer.read()
             self.send_response(answer.status)
             for name, value in answer.getheaders():

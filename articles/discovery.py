@@ -14,6 +14,7 @@ from newsroom.times import machine_time
 
 from . import images
 from .models import Article
+from .people import byline_page
 from .rendering import article_description_text
 from .textstats import text_stats
 
@@ -61,7 +62,7 @@ def article_structured_data(article: Article) -> dict:
     }
     if article.byline_text:
         data["author"] = {"@type": "Person", "name": article.byline_text}
-        profile = article.author_profile
+        profile = byline_page(article)
         if profile is not None and article.is_public:  # then their page exists
             data["author"]["url"] = absolute_url(profile.get_absolute_url())
     else:
@@ -71,6 +72,8 @@ def article_structured_data(article: Article) -> dict:
     data["image"] = [
         absolute_url(url) for url in images.rich_result_image_urls(article)
     ] or [default_social_image_url()]
+    if corrections := article.corrections_shown:
+        data["correction"] = [correction_structured_data(c, url) for c in corrections]
     return data
 
 
@@ -78,6 +81,21 @@ def article_share_image(article: Article) -> str:
     """Absolute URL of the card shares show (Open Graph, Twitter): the story's, or the default."""
     image = images.article_social_image(article)
     return absolute_url(image.url) if image is not None else default_social_image_url()
+
+
+def correction_text(correction) -> str:
+    """A correction in one line of plain text: what is right, and what the story said."""
+    return f"{correction.right} (The story said: {correction.wrong})"
+
+
+def correction_structured_data(correction, story_url: str) -> dict:
+    """schema.org CorrectionComment for one correction of a story."""
+    return {
+        "@type": "CorrectionComment",
+        "text": correction_text(correction),
+        "datePublished": machine_time(correction.created_at),
+        "url": f"{story_url}#correction-{correction.pk}",
+    }
 
 
 def modified_at(article: Article):

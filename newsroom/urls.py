@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
+    path("", include("api.urls")),
 ]
 
 if settings.DEBUG:

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.discovery import archive_months, reading_minutes
+from articles.people import byline_page
 
 register = template.Library()
 
@@ -41,3 +42,9 @@ def reading_time(article):
 @register.inclusion_tag("includes/archive_nav.html")
 def archive_nav():
     return {"archive_years": archive_months()}
+
+
+@register.filter
+def author_page(article):
+    """The story's author page when its byline should link there, else None."""
+    return byline_page(article)

@@ -35,26 +35,22 @@ _failed = pytest.StashKey[bool]()
 
 @pytest.fixture(scope="session")
 def browser():
+    # Playwright's sync API runs an event loop in the test's thread; the test's own ORM calls are
+    # still plain synchronous code, so Django's guard against async callers does not apply.
+    # Set here, not at import: `make test` collects this file too, and its subprocesses (the
+    # deploy check) must not inherit it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make test-browser` installs it.")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in the test's thread; the test's own ORM calls
-    # are still plain synchronous code, so Django's guard against async callers does not apply.
-    # Set here, not at import: `make test` imports this file too, and its subprocesses (the
-    # deploy check) must not inherit the variable.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
         )
         yield browser
         browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -40,8 +40,7 @@ LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-us")
 SITE_LANGUAGE = env.str("SITE_LANGUAGE", default=LANGUAGE_CODE.split("-")[0])
 # Publisher logo for structured data: a static file path, or an absolute https:// URL.
 PUBLISHER_LOGO = env.str("PUBLISHER_LOGO", default="img/publisher-logo.png")
-# The picture shares and rich results show for a story without a lead image (1200x630 or larger):
-# a static file path, or an absolute https:// URL.
+# Shares and rich results of a story without a lead image: a static path or an https:// URL.
 DEFAULT_SOCIAL_IMAGE = env.str("DEFAULT_SOCIAL_IMAGE", default="img/social-default.png")
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True

@@ -83,7 +83,7 @@ class TrackbackPingInline(admin.TabularInline):
     ]
     verbose_name = "trackback sent"
     verbose_name_plural = "trackbacks sent"
-    template = "admin/articles/article/pings_sent.html"  # read-only, no blank columns
+    template = "admin/edit_inline/read_only_tabular.html"  # no blank columns
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -173,11 +173,12 @@ class ArticleAdmin(
         return obj
 
     def get_inlines(self, request, obj):
-        # No pings sent, no table: an empty one is a grid of blank headers (axe:
-        # `empty-table-header`) that tells the editor nothing.
-        if obj is None or not obj.pings_sent.exists():
+        # The inlines are read-only records (corrections, pings sent): none yet, no table; an
+        # empty one is a grid of blank headers (axe: `empty-table-header`) telling nothing.
+        if obj is None:
             return []
-        return super().get_inlines(request, obj)
+        inlines = super().get_inlines(request, obj)
+        return [i for i in inlines if i.model._default_manager.filter(article=obj).exists()]
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["text_length", "image_preview", "status_display"]

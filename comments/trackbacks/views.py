@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
 from articles.models import Article
+from newsroom.linkbacks.sites import META_NAME, WELL_KNOWN_PATH
 from newsroom.linkbacks.trackback import (
     PingError,
     error_response,
@@ -16,7 +17,7 @@ from newsroom.linkbacks.trackback import (
 )
 from newsroom.params import parse_id
 
-from ..models import TrackbackToken
+from ..models import TrackbackToken, VerifiedSite
 from ..ratelimit import client_ip, rate_limit_exceeded
 from .auth import PingSender, authenticate_ping
 from .receive import trackback_receive
@@ -97,4 +98,12 @@ def trackback_tokens(request):
             messages.success(request, "Token revoked." if revoked else "Nothing to revoke.")
             return redirect("comments:tokens")
         _, new_token = trackback_token_create(user=request.user, name=request.POST.get("name", ""))
-    return render(request, "comments/tokens.html", {"tokens": tokens, "new_token": new_token})
+    context = {
+        "tokens": tokens,
+        "new_token": new_token,
+        "sites": VerifiedSite.objects.filter(user=request.user),
+        "mentions_enabled": settings.MENTIONS_ENABLED,
+        "meta_name": META_NAME,
+        "well_known_path": WELL_KNOWN_PATH,
+    }
+    return render(request, "comments/tokens.html", context)

@@ -48,7 +48,7 @@ def editors_edit_author_pages(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_corrections_embargo'),
+        ('articles', '0010_linkbacks_sent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

@@ -38,9 +38,8 @@ if not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-us")
 # ISO 639 language of the stories, as the Google News sitemap wants it ("en", "fr", "zh-tw").
 SITE_LANGUAGE = env.str("SITE_LANGUAGE", default=LANGUAGE_CODE.split("-")[0])
-# Publisher logo for structured data: a static file path, or an absolute https:// URL.
+# Publisher logo (JSON-LD), and the picture of stories without one: a static path or a full URL.
 PUBLISHER_LOGO = env.str("PUBLISHER_LOGO", default="img/publisher-logo.png")
-# Shares and rich results of a story without a lead image: a static path or an https:// URL.
 DEFAULT_SOCIAL_IMAGE = env.str("DEFAULT_SOCIAL_IMAGE", default="img/social-default.png")
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
@@ -67,9 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Above the page cache, so stored pages are compressed too; only pages with no secret in
-    # them (BREACH: newsroom/compression.py).
-    "newsroom.compression.SecretFreeGZipMiddleware",
+    "newsroom.compression.SecretFreeGZipMiddleware",  # above the page cache; BREACH: see there
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Speed: anonymous readers get stored pages here, before sessions or the database.
     "newsroom.pagecache.PageCacheMiddleware",
@@ -103,8 +100,7 @@ TEMPLATES = [
                 "newsroom.context_processors.site",
                 "articles.context_processors.navigation",
             ],
-            # `machine_time` and `site_name` in every template, so no page forgets the one form.
-            "builtins": ["newsroom.templatetags.newsroom_site"],
+            "builtins": ["newsroom.templatetags.newsroom_site"],  # machine_time in every template
         },
     },
 ]
@@ -224,8 +220,7 @@ PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=3600)
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise as they are.
-WHITENOISE_ROOT = BASE_DIR / "newsroom" / "public"
+WHITENOISE_ROOT = BASE_DIR / "newsroom" / "public"  # /favicon.ico and other root files
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {

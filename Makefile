@@ -54,8 +54,15 @@ test: $(STAMP)
 
 # Browser tests (tests/browser): Playwright drives Debian's Chromium, installed here when missing.
 test-browser: $(STAMP)
-	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests."; \
-		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y --no-install-recommends chromium >/dev/null; }
+	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+		command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+		command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+		if [ -n "$$missing" ]; then echo "Installing Debian's$$missing for the browser tests."; \
+		sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$sudo apt-get update -qq; \
+		$$sudo apt-get install -y --no-install-recommends $$missing >/dev/null; fi
+	@# axe-core and the Nu checker (vnu.jar) at the versions of tests/browser/tools/package-lock.json.
+	@test tests/browser/tools/node_modules/.package-lock.json -nt tests/browser/tools/package-lock.json || \
+		npm ci --prefix tests/browser/tools --ignore-scripts --no-audit --no-fund
 	ENV_FILE= DEBUG=0 SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} \
 		SITE_URL=$${SITE_URL:-http://testserver} $(BIN)/python -m pytest tests/browser -m browser $(PYTEST_ARGS)
 

@@ -31,6 +31,7 @@ ROLE_PERMISSIONS = {
                     "articles.view_bodyimage", "articles.add_storyredirect",
                     "articles.change_storyredirect", "articles.delete_storyredirect",
                     "articles.view_storyredirect",
+                    "articles.view_authorprofile", "articles.change_authorprofile",
                     # Lets editors pick any staff member as a story's author (admin autocomplete).
                     "auth.view_user"],
 }  # fmt: skip
@@ -58,7 +59,9 @@ class ArticlesConfig(AppConfig):
 
         from . import caching
 
-        for model in (self.get_model("Article"), self.get_model("Category")):
+        models = (self.get_model("Article"), self.get_model("Category"),
+                  self.get_model("AuthorProfile"))  # fmt: skip
+        for model in models:
             post_save.connect(caching.site_changed, sender=model, dispatch_uid=f"page:{model}")
             post_delete.connect(caching.site_changed, sender=model, dispatch_uid=f"page-{model}")
         # A search engine beside the database (SEARCH_BACKEND) hears of every write to a story.

@@ -26,7 +26,7 @@ def urlset(urls: list[dict]) -> HttpResponse:
     zone = timezone.get_current_timezone()
     for url in urls:
         lastmod = ""
-        if url["lastmod"]:  # as the w3c_datetime filter writes it, with the zone looked up once
+        if url["lastmod"]:  # to the second, as machine_time writes it; the zone looked up once
             when = url["lastmod"].astimezone(zone).replace(microsecond=0).isoformat()
             lastmod = f"<lastmod>{when}</lastmod>"
         changefreq = f"<changefreq>{url['changefreq']}</changefreq>" if url["changefreq"] else ""

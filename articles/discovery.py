@@ -11,11 +11,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 from newsroom import versions
 from newsroom.deploy import deploy_salt
-from newsroom.site import absolute_url, publisher_logo_url
+from newsroom.site import absolute_url, default_social_image_url, publisher_logo_url
 from newsroom.text import without_control_characters
+from newsroom.times import machine_time
 
 from . import images
 from .models import Article
+from .people import byline_page
 from .rendering import article_description_text
 from .textstats import text_stats
 
@@ -51,8 +53,8 @@ def article_structured_data(article: Article) -> dict:
         "description": article_description(article),
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "datePublished": article.published_at.isoformat(),
-        "dateModified": modified_at(article).isoformat(),
+        "datePublished": machine_time(article.published_at),
+        "dateModified": machine_time(modified_at(article)),
         "articleSection": article.category.name,
         "inLanguage": settings.LANGUAGE_CODE,
         "publisher": {
@@ -63,14 +65,25 @@ def article_structured_data(article: Article) -> dict:
     }
     if article.byline_text:
         data["author"] = {"@type": "Person", "name": article.byline_text}
+        profile = byline_page(article)
+        if profile is not None and article.is_public:  # then their page exists
+            data["author"]["url"] = absolute_url(profile.get_absolute_url())
     else:
         data["author"] = {"@type": "Organization", "name": settings.SITE_NAME}
-    image = images.article_social_image(article)
-    if image is not None:
-        data["image"] = [absolute_url(image.url)]
+    # Google's rich results want 16:9, 4:3 and 1:1 at 1200 px wide; a story without a picture
+    # of its own shows the site's default one.
+    data["image"] = [
+        absolute_url(url) for url in images.rich_result_image_urls(article)
+    ] or [default_social_image_url()]
     if corrections := article.corrections_shown:
         data["correction"] = [correction_structured_data(c, url) for c in corrections]
     return data
+
+
+def article_share_image(article: Article) -> str:
+    """Absolute URL of the card shares show (Open Graph, Twitter): the story's, or the default."""
+    image = images.article_social_image(article)
+    return absolute_url(image.url) if image is not None else default_social_image_url()
 
 
 def correction_text(correction) -> str:
@@ -83,7 +96,7 @@ def correction_structured_data(correction, story_url: str) -> dict:
     return {
         "@type": "CorrectionComment",
         "text": correction_text(correction),
-        "datePublished": correction.created_at.isoformat(),
+        "datePublished": machine_time(correction.created_at),
         "url": f"{story_url}#correction-{correction.pk}",
     }
 

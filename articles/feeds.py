@@ -4,6 +4,7 @@ import copy
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
@@ -13,7 +14,7 @@ from newsroom.pagecache import page_begin
 from newsroom.site import absolute_url
 
 from .discovery import article_description, correction_text, modified_at, xml_text
-from .models import Article, Category, Correction
+from .models import Article, AuthorProfile, Category, Correction
 
 FEED_SIZE = 30
 
@@ -139,6 +140,31 @@ class CategoryAtomFeed(CategoryFeed):
     subtitle = CategoryFeed.description
 
 
+class AuthorFeed(LatestStoriesFeed):
+    """One writer's latest stories; like their page, it exists only once they have one."""
+
+    def get_object(self, request, slug):
+        profile = get_object_or_404(AuthorProfile.objects.select_related("user"), slug=slug)
+        if not Article.objects.published().filter(author_id=profile.user_id).exists():
+            raise Http404("No published stories by this author.")
+        return profile
+
+    def title(self, obj):
+        return f"{xml_text(obj.name)} · {settings.SITE_NAME}"
+
+    def description(self, obj):
+        return f"The latest stories by {xml_text(obj.name)} on {settings.SITE_NAME}."
+
+    def link(self, obj):
+        return absolute_url(obj.get_absolute_url())
+
+    def stories(self, obj):
+        return Article.objects.published().filter(author_id=obj.user_id)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = AtomWithContent
+    subtitle = AuthorFeed.description
 class CorrectionsFeed(LatestStoriesFeed):
     """Every correction readers may see, newest first: one entry per correction."""
 

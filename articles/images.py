@@ -23,6 +23,7 @@ MAX_PIXELS = 40_000_000
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 IMAGES_DIR = "articles/images"
 RENDITIONS_DIR = "articles/renditions"
+AUTHORS_DIR = "articles/authors"
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,14 @@ def lead_image_upload_to(instance, filename: str) -> str:
     return f"{IMAGES_DIR}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
+def author_photo_upload_to(instance, filename: str) -> str:
+    """Name an author's photo by a random id, as lead images are."""
+    extension = PurePosixPath(filename).suffix.lower().lstrip(".")
+    if extension not in EXTENSIONS.values():
+        extension = "img"
+    return f"{AUTHORS_DIR}/{uuid.uuid4().hex}.{extension}"
+
+
 @dataclass(frozen=True)
 class Spec:
     key: str
@@ -123,10 +132,13 @@ class Spec:
         return self.height is not None
 
 
-SOCIAL = Spec("1200x630", 1200, 630)
+SOCIAL = Spec("1200x630", 1200, 630)  # Open Graph and Twitter cards, feed enclosures
 PAGE = Spec("800w", 800)
 LIST = Spec("400w", 400)
-SPECS = (SOCIAL, PAGE, LIST)
+# What Google asks of a NewsArticle's `image` for rich results: 16:9, 4:3 and 1:1, 1200 px wide.
+RICH_RESULTS = (Spec("16x9", 1200, 675), Spec("4x3", 1200, 900), Spec("1x1", 1200, 1200))
+SPECS = (SOCIAL, PAGE, LIST, *RICH_RESULTS)
+CROPS = tuple(spec for spec in SPECS if spec.crops)
 
 
 @dataclass(frozen=True)
@@ -298,20 +310,34 @@ def focal_crop_box(size, target, focal_percent) -> tuple[int, int, int, int]:
     return (left, top, left + crop_w, top + crop_h)
 
 
-def social_crop_name(article, focal_x=None, focal_y=None) -> str | None:
-    """The storage name of the social card, for the story's focal point or the one given."""
+def crop_names(article, focal_x=None, focal_y=None) -> list[str]:
+    """Storage names of the focal crops (social card, rich results), for a focal point."""
     image = lead_image(article)
     if image is None:
-        return None
+        return []
     if focal_x is not None and focal_y is not None:
         image = lead_image(copy(article))
         image.article.image_focal_x, image.article.image_focal_y = focal_x, focal_y
-    return image.rendition(SOCIAL).name
+    return [image.rendition(spec).name for spec in CROPS]
+
+
+def rich_result_image_urls(article) -> list[str]:
+    """The story's picture at 16:9, 4:3 and 1:1 (site paths), or none without a lead image."""
+    image = lead_image(article)
+    if image is None:
+        return []
+    return [image.renditions[spec.key].url for spec in RICH_RESULTS]
 
 
 def rendition_discard(name: str) -> None:
     """Delete one rendition file (never an original)."""
     if name.startswith(f"{RENDITIONS_DIR}/"):
+        default_storage.delete(name)
+
+
+def author_photo_discard(name: str) -> None:
+    """Delete an author's replaced photo (never anything outside their folder)."""
+    if name.startswith(f"{AUTHORS_DIR}/"):
         default_storage.delete(name)
 
 

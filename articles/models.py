@@ -15,6 +15,7 @@ from newsroom.site import absolute_url
 
 from .desk_models import BodyImage, DeskQuerySet, DraftRevision, ReviewNote, StoryRedirect  # noqa: F401
 from .images import SocialImage, article_social_image, lead_image_upload_to
+from .people import BYLINE_JOIN, AuthorProfile  # noqa: F401 - the model lives there
 from .ping_records import TrackbackPing  # noqa: F401 - every model of the app is found here
 from .rendering import article_description_text, render_markdown, search_excerpt_text
 
@@ -77,8 +78,8 @@ class ArticleQuerySet(DeskQuerySet, models.QuerySet):
         return self.filter(status=Article.Status.IN_REVIEW)
 
     def for_listing(self):
-        """Join what every list of stories shows: category and author."""
-        return self.select_related("category", "author").order_by("-published_at", "-pk")
+        """Join what every list of stories shows: category, author and the author's page."""
+        return self.select_related("category", BYLINE_JOIN).order_by("-published_at", "-pk")
 
     def related_to(self, article):
         """Other stories of the same section, newest first (chain after `published()`)."""

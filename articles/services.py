@@ -15,7 +15,7 @@ from django.db import transaction
 from django.tasks import default_task_backend
 from django.utils import timezone
 
-from . import images, redirects, workflow
+from . import authors, images, redirects, workflow
 from .models import Article, Category, DraftRevision, ReviewNote, TrackbackPing
 from .tasks import resend_trackback, send_trackbacks
 from .trackbacks import article_targets
@@ -91,10 +91,11 @@ def _image_files_settle(article: Article, stored: Article | None) -> None:
     if old_name != article.image.name:
         transaction.on_commit(partial(images.image_discard, old_name))
         return
-    # Same picture, new focal point: the old social crop is of no use any more.
-    stale = images.social_crop_name(article, stored.image_focal_x, stored.image_focal_y)
-    if stale and stale != images.social_crop_name(article):
-        transaction.on_commit(partial(images.rendition_discard, stale))
+    # Same picture, new focal point: the old crops are of no use any more.
+    current = set(images.crop_names(article))
+    for stale in images.crop_names(article, stored.image_focal_x, stored.image_focal_y):
+        if stale not in current:
+            transaction.on_commit(partial(images.rendition_discard, stale))
 
 
 def _save(
@@ -114,6 +115,8 @@ def _save(
         article=None if stored is None else article, user=by, kind=DraftRevision.Kind.AUTOSAVE
     ).delete()
     _image_files_settle(article, stored)
+    if article.author_id is not None:
+        authors.author_profile_ensure(user=article.author)  # their page, once a story is theirs
 
 
 def _publication_time_check(article: Article, stored: Article | None) -> None:

@@ -13,8 +13,9 @@ from newsroom.pagecache import fragment_context, public_page, story_page
 from newsroom.pagination import IndexedPaginator
 
 from . import search
-from .discovery import article_structured_data
-from .models import Article, Category, Correction
+from .discovery import article_share_image, article_structured_data
+from .models import Article, AuthorProfile, Category, Correction
+from .people import BYLINE_JOIN
 from .redirects import redirect_target
 from .search_backends import search_page
 
@@ -62,6 +63,28 @@ class CategoryView(PublishedArticleMixin, generic.ListView):
 
 
 @list_page
+class AuthorView(PublishedArticleMixin, generic.ListView):
+    """A writer's page: name, bio, photo and their published stories; 404 until they have one."""
+
+    template_name = "articles/author.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(
+            AuthorProfile.objects.select_related("user"), slug=self.kwargs["slug"]
+        )
+        return super().get_queryset().filter(author_id=self.author.user_id)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(author=self.author, **kwargs)
+        # No published story, no page (nor a hint that the writer exists). The paginator's count
+        # says so; `allow_empty = False` would ask the database once more.
+        if not context["paginator"].count:
+            raise Http404("No published stories by this author.")
+        return context
+
+
+@list_page
 class YearArchiveView(PublishedArticleMixin, generic.YearArchiveView):
     template_name = "articles/archive_year.html"
     context_object_name = "articles"
@@ -82,7 +105,7 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("category", "author")
+        return Article.objects.published().select_related("category", BYLINE_JOIN)
 
     def get(self, request, *args, **kwargs):
         try:
@@ -124,6 +147,7 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
             # one query for the whole list (with the joins each teaser needs), and the metadata.
             related=Article.objects.published().related_to(article)[:RELATED_STORIES],
             structured_data=cache(partial(article_structured_data, article)),
+            share_image=cache(partial(article_share_image, article)),
             **fragment_context(self.request),
             **kwargs,
         )

@@ -38,8 +38,9 @@ if not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-us")
 # ISO 639 language of the stories, as the Google News sitemap wants it ("en", "fr", "zh-tw").
 SITE_LANGUAGE = env.str("SITE_LANGUAGE", default=LANGUAGE_CODE.split("-")[0])
-# Publisher logo for structured data: a static file path, or an absolute https:// URL.
+# Publisher logo (JSON-LD), and the picture of stories without one: a static path or a full URL.
 PUBLISHER_LOGO = env.str("PUBLISHER_LOGO", default="img/publisher-logo.png")
+DEFAULT_SOCIAL_IMAGE = env.str("DEFAULT_SOCIAL_IMAGE", default="img/social-default.png")
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.compression.SecretFreeGZipMiddleware",  # above the page cache; BREACH: see there
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Speed: anonymous readers get stored pages here, before sessions or the database.
     "newsroom.pagecache.PageCacheMiddleware",
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "newsroom.context_processors.site",
                 "articles.context_processors.navigation",
             ],
+            "builtins": ["newsroom.templatetags.newsroom_site"],  # machine_time in every template
         },
     },
 ]
@@ -217,6 +220,7 @@ PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=3600)
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_ROOT = BASE_DIR / "newsroom" / "public"  # /favicon.ico and other root files
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {

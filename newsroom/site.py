@@ -21,7 +21,15 @@ def absolute_url(path: str) -> str:
     return site_origin() + path
 
 
+def _static_or_absolute(value: str) -> str:
+    return absolute_url(value if "://" in value else static(value))
+
+
 def publisher_logo_url() -> str:
     """Absolute URL of the publisher logo (PUBLISHER_LOGO: a static path or a full URL)."""
-    logo = settings.PUBLISHER_LOGO
-    return absolute_url(logo if "://" in logo else static(logo))
+    return _static_or_absolute(settings.PUBLISHER_LOGO)
+
+
+def default_social_image_url() -> str:
+    """Absolute URL of the picture for stories without their own (DEFAULT_SOCIAL_IMAGE)."""
+    return _static_or_absolute(settings.DEFAULT_SOCIAL_IMAGE)

@@ -24,6 +24,7 @@ class CorrectionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = readonly_fields = ["created_at", "wrong", "right", "created_by"]
+    template = "admin/edit_inline/read_only_tabular.html"  # no blank columns
 
     def has_add_permission(self, request, obj=None):
         return False

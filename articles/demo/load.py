@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from articles import demo
+from articles.authors import author_profile_ensure
 from articles.models import Article, Category
 from newsroom import roles
 
@@ -71,6 +72,8 @@ def demo_load(*, with_users: bool) -> DemoLoadResult:
         _, created = Article.objects.get_or_create(slug=slug, defaults={**fields, "author": author})
         if created:
             result.created.append(f"story {slug}")
+    if author is not None:
+        author_profile_ensure(user=author)  # bylines link to the author's page
     return result
 
 

@@ -2,11 +2,11 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.discovery import archive_nav_html, reading_minutes
+from articles.people import byline_page
 
 register = template.Library()
 
@@ -45,8 +45,6 @@ def archive_nav():
 
 
 @register.filter
-def w3c_datetime(value):
-    """A datetime as sitemaps want it: W3C format to the second, with the UTC offset."""
-    if not value:
-        return ""
-    return timezone.localtime(value).replace(microsecond=0).isoformat()
+def author_page(article):
+    """The story's author page when its byline should link there, else None."""
+    return byline_page(article)

@@ -1,6 +1,8 @@
 from django import template
 from django.conf import settings
 
+from newsroom.times import machine_time as _machine_time
+
 register = template.Library()
 
 
@@ -8,3 +10,9 @@ register = template.Library()
 def site_name() -> str:
     """Give the site's name without a request context (error pages render without one)."""
     return settings.SITE_NAME
+
+
+@register.filter
+def machine_time(value) -> str:
+    """A time for machines (`<time datetime>`, sitemaps): ISO 8601 to the second, with offset."""
+    return _machine_time(value)

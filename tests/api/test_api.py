@@ -87,7 +87,8 @@ def test_lead_image_renditions(api, settings):
     image = api(reverse("api:story", kwargs={"pk": story.pk})).json()["image"]
     assert image["alt"] == "A bridge"
     widths = {r["name"]: r["width"] for r in image["renditions"]}
-    assert widths == {"1200x630": 1200, "800w": 800, "400w": 400}
+    assert widths == {"1200x630": 1200, "800w": 800, "400w": 400,
+                      "16x9": 1200, "4x3": 1200, "1x1": 1200}  # fmt: skip
 
 
 def test_drafts_scheduled_embargoed_and_withdrawn_stories_never_appear(api):

@@ -172,3 +172,28 @@ def test_browser_line_endings_are_stored_as_newlines_and_not_logged_as_edits(edi
     article.refresh_from_db()
     assert (article.body, article.standfirst) == ("One.\n\nTwo.", "Lead.\nMore.")
     assert LogEntry.objects.get().get_change_message() == "No fields changed."
+
+
+def test_the_trackbacks_sent_table_appears_only_once_a_ping_was_sent(client):
+    from articles.models import TrackbackPing
+
+    client.force_login(make_editor("root", is_superuser=True))  # who may see the pings' table
+    story = make_article()
+    page = client.get(change_url(story)).content.decode()
+    assert "trackbacks sent" not in page.lower()  # no empty grid of blank headers
+    TrackbackPing.objects.create(article=story, target_url="https://example.com/a", status="sent")
+    response = client.get(change_url(story))
+    page = response.content.decode()
+    assert "trackbacks sent" in page.lower() and "https://example.com/a" in page
+    assert "<th></th>" not in page and '<th class="original">' not in page  # headers all named
+    # The read-only table still carries its formset: the story saves as before.
+    saved = client.post(change_url(story), form_data(response, title="Saved with pings"))
+    assert saved.status_code == 302
+    story.refresh_from_db()
+    assert story.title == "Saved with pings" and story.pings_sent.count() == 1
+
+
+def test_the_lead_image_input_has_a_label_of_its_own(editor_client):
+    client, _ = editor_client
+    page = client.get(ADD).content.decode()
+    assert '<label for="id_image">' in page and 'id="id_image"' in page

@@ -64,14 +64,21 @@ def test_upload_makes_renditions_once_and_the_page_uses_srcset(editor_client, se
     assert files == sorted([
         article.image.name,
         f"articles/renditions/{stem}/1200x630-f50-50.jpg",
+        f"articles/renditions/{stem}/16x9-f50-50.jpg",
+        f"articles/renditions/{stem}/1x1-f50-50.jpg",
         f"articles/renditions/{stem}/400w.jpg",
+        f"articles/renditions/{stem}/4x3-f50-50.jpg",
         f"articles/renditions/{stem}/800w.jpg",
     ])  # fmt: skip
     sizes = {name: Image.open(Path(settings.MEDIA_ROOT) / name).size for name in files}
     assert sizes[f"articles/renditions/{stem}/1200x630-f50-50.jpg"] == (1200, 630)
     assert sizes[f"articles/renditions/{stem}/800w.jpg"] == (800, 500)
     assert sizes[f"articles/renditions/{stem}/400w.jpg"] == (400, 250)
-    assert len([r for r in caplog.records if r.getMessage().startswith("Made rendition")]) == 3
+    # Rich results: 16:9, 4:3 and 1:1, 1200 px wide, cropped around the focal point.
+    assert sizes[f"articles/renditions/{stem}/16x9-f50-50.jpg"] == (1200, 675)
+    assert sizes[f"articles/renditions/{stem}/4x3-f50-50.jpg"] == (1200, 900)
+    assert sizes[f"articles/renditions/{stem}/1x1-f50-50.jpg"] == (1200, 1200)
+    assert len([r for r in caplog.records if r.getMessage().startswith("Made rendition")]) == 6
 
     # Page views make nothing: the same files, untouched, and no rendition made.
     mtimes = {f: (Path(settings.MEDIA_ROOT) / f).stat().st_mtime_ns for f in files}
@@ -110,7 +117,9 @@ def test_saving_again_reuses_renditions_and_a_new_focal_point_recrops_only_the_c
         page, image_focal_x="10", image_focal_y="90"))  # fmt: skip
     assert response.status_code == 302
     made = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Made rendition")]
-    assert len(made) == 1 and made[0].endswith("1200x630-f10-90.jpg")
+    # Only the focal crops are made again: the social card and the three rich-result shapes.
+    assert sorted(m.rsplit("/", 1)[1] for m in made) == [
+        "1200x630-f10-90.jpg", "16x9-f10-90.jpg", "1x1-f10-90.jpg", "4x3-f10-90.jpg"]  # fmt: skip
 
 
 def test_replacing_the_image_deletes_the_old_one_after_commit(
@@ -126,7 +135,7 @@ def test_replacing_the_image_deletes_the_old_one_after_commit(
     files = stored_files(settings)
     assert article.image.name.endswith(".webp") and article.image.name in files
     assert not any(Path(old).stem in f for f in files)
-    assert len(files) == 4
+    assert len(files) == 7  # the original and six renditions
 
 
 def bomb_png():
@@ -253,9 +262,9 @@ def test_make_renditions_fills_in_what_an_import_left_out(editor_client, setting
     assert not [name for name in before if "renditions" in name]
     out = StringIO()
     call_command("make_renditions", stdout=out)
-    assert "Made 3 rendition(s)." in out.getvalue()
+    assert "Made 6 rendition(s)." in out.getvalue()
     made = [name for name in stored_files(settings) if "renditions" in name]
-    assert len(made) == 3
+    assert len(made) == 6
     call_command("make_renditions", stdout=out)
     assert "Made 0 rendition(s)." in out.getvalue()
 
@@ -265,7 +274,7 @@ def test_deleting_a_story_deletes_its_image_and_renditions(
 ):
     article = make_article()
     post_image(editor_client, article, upload("photo.jpg", image_bytes()))
-    assert len(stored_files(settings)) == 4  # the original and three renditions
+    assert len(stored_files(settings)) == 7  # the original and six renditions
     delete = reverse("admin:articles_article_delete", args=[article.pk])
     with django_capture_on_commit_callbacks(execute=True):
         assert editor_client.post(delete, {"post": "yes"}).status_code == 302
@@ -302,8 +311,8 @@ def test_a_new_focal_point_replaces_the_old_social_crop(
             editor_client.post(
                 change_url(article), form_data(page, image_focal_x=focal, image_focal_y=focal)
             )
-    crops = [name for name in stored_files(settings) if "1200x630" in name]
-    assert len(crops) == 1 and "f90-90" in crops[0]
+    crops = [name for name in stored_files(settings) if "-f" in name.rsplit("/", 1)[1]]
+    assert len(crops) == 4 and all("f90-90" in crop for crop in crops)
 
 
 def test_phone_jpegs_with_extra_frames_are_accepted(editor_client, settings):

@@ -4,12 +4,14 @@ import json
 import re
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.utils import timezone
 
 from articles.demo.load import demo_load
+from newsroom.times import machine_time
 from tests.factories import make_article, make_category, make_user
 
 pytestmark = pytest.mark.django_db
@@ -89,11 +91,13 @@ def test_story_page_has_title_description_canonical_open_graph_and_twitter(clien
     assert head.meta["og:url"] == url
     assert head.meta["og:description"] == "Flood warnings for three towns."
     assert head.meta["og:site_name"] == "Newsroom"
-    assert head.meta["article:published_time"] == story.published_at.isoformat()
-    assert head.meta["article:modified_time"] == story.updated_at.isoformat()
+    assert head.meta["article:published_time"] == machine_time(story.published_at)
+    assert head.meta["article:modified_time"] == machine_time(story.updated_at)
     assert head.meta["article:section"] == "World"
-    assert "og:image" not in head.meta and "twitter:image" not in head.meta
-    assert head.meta["twitter:card"] == "summary"
+    # No lead image: shares show the site's default picture (DEFAULT_SOCIAL_IMAGE).
+    assert head.meta["og:image"] == "http://testserver/static/img/social-default.png"
+    assert head.meta["twitter:image"] == head.meta["og:image"]
+    assert head.meta["twitter:card"] == "summary_large_image"
     assert head.meta["twitter:title"] == "Rivers rise after storm"
 
 
@@ -104,8 +108,8 @@ def test_json_ld_is_a_complete_news_article(client, story):
     assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
     assert data["headline"] == "Rivers rise after storm"
     assert data["description"] == "Flood warnings for three towns."
-    assert data["datePublished"] == story.published_at.isoformat()
-    assert data["dateModified"] == story.updated_at.isoformat()
+    assert data["datePublished"] == machine_time(story.published_at)
+    assert data["dateModified"] == machine_time(story.updated_at)
     assert data["author"] == {"@type": "Person", "name": "Ada Writer"}
     assert data["publisher"] == {
         "@type": "Organization",
@@ -114,7 +118,20 @@ def test_json_ld_is_a_complete_news_article(client, story):
     }
     assert data["articleSection"] == "World"
     assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
-    assert "image" not in data  # no lead image yet: no image is claimed
+    # No lead image yet: the site's default picture, so the story still has rich results.
+    assert data["image"] == ["http://testserver/static/img/social-default.png"]
+
+
+def test_the_default_social_image_is_a_setting_and_a_real_file(client, story, settings):
+    from django.contrib.staticfiles import finders
+    from PIL import Image
+
+    with Image.open(finders.find(settings.DEFAULT_SOCIAL_IMAGE)) as image:
+        assert image.size[0] >= 1200
+    settings.DEFAULT_SOCIAL_IMAGE = "https://cdn.example.com/card.png"
+    head = head_of(client.get(story.get_absolute_url()))
+    assert head.meta["og:image"] == "https://cdn.example.com/card.png"
+    assert json_ld(head)[1]["image"] == ["https://cdn.example.com/card.png"]
 
 
 def test_publisher_logo_is_a_real_static_file(client, settings):
@@ -127,7 +144,6 @@ def test_lead_image_feeds_open_graph_twitter_and_json_ld(client, story):
     from tests.articles.test_images import image_bytes, post_image, upload
     from tests.factories import make_editor
 
-    assert head_of(client.get(story.get_absolute_url())).meta["twitter:card"] == "summary"
     client.force_login(make_editor())
     post_image(client, story, upload("photo.jpg", image_bytes()))
     client.logout()
@@ -140,7 +156,12 @@ def test_lead_image_feeds_open_graph_twitter_and_json_ld(client, story):
     assert head.meta["og:image"] == card_url
     assert head.meta["twitter:card"] == "summary_large_image"
     assert head.meta["twitter:image"] == card_url
-    assert json_ld(head)[1]["image"] == [card_url]
+    # Rich results: the three shapes Google asks for, each 1200 px wide.
+    stem = Path(story.image.name).stem
+    assert json_ld(head)[1]["image"] == [
+        f"http://testserver/media/articles/renditions/{stem}/{shape}-f50-50.jpg"
+        for shape in ("16x9", "4x3", "1x1")
+    ]
     # The card the tags point at exists: made once when the editor saved the image.
     from django.core.files.storage import default_storage
 

@@ -59,7 +59,10 @@ def test_publishing_through_the_service_makes_renditions_and_pings_after_commit(
     assert stored_files(settings) == sorted([
         story.image.name,
         f"articles/renditions/{stem}/1200x630-f50-50.jpg",
+        f"articles/renditions/{stem}/16x9-f50-50.jpg",
+        f"articles/renditions/{stem}/1x1-f50-50.jpg",
         f"articles/renditions/{stem}/400w.jpg",
+        f"articles/renditions/{stem}/4x3-f50-50.jpg",
         f"articles/renditions/{stem}/800w.jpg",
     ])  # fmt: skip
     # The queued task ran against a real server and recorded the answer.
@@ -75,7 +78,7 @@ def test_a_service_save_that_replaces_the_image_deletes_the_old_files_after_comm
     story = with_image(make_article())
     services.article_save(article=story, by=editor)
     old = story.image.name
-    assert len(stored_files(settings)) == 4
+    assert len(stored_files(settings)) == 7  # the original and six renditions
 
     story.image = make_image_upload("new.png", fmt="PNG", size=(900, 600))
     with django_capture_on_commit_callbacks() as callbacks:
@@ -85,12 +88,12 @@ def test_a_service_save_that_replaces_the_image_deletes_the_old_files_after_comm
         callback()
     files = stored_files(settings)
     assert not any(Path(old).stem in name for name in files)
-    assert story.image.name in files and len(files) == 4
+    assert story.image.name in files and len(files) == 7
     story.refresh_from_db()
     assert (story.image_width, story.image_height) == (900, 600)
 
 
-def test_a_new_focal_point_through_the_service_replaces_only_the_social_crop(
+def test_a_new_focal_point_through_the_service_replaces_only_the_crops(
     settings, django_capture_on_commit_callbacks
 ):
     editor = make_editor()
@@ -99,9 +102,9 @@ def test_a_new_focal_point_through_the_service_replaces_only_the_social_crop(
     story.image_focal_x, story.image_focal_y = 10, 90
     with django_capture_on_commit_callbacks(execute=True):
         services.article_save(article=story, by=editor)
-    crops = [name for name in stored_files(settings) if "1200x630" in name]
-    assert len(crops) == 1 and crops[0].endswith("1200x630-f10-90.jpg")
-    assert len(stored_files(settings)) == 4
+    crops = [name for name in stored_files(settings) if "-f" in name.rsplit("/", 1)[1]]
+    assert len(crops) == 4 and all(crop.endswith("-f10-90.jpg") for crop in crops)
+    assert len(stored_files(settings)) == 7  # the original and six renditions
 
 
 def test_deleting_through_the_service_removes_the_files_after_commit(
@@ -112,7 +115,7 @@ def test_deleting_through_the_service_removes_the_files_after_commit(
     services.article_save(article=story, by=editor)
     with django_capture_on_commit_callbacks() as callbacks:
         services.article_delete(article=story, by=editor)
-    assert len(stored_files(settings)) == 4
+    assert len(stored_files(settings)) == 7  # the original and six renditions
     for callback in callbacks:
         callback()
     assert stored_files(settings) == [] and not Article.objects.exists()

@@ -62,5 +62,27 @@
     place();
   }
 
-  ready(function () { liveTextStats(); presence(); focalPicker(); });
+  // Autocomplete boxes (select2) name themselves by their current choice, which is empty on a
+  // new story: give each the text of its field's label, as the <select> it replaces had.
+  function nameAutocompletes() {
+    document.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+      const label = document.querySelector("label[for='" + select.id + "']");
+      const box = select.parentElement.querySelector(".select2-selection[role=combobox]");
+      if (!label || !box || box.hasAttribute("aria-label")) { return; }
+      const name = label.textContent.replace(/:\s*$/, "").trim();
+      box.setAttribute("aria-label", name);
+      box.removeAttribute("aria-labelledby");
+      box.querySelectorAll(".select2-selection__rendered").forEach(function (shown) {
+        shown.setAttribute("aria-label", name);
+      });
+    });
+  }
+
+  ready(function () {
+    liveTextStats(); presence(); focalPicker();
+    // select2 draws its boxes when jQuery is ready, before or after this: name them whenever
+    // one appears.
+    nameAutocompletes();
+    new MutationObserver(nameAutocompletes).observe(document.body, {childList: true, subtree: true});
+  });
 })();

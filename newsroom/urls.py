@@ -3,7 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom import favicon, health, password_reset
+from newsroom import health, password_reset
 
 # "Newsroom newsroom" read twice; a site called "Harbour Times" gets "Harbour Times newsroom".
 _NAME = settings.SITE_NAME
@@ -16,7 +16,6 @@ urlpatterns = [
     # For load balancers: liveness and readiness, never cached (see newsroom/health.py).
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("favicon.ico", favicon.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     # Ahead of Django's own view at the same address: the mail is queued, requests are limited.
     path(

@@ -10,7 +10,6 @@ app_name = "comments"
 STORY = "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/"
 
 urlpatterns = [
-    path("accounts/trackback-tokens/", trackbacks.trackback_tokens, name="tokens"),
     path(f"{STORY}comments/", views.comment_post, name="post"),
     path(f"{STORY}comments/stamp/", views.comment_stamp, name="stamp"),
     path(f"{STORY}comments/feed/", feeds.StoryCommentsFeed(), name="feed"),

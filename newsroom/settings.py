@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "newsroom",
     "articles",
     "comments",
+    "accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     # --- Serving: the task queue in the database; its worker is `manage.py db_worker`, which
     # newsroom (listed first, so its command wins) extends with a heartbeat for /readyz.
     "django_tasks_db",
@@ -75,6 +79,9 @@ MIDDLEWARE = [
     "newsroom.middleware.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Staff reach the admin only after a second factor (TOTP, passkey or recovery code).
+    "accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -184,7 +191,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "articles:home"
 LOGOUT_REDIRECT_URL = "articles:home"
 
@@ -197,7 +204,8 @@ INSTALLED_APPS.append("axes")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AUTHENTICATION_BACKENDS = [
     "newsroom.login_throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, taking a username or an email address (django-allauth).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
@@ -206,6 +214,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "newsroom.login_throttle.LoginThrottleHandler"
 AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_ip"
+# allauth's form names its field `login` (a username or an email address).
+AXES_USERNAME_CALLABLE = "newsroom.login_throttle.login_name"
 AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
 # Password reset: the mail is sent by the worker; at most PASSWORD_RESET_RATE_LIMIT requests per
 # address and per email address in PASSWORD_RESET_RATE_WINDOW seconds (then 429).
@@ -303,6 +313,9 @@ LOGGING = {
         },
     },
 }
+
+# Accounts: sign-up, sign-in, verified email, two-factor, IndieAuth (newsroom/auth_settings.py).
+from .auth_settings import *  # noqa: E402, F403
 
 # Newsroom behaviour
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)

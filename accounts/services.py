@@ -1,0 +1,85 @@
+"""Writes for accounts: the profile, verified sites, and leaving the site."""
+
+from urllib.parse import urlsplit
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from comments.services import comments_of_user_forget
+from newsroom.text import printable
+
+from .models import Profile, VerifiedSite
+
+
+class StaffAccountError(Exception):
+    """Newsroom accounts are closed by an administrator, never from the account page."""
+
+
+@transaction.atomic
+def profile_update(*, user, display_name: str, blog_url: str) -> Profile:
+    """Set the name a person shows and their blog's address."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    profile.display_name = printable(display_name).strip()[:100]
+    profile.blog_url = blog_url.strip()[:500]
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def verified_site_confirm(*, user, url: str, method: str = VerifiedSite.Method.INDIEAUTH):
+    """Record that `user` proved `url` (canonical) theirs; it moves from anyone who had it."""
+    site, _ = VerifiedSite.objects.update_or_create(
+        url=url, defaults={"user": user, "method": method, "verified_at": timezone.now()}
+    )
+    return site
+
+
+@transaction.atomic
+def verified_site_remove(*, user, pk: int) -> int:
+    count, _ = VerifiedSite.objects.filter(user=user, pk=pk).delete()
+    return count
+
+
+@transaction.atomic
+def account_delete(*, user, keep_comments: bool) -> None:
+    """Close an account: comments kept anonymised or deleted, then everything about the person.
+
+    Tokens, addresses, second factors, verified sites and the profile go with the user row; the
+    login throttle's records of the username (which hold IP addresses) go too.
+    """
+    if user.is_staff or user.is_superuser:
+        raise StaffAccountError("Newsroom accounts are closed by an administrator.")
+    comments_of_user_forget(user=user, keep=keep_comments)
+    username = user.get_username()
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        model.objects.filter(username__iexact=username).delete()
+    get_user_model().objects.filter(pk=user.pk).delete()
+
+
+def _free_username(url: str) -> str:
+    User = get_user_model()
+    base = (urlsplit(url).hostname or "site").removeprefix("www.")[:120]
+    name, n = base, 1
+    while User.objects.filter(username__iexact=name).exists():
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+@transaction.atomic
+def account_for_site(*, url: str, user=None):
+    """The account a proven site signs in to: `user`'s (who adds it), its owner's, or a new one.
+
+    A new account has no password (it signs in with its site) and no email address until its
+    owner adds one on the account page. None when the site's account is deactivated.
+    """
+    if user is None:
+        site = VerifiedSite.objects.select_related("user").filter(url=url).first()
+        if site is not None:
+            return site.user if site.user.is_active else None
+        user = get_user_model().objects.create_user(username=_free_username(url), password=None)
+        profile_update(user=user, display_name=urlsplit(url).hostname or "", blog_url=url)
+    verified_site_confirm(user=user, url=url)
+    return user

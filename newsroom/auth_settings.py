@@ -1,0 +1,44 @@
+"""Settings for accounts: sign-up, sign-in, mail and two-factor (django-allauth).
+
+Read from the environment like every other setting; newsroom/settings.py imports them all.
+"""
+
+import environ
+
+env = environ.Env()
+
+# Sign-up at /accounts/signup/ is open unless ACCOUNTS_SIGNUP_OPEN is off; at most
+# ACCOUNTS_SIGNUP_RATE_LIMIT sign-ups per address in ACCOUNTS_SIGNUP_RATE_WINDOW seconds, and a
+# form sent sooner than COMMENTS_MIN_SECONDS after it was shown, or with the honeypot filled,
+# is refused as comments are (accounts.forms).
+ACCOUNTS_SIGNUP_OPEN = env.bool("ACCOUNTS_SIGNUP_OPEN", default=True)
+ACCOUNTS_SIGNUP_RATE_LIMIT = env.int("ACCOUNTS_SIGNUP_RATE_LIMIT", default=5)
+ACCOUNTS_SIGNUP_RATE_WINDOW = env.int("ACCOUNTS_SIGNUP_RATE_WINDOW", default=3600)
+
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# Optional: an account may log in (and comment) at once; trackbacks wait for the verified
+# address (comments.trackbacks.receive), and so does enrolling a second factor.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{env.str('SITE_NAME', default='Newsroom')}] "
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+# allauth's own limits (in Django's cache) stay on beside the site's, as a second fence.
+
+# Two-factor: TOTP, recovery codes and passkeys (WebAuthn). Staff must have one to use the admin
+# (accounts.middleware); anyone else may enrol from the account page.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = env.str("SITE_NAME", default="Newsroom")
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("DEBUG", default=False)
+
+# IndieAuth: how long a sign-in may take between leaving for the blogger's site and coming back.
+INDIEAUTH_STATE_SECONDS = env.int("INDIEAUTH_STATE_SECONDS", default=600)

@@ -31,6 +31,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return settings.ACCOUNTS_SIGNUP_OPEN
 
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Leave password guessing to django-axes (newsroom.login_throttle): it counts in the
+        database, holds while the cache is down, and answers 429. allauth's own counter (in the
+        cache) would step in first with another answer; it still guards second-factor codes."""
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:

@@ -31,7 +31,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{env.str('SITE_NAME', default='Newsroom')}] "
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-# allauth's own limits (in Django's cache) stay on beside the site's, as a second fence.
+# allauth's own limits (in Django's cache) stay on beside the site's, as a second fence, except
+# on logins: django-axes throttles those (newsroom.login_throttle) and answers with its page.
+ACCOUNT_RATE_LIMITS = {"login": False}
 
 # Two-factor: TOTP, recovery codes and passkeys (WebAuthn). Staff must have one to use the admin
 # (accounts.middleware); anyone else may enrol from the account page.

@@ -69,7 +69,7 @@ def log_in_staff(client, user):
         _AUTHENTICATION_METHODS_USER_SESSION_KEY,
         AUTHENTICATION_METHODS_SESSION_KEY,
     )
-    from allauth.account.utils import user_id_to_str
+    from allauth.account.internal.userkit import user_id_to_str
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
@@ -92,3 +92,9 @@ def log_in_staff(client, user):
 def staff_client(client):
     """`staff_client(user)`: the test client, logged in as staff who passed a second factor."""
     return lambda user: log_in_staff(client, user)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, signed in with a second factor as staff must be."""
+    return log_in_staff(client, admin_user)

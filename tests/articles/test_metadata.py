@@ -10,6 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from articles.demo.load import demo_load
+from tests.conftest import log_in_staff
 from tests.factories import make_article, make_category, make_user
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +129,7 @@ def test_lead_image_feeds_open_graph_twitter_and_json_ld(client, story):
     from tests.factories import make_editor
 
     assert head_of(client.get(story.get_absolute_url())).meta["twitter:card"] == "summary"
-    client.force_login(make_editor())
+    log_in_staff(client, make_editor())
     post_image(client, story, upload("photo.jpg", image_bytes()))
     client.logout()
     story.refresh_from_db()

@@ -2,7 +2,9 @@
 
 import time
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.utils import filter_users_by_email
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -33,6 +35,19 @@ class SignupForm(AllauthSignupForm):
         self.fields["website"].widget.attrs.update(
             {"tabindex": "-1", "autocomplete": "off", "class": "honeypot"}
         )
+
+    def validate_unique_email(self, value):
+        # A known address is not an error here: allauth then mails its owner instead of making
+        # an account, and answers exactly as for a new one (AccountAdapter.pre_login).
+        self.account_already_exists = bool(filter_users_by_email(value))
+        return value
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            adapter = get_adapter(request)
+            adapter.send_account_already_exists_mail(self.cleaned_data["email"])
+            return None, adapter.respond_email_verification_sent(request, None)
+        return super().try_save(request)
 
     def clean_rendered(self):
         try:

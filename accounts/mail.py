@@ -7,11 +7,11 @@ writes the mail.
 
 from types import SimpleNamespace
 
+from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -70,7 +70,8 @@ def password_reset_mail_send(user_id: int, email: str) -> None:
     user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
     if user is None or not user.has_usable_password():
         return  # deactivated, or signs in another way (IndieAuth), since the request
-    key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
+    token = allauth_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
+    key = f"{user_pk_to_url_str(user)}-{token}"
     path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
     context = {"user": user, "password_reset_url": absolute_url(path.replace("UID-KEY", key))}
     render_account_mail("account/email/password_reset_key", email, context).send()

@@ -31,9 +31,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{env.str('SITE_NAME', default='Newsroom')}] "
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-# allauth's own limits (in Django's cache) stay on beside the site's, as a second fence, except
-# on logins: django-axes throttles those (newsroom.login_throttle) and answers with its page.
-ACCOUNT_RATE_LIMITS = {"login": False}
+# allauth's own limits (in Django's cache; they refuse while the cache is down) stay on for
+# second-factor codes, email changes and password changes. Logins are throttled by django-axes
+# (newsroom.login_throttle), sign-ups and reset requests by the site's own counters (which let
+# requests through while the cache is down, like comments).
+ACCOUNT_RATE_LIMITS = {"login": False, "signup": False, "reset_password": False}
 
 # Two-factor: TOTP, recovery codes and passkeys (WebAuthn). Staff must have one to use the admin
 # (accounts.middleware); anyone else may enrol from the account page.

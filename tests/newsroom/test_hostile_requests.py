@@ -212,7 +212,8 @@ def test_failed_csrf_check_is_the_sites_403_page(article):
 
 CHARSETS = [None, "utf-8", "latin-1", "shift_jis", "utf-16", "utf-7", "utf-8%00", "garbage", ""]
 hostile_text = st.text(max_size=60) | st.sampled_from(["\x00", "a\x00b", "\x1b[2J", "é" * 20])
-ENDPOINTS = ["comment", "trackback", "trackback_token", "tokens", "login", "admin_login"]
+ENDPOINTS = ["comment", "trackback", "trackback_token", "tokens", "login", "admin_login",
+             "signup", "password_reset", "profile"]
 
 
 @pytest.fixture
@@ -236,7 +237,9 @@ def encoded_body(fields: dict, charset: str | None) -> str:
     charset=st.sampled_from(CHARSETS),
     fields=st.dictionaries(
         st.sampled_from(["name", "email", "body", "url", "title", "excerpt", "blog_name",
-                         "username", "password", "next", "revoke", "response", "charset", "x\x00"])
+                         "username", "password", "next", "revoke", "response", "charset", "x\x00",
+                         "login", "password1", "password2", "display_name", "blog_url",
+                         "website", "rendered"])
         | hostile_text,
         hostile_text,
         max_size=6,
@@ -257,8 +260,11 @@ def test_no_public_form_or_endpoint_answers_5xx(
         "tokens": reverse("accounts:tokens"),
         "login": "/accounts/login/",
         "admin_login": "/admin/login/",
+        "signup": "/accounts/signup/",
+        "password_reset": "/accounts/password/reset/",
+        "profile": reverse("accounts:profile"),
     }[endpoint]
-    logged_in = endpoint in ("tokens", "trackback")
+    logged_in = endpoint in ("tokens", "trackback", "profile")
     client, token = csrf_client(article.get_absolute_url(), user=reader if logged_in else None)
     if endpoint == "comment":
         fields = {**comment_form_data(article), **fields}

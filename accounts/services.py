@@ -24,6 +24,11 @@ def profile_update(*, user, display_name: str, blog_url: str) -> Profile:
     profile.display_name = printable(display_name).strip()[:100]
     profile.blog_url = blog_url.strip()[:500]
     profile.save()
+    if profile.display_name and not user.is_staff:
+        # Comments and trackbacks are signed with the user's full name: make it this one.
+        # (Staff keep the first and last names of their byline, set in the admin.)
+        user.first_name, user.last_name = profile.display_name[:150], ""
+        user.save(update_fields=["first_name", "last_name"])
     return profile
 
 

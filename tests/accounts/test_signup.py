@@ -37,6 +37,7 @@ def test_signup_mails_a_link_that_verifies_the_address(client, mailoutbox):
     assert user.email == "ana@example.com"
     profile = Profile.objects.get(user=user)
     assert (profile.display_name, profile.blog_url) == ("Ana Blogger", "https://ana.example/")
+    assert user.get_full_name() == "Ana Blogger"  # what comments and trackbacks are signed with
     address = EmailAddress.objects.get(user=user)
     assert not address.verified
     [message] = mailoutbox

@@ -5,6 +5,7 @@ the admin desk, so the worker makes the secret part (a verification key, a reset
 writes the mail.
 """
 
+import logging
 from types import SimpleNamespace
 
 from allauth.account import app_settings as allauth_settings
@@ -14,11 +15,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from newsroom.site import absolute_url, site_origin
 from newsroom.tasks import retry_with_backoff
+
+logger = logging.getLogger(__name__)
 
 
 def render_account_mail(template_prefix: str, email: str, context: dict) -> EmailMultiAlternatives:
@@ -37,9 +41,14 @@ def render_account_mail(template_prefix: str, email: str, context: dict) -> Emai
     subject = render_to_string(f"{template_prefix}_subject.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.splitlines()).strip()
     text = render_to_string(f"{template_prefix}_message.txt", context).strip()
-    html = render_to_string(f"{template_prefix}_message.html", context).strip()
     mail = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [email])
-    mail.attach_alternative(html, "text/html")
+    try:
+        html = render_to_string(f"{template_prefix}_message.html", context).strip()
+    except TemplateDoesNotExist:
+        # Every mail the site sends today has both; one allauth adds later still goes out.
+        logger.warning("Account mail %s has no HTML template; sent as plain text.", template_prefix)
+    else:
+        mail.attach_alternative(html, "text/html")
     return mail
 
 

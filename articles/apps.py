@@ -16,12 +16,13 @@ def _search_index_ensure(sender, using, **kwargs):
 # Journalists write; whose stories they may change, and when, is decided in `workflow`.
 ROLE_PERMISSIONS = {
     roles.JOURNALISTS: ["articles.add_article", "articles.change_article",
-                        "articles.view_article", "articles.view_category"],
+                        "articles.view_article", "articles.view_category",
+                        "articles.view_correction"],
     roles.EDITORS: ["articles.add_article", "articles.change_article", "articles.delete_article",
                     "articles.view_article", "articles.publish_article",
                     "articles.edit_any_article", "articles.add_category",
                     "articles.change_category", "articles.delete_category",
-                    "articles.view_category",
+                    "articles.view_category", "articles.view_correction",
                     # Lets editors pick any staff member as a story's author (admin autocomplete).
                     "auth.view_user"],
 }  # fmt: skip

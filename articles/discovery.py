@@ -65,7 +65,24 @@ def article_structured_data(article: Article) -> dict:
     image = images.article_social_image(article)
     if image is not None:
         data["image"] = [absolute_url(image.url)]
+    if corrections := article.corrections_shown:
+        data["correction"] = [correction_structured_data(c, url) for c in corrections]
     return data
+
+
+def correction_text(correction) -> str:
+    """A correction in one line of plain text: what is right, and what the story said."""
+    return f"{correction.right} (The story said: {correction.wrong})"
+
+
+def correction_structured_data(correction, story_url: str) -> dict:
+    """schema.org CorrectionComment for one correction of a story."""
+    return {
+        "@type": "CorrectionComment",
+        "text": correction_text(correction),
+        "datePublished": correction.created_at.isoformat(),
+        "url": f"{story_url}#correction-{correction.pk}",
+    }
 
 
 def modified_at(article: Article):

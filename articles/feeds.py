@@ -12,8 +12,8 @@ from django.utils.html import escape
 from newsroom.pagecache import page_begin
 from newsroom.site import absolute_url
 
-from .discovery import article_description, modified_at, xml_text
-from .models import Article, Category
+from .discovery import article_description, correction_text, modified_at, xml_text
+from .models import Article, Category, Correction
 
 FEED_SIZE = 30
 
@@ -137,3 +137,55 @@ class CategoryFeed(LatestStoriesFeed):
 class CategoryAtomFeed(CategoryFeed):
     feed_type = AtomWithContent
     subtitle = CategoryFeed.description
+
+
+class CorrectionsFeed(LatestStoriesFeed):
+    """Every correction readers may see, newest first: one entry per correction."""
+
+    def title(self, obj):
+        return f"Corrections · {settings.SITE_NAME}"
+
+    def description(self, obj):
+        return f"Every correction {settings.SITE_NAME} has published, newest first."
+
+    def link(self, obj):
+        return absolute_url(reverse("articles:corrections"))
+
+    def items(self, obj):
+        return (
+            Correction.objects.public()
+            .select_related("article", "article__category")
+            .order_by("-created_at", "-pk")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return xml_text(f"Correction: {item.article.title}")
+
+    def item_description(self, item):
+        return escape(xml_text(correction_text(item)))
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
+
+    def item_author_name(self, item):
+        return None
+
+    def item_categories(self, item):
+        return [xml_text(item.article.category.name)]
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.created_at
+
+    def item_enclosures(self, item):
+        return []
+
+    def item_extra_kwargs(self, item):
+        return {"content_html": escape(xml_text(correction_text(item)))}
+
+
+class CorrectionsAtomFeed(CorrectionsFeed):
+    feed_type = AtomWithContent
+    subtitle = CorrectionsFeed.description

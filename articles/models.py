@@ -38,8 +38,24 @@ class Category(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Stories the public may see: the single definition of "visible"."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Stories the public may see: the single definition of "visible".
+
+        An embargo holds on its own, whatever the publication time says (see `embargoed()`).
+        """
+        now = timezone.now()
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def embargoed(self):
+        """Stories under an embargo still to end: nothing about them may reach the public."""
+        return self.filter(embargo_until__gt=timezone.now())
+
+    def withdrawn(self):
+        """Unpublished stories that carry corrections: their page says they were withdrawn."""
+        return self.filter(status=Article.Status.UNPUBLISHED, corrections_count__gt=0)
 
     def at_url(self, *, year, month, day, slug):
         """The story whose URL carries this date (in the site's time zone) and slug."""
@@ -135,6 +151,13 @@ class Article(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="Per cent from the top edge.",
     )
+    embargo_until = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="Nothing about the story reaches the public before this time.",
+    )  # fmt: skip
+    # Written only by `correction_add` (an UPDATE of this column alone), so that a page showing
+    # an uncorrected story needs no query for corrections, and no older copy saved can hide one.
+    corrections_count = models.PositiveIntegerField(default=0, editable=False)
     comments_open = models.BooleanField(default=True)
     trackbacks_open = models.BooleanField(default=True)
     trackback_targets = models.TextField(
@@ -176,6 +199,13 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(image="") | ~Q(image_alt=""), name="article_image_has_alt"
             ),
+            # No door (admin, shell, bulk update) can put a live time before the embargo.
+            models.CheckConstraint(
+                condition=Q(embargo_until__isnull=True)
+                | ~Q(status="published")
+                | Q(published_at__gte=models.F("embargo_until")),
+                name="article_published_after_embargo",
+            ),
             models.CheckConstraint(
                 condition=Q(image_focal_x__lte=100, image_focal_y__lte=100),
                 name="article_focal_point_in_image",
@@ -183,11 +213,18 @@ class Article(models.Model):
         ]
         # Every listing filters on status (and section) and orders by time then id: with the
         # id in the index, a page's ids are read from the index alone (newsroom/pagination.py).
+        # The embargo rides along (PostgreSQL INCLUDE), so `published()` still reads only the
+        # index; SQLite has no covering indexes and reads the rows it filters.
         indexes = [
-            models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx"),
+            models.Index(
+                fields=["status", "-published_at", "-id"],
+                name="article_listing_idx",
+                include=["embargo_until"],
+            ),
             models.Index(
                 fields=["category", "status", "-published_at", "-id"],
                 name="article_section_listing_idx",
+                include=["embargo_until"],
             ),
         ]
 
@@ -198,6 +235,13 @@ class Article(models.Model):
         # Derived columns, so they live with the row: every door that saves a story (services,
         # admin, shell, demo loader, test builders) passes here, and none can forget them.
         self.stored_text_refresh()
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Every loaded column but the corrections count (as Django saves a deferred row).
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "corrections_count" and f.attname not in deferred
+            ]  # fmt: skip
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"body", "standfirst"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "body_rendered", "description"}
@@ -224,11 +268,17 @@ class Article(models.Model):
 
     @property
     def is_public(self):
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and not self.under_embargo
         )
+
+    @property
+    def under_embargo(self) -> bool:
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
 
     @property
     def byline_text(self):
@@ -241,6 +291,13 @@ class Article(models.Model):
     def social_image(self) -> SocialImage | None:
         """The picture that stands for the story in feeds and shares, or None."""
         return article_social_image(self)
+
+    @cached_property
+    def corrections_shown(self) -> list:
+        """The story's corrections, oldest first: one query; none if prefetched or none exist."""
+        if not self.corrections_count and not hasattr(self, "_prefetched_objects_cache"):
+            return []
+        return list(self.corrections.all())
 
     @cached_property
     def body_html(self) -> SafeString:
@@ -276,3 +333,67 @@ class TrackbackPing(models.Model):
 
     def __str__(self):
         return f"{self.article} → {self.target_url}"
+
+
+class AppendOnly(Exception):
+    """A correction, once published, is never changed or removed."""
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections readers see: on live stories, and on stories withdrawn after them."""
+        return self.filter(
+            Q(article__in=Article.objects.published())
+            | Q(article__status=Article.Status.UNPUBLISHED)
+        )
+
+    def delete(self):
+        raise AppendOnly("Corrections are never deleted.")
+
+    def update(self, **kwargs):
+        # Deleting the editor who wrote it leaves the correction, unsigned (SET_NULL).
+        if set(kwargs) - {"created_by"}:
+            raise AppendOnly("Corrections are never changed.")
+        return super().update(**kwargs)
+
+
+class Correction(models.Model):
+    """What a published story got wrong and what is right: appended, never edited or removed."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="corrections")
+    wrong = models.TextField("what was wrong")
+    right = models.TextField("what is right")
+    created_at = models.DateTimeField("corrected at", default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="correction_newest_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(wrong="") & ~Q(right=""), name="correction_says_both"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Correction to {self.article}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("Corrections are never changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Corrections are never deleted.")

@@ -120,6 +120,14 @@ def _publication_time_check(article: Article, stored: Article | None) -> None:
             "A published story needs a time; use Unpublish to withdraw it.",
             "no_time",
         )
+    if article.embargo_until is not None and at < article.embargo_until:
+        raise _field_error(
+            "published_at",
+            f"The story is under embargo until "
+            f"{timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M}; "
+            "it cannot go public before then.",
+            "embargo",
+        )
     moved = stored is not None and at != stored.published_at
     if moved and stored.is_public and at > timezone.now():
         raise _field_error(
@@ -193,11 +201,31 @@ def article_schedule(*, article: Article, by: AbstractBaseUser, at: datetime | N
         raise _field_error(
             "published_at", "Choose a time in the future to schedule the story.", "past"
         )
+    if article.under_embargo and at < article.embargo_until:
+        raise _field_error(
+            "published_at", "Choose a time after the story's embargo ends.", "embargo"
+        )
     article.status = Article.Status.PUBLISHED
     article.published_at = at
     reason = f"{Transition.SCHEDULE.reason} for {timezone.localtime(at):%Y-%m-%d %H:%M}"
     _save(article, by, reason, stored=stored)
     article_trackbacks_queue(article=article)
+    return article
+
+
+@transaction.atomic
+def article_embargo(*, article: Article, by: AbstractBaseUser, at: datetime | None) -> Article:
+    """Hold a reviewed story from everyone until `at`, when it goes public by itself."""
+    stored = _transition(article, by, Transition.EMBARGO)
+    if at is None or at <= timezone.now():
+        raise _field_error(
+            "published_at", "Choose a time in the future for the embargo to end.", "past"
+        )
+    article.status = Article.Status.PUBLISHED
+    article.published_at = article.embargo_until = at
+    reason = f"{Transition.EMBARGO.reason} until {timezone.localtime(at):%Y-%m-%d %H:%M}"
+    _save(article, by, reason, stored=stored)
+    article_trackbacks_queue(article=article)  # deferred to the embargo's end, like a schedule
     return article
 
 
@@ -217,6 +245,8 @@ def article_apply(
     """Apply a transition chosen by name (admin buttons and actions)."""
     if transition is Transition.SCHEDULE:
         return article_schedule(article=article, by=by, at=at)
+    if transition is Transition.EMBARGO:
+        return article_embargo(article=article, by=by, at=at)
     service = {
         Transition.SUBMIT: article_submit,
         Transition.PUBLISH: article_publish,
@@ -258,6 +288,9 @@ def article_delete(*, article: Article, by: AbstractBaseUser) -> None:
         return
     if not (by.has_perm("articles.delete_article") and workflow.can_edit(by, stored)):
         raise PermissionDenied(f"You may not delete “{stored}”.")
+    if stored.corrections.exists():
+        # Its corrections stay public; unpublishing keeps a page that says it was withdrawn.
+        raise PermissionDenied(f"“{stored}” carries corrections: unpublish it instead.")
     article._history_user = by
     article.delete()
     if stored.image:

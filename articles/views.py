@@ -1,7 +1,9 @@
 from functools import cache, partial
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.views import generic
 
@@ -10,7 +12,7 @@ from newsroom.pagination import IndexedPaginator
 
 from . import search
 from .discovery import article_structured_data
-from .models import Article, Category
+from .models import Article, Category, Correction
 
 RELATED_STORIES = 4
 # Public pages: stored for anonymous readers, varied only by these query parameters.
@@ -75,12 +77,25 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
         return Article.objects.published().select_related("category", "author")
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return self.withdrawn(request)
         # The page shows the story's discussion too; the reader may have this version already.
         not_modified = story_page(request, self.object.pk)
         if not_modified is not None:
             return not_modified
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def withdrawn(self, request):
+        """A corrected story taken down: 410 with its corrections; anything else a 404."""
+        url_kwargs = {name: self.kwargs[name] for name in ("year", "month", "day", "slug")}
+        article = Article.objects.withdrawn().at_url(**url_kwargs).first()
+        if article is None:
+            raise Http404("No published story at this address.")
+        return TemplateResponse(
+            request, "articles/article_withdrawn.html", {"article": article}, status=410
+        )
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -113,3 +128,22 @@ class SearchView(generic.ListView):
         )
         search.attach_snippets(list(context["page_obj"].object_list), self.query)
         return context
+
+
+@list_page
+class CorrectionListView(generic.ListView):
+    """Every correction readers may see, newest first, with the story it corrects."""
+
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+    paginator_class = IndexedPaginator
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        return (
+            Correction.objects.public()
+            .select_related("article", "article__category")
+            .order_by("-created_at", "-pk")
+        )

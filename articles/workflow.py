@@ -15,6 +15,7 @@ class Transition(StrEnum):
     SUBMIT = "submit"
     PUBLISH = "publish"
     SCHEDULE = "schedule"
+    EMBARGO = "embargo"
     UNPUBLISH = "unpublish"
 
     @property
@@ -23,6 +24,7 @@ class Transition(StrEnum):
             "submit": "Submit for review",
             "publish": "Publish now",
             "schedule": "Schedule",
+            "embargo": "Embargo",
             "unpublish": "Unpublish",
         }[self.value]
 
@@ -33,6 +35,7 @@ class Transition(StrEnum):
             "submit": "Submitted for review",
             "publish": "Published",
             "schedule": "Scheduled",
+            "embargo": "Embargoed",
             "unpublish": "Unpublished",
         }[self.value]
 
@@ -55,7 +58,11 @@ def can_edit(user, article: Article) -> bool:
 def _state_allows(article: Article, transition: Transition) -> bool:
     if transition is Transition.SUBMIT:
         return article.status in (Status.DRAFT, Status.UNPUBLISHED)
-    if transition in (Transition.PUBLISH, Transition.SCHEDULE):
+    if transition is Transition.EMBARGO:
+        return article.status == Status.IN_REVIEW  # an embargo is agreed on a reviewed story
+    if transition is Transition.PUBLISH:
+        return not article.is_public and not article.under_embargo
+    if transition is Transition.SCHEDULE:
         return not article.is_public
     return article.status == Status.PUBLISHED  # unpublish: live or scheduled
 
@@ -94,6 +101,8 @@ def transitions_allowed(user, article: Article) -> list[Transition]:
 
 def status_label(article: Article) -> str:
     """The status as the newsroom says it: a published story with a future time is scheduled."""
+    if article.status == Status.PUBLISHED and article.under_embargo:
+        return "Embargoed"
     if article.status == Status.PUBLISHED and not article.is_public:
         return "Scheduled"
     return article.get_status_display()

@@ -6,10 +6,11 @@
 On this machine, traffic to 127.0.0.1 only. It installs wrk when missing (Debian's package), makes
 and fills a PostgreSQL database once (`generate_load_data`; later runs reuse it), starts the site
 the way `make serve` does (DEBUG off, gunicorn and the task worker, Redis as cache) on a free
-port, then runs wrk for every row, ROUNDS times interleaved, and prints medians: req/s, p50, p99
-and the share of the trivial view (/healthz) measured in the same round. The table and the
-machine's description go to benchmarks/results.md under BENCH_LABEL (a section with the same
-label is replaced, others are kept).
+port (and a second server that keeps no page or fragment, for the rows that measure a page
+rendered whole, as after an edit), then runs wrk for every row, ROUNDS times interleaved, and
+prints medians: req/s, p50, p99 and the share of the trivial view (/healthz) measured in the
+same round. The table and the machine's description go to benchmarks/results.md under
+BENCH_LABEL (a section with the same label is replaced, others are kept).
 
 Settings (environment): BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/newsroom_loadbench),
 BENCH_CACHE_URL (redis://127.0.0.1:6379/15; flushed at start), BENCH_PORT (a free one),
@@ -47,12 +48,15 @@ RESULTS = ROOT / "benchmarks" / "results.md"
 READY_TIMEOUT = 120  # seconds for migrate, collectstatic and gunicorn to come up
 
 
-def free_port() -> int:
-    if os.environ.get("BENCH_PORT"):
+def free_port(other_than: int | None = None) -> int:
+    if os.environ.get("BENCH_PORT") and other_than is None:
         return int(os.environ["BENCH_PORT"])
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port != other_than:
+            return port
 
 
 def server_environment(port: int) -> dict:
@@ -129,12 +133,20 @@ def main() -> int:
         print(f"filled in {time.monotonic() - started:.0f} s")
     bench_rows.clear_cache()
     base = f"http://127.0.0.1:{port}"
+    # The same site again, keeping nothing: what the first request after an edit costs.
+    unstored_port = free_port(other_than=port)
+    unstored_env = {**server_environment(unstored_port), "PAGE_CACHE_SECONDS": "0",
+                    "SECRET_KEY": env["SECRET_KEY"]}  # fmt: skip
+    unstored_base = f"http://127.0.0.1:{unstored_port}"
     with tempfile.TemporaryDirectory(prefix="bench-") as work, \
             open(Path(work) / "server.log", "w+") as log:  # fmt: skip
         server = start_server(env, log)
+        unstored = None
         try:
             wait_ready(base, server)
-            rows = bench_rows.prepare(base, Path(work))
+            unstored = start_server(unstored_env, log)
+            wait_ready(unstored_base, unstored)
+            rows = bench_rows.prepare(base, unstored_base, Path(work))
             load_before = os.getloadavg()[0]
             results = bench_wrk.measure(wrk, base, rows, seconds=SECONDS, rounds=ROUNDS,
                                         directory=Path(work))  # fmt: skip
@@ -142,6 +154,8 @@ def main() -> int:
             load = (load_before, os.getloadavg()[0])
         finally:
             stop_server(server)
+            if unstored is not None:
+                stop_server(unstored)
             log.seek(0)
             errors = [line for line in log if "Traceback" in line or " 500 " in line]
             if errors:

@@ -93,7 +93,9 @@ def _logged_in_cookie() -> str:
     )
     client = Client()
     client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
+    # A browser keeps the CSRF cookie its first logged-in page set, and sends it back each time.
+    client.get("/", HTTP_HOST="127.0.0.1")
+    return "; ".join(f"{name}={client.cookies[name].value}" for name in ("sessionid", "csrftoken"))
 
 
 def _comment_form(base: str, story_url: str) -> tuple[dict, str]:
@@ -121,8 +123,12 @@ def _validators(base: str, url: str) -> dict:
     return validators
 
 
-def prepare(base: str, work: Path) -> list[Row]:
-    """The table's rows, with the URLs, cookies and forms of this database."""
+def prepare(base: str, unstored_base: str, work: Path) -> list[Row]:
+    """The table's rows, with the URLs, cookies and forms of this database.
+
+    `unstored_base` is the same site with PAGE_CACHE_SECONDS=0: neither pages nor fragments
+    are kept, so every answer is rendered whole, as the first one after an edit is.
+    """
     from django.urls import reverse
 
     from articles.models import Article, Category
@@ -150,14 +156,23 @@ def prepare(base: str, work: Path) -> list[Row]:
     rows = [
         Row("trivial Django view (/healthz)", "/healthz", trivial=True),
         Row("seed story, anonymous (cache hit)", seed),
-        Row("seed story, anonymous, first render", seed, unique=True,
-            note="a query string never seen before on every request"),
+        Row("seed story, first render after an edit", seed, base=unstored_base,
+            note="a server that keeps no page and no fragment: every answer rendered whole"),
+        Row("seed story, unstored query string", seed, unique=True,
+            note="a query string never seen before on every request: the page is rendered, "
+                 "from the fragments it keeps"),
         Row("seed story, logged-in reader", seed, headers={"Cookie": _logged_in_cookie()}),
         Row("seed story, conditional GET (304)", seed, headers=validators, expected=304,
             check_status=True, note="" if validators else "the page sends no ETag/Last-Modified"),
         Row(f"story with {long_thread.comments.count():,} comments",
             long_thread.get_absolute_url()),
         Row("story with 20 comments", short_thread.get_absolute_url())
+        if short_thread else None,
+        Row(f"story with {long_thread.comments.count():,} comments, first render",
+            long_thread.get_absolute_url(), base=unstored_base,
+            note="rendered whole on every request (50 comments a page)"),
+        Row("story with 20 comments, first render", short_thread.get_absolute_url(),
+            base=unstored_base, note="rendered whole on every request")
         if short_thread else None,
         Row("home page", "/"),
         Row("category page 1", section),

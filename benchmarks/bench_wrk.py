@@ -79,6 +79,7 @@ class Row:
     connections: int = 16
     note: str = ""
     trivial: bool = False
+    base: str | None = None  # another server than the main one (the one that stores nothing)
 
 
 def ensure_wrk() -> str:
@@ -123,7 +124,7 @@ def script(row: Row, directory: Path) -> Path:
 
 def run(wrk: str, base: str, row: Row, seconds: int, directory: Path) -> dict:
     command = [wrk, f"-t{THREADS}", f"-c{row.connections}", f"-d{seconds}s", "--timeout", "10s",
-               "-s", str(script(row, directory)), base]  # fmt: skip
+               "-s", str(script(row, directory)), row.base or base]  # fmt: skip
     done = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
     line = next((line for line in done.stdout.splitlines() if line.startswith("RESULT ")), None)
     if line is None:

@@ -23,6 +23,7 @@ from articles.search_index import bulk_indexing
 from newsroom import versions
 
 from .models import Comment
+from .rendering import comment_html
 
 BATCH = 2000
 SLUG_PREFIX = "load-"
@@ -157,6 +158,7 @@ def _comments_create(story_ids: list[int], rng: random.Random, text: _Text) -> i
                 body=text.sentence(6, 40),
                 status=rng.choices(statuses, weights)[0],
             )
+            comment.body_rendered = comment_html(comment.body)  # bulk_create skips save()
             (replies if rng.random() < REPLY_SHARE else roots).append(comment)
         for comment in Comment.objects.bulk_create(roots):
             if comment.status == Comment.Status.APPROVED:

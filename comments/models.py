@@ -4,8 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
+
+from .rendering import comment_html
 
 
 class CommentQuerySet(models.QuerySet):
@@ -95,6 +98,8 @@ class Comment(models.Model):
     url = models.URLField(max_length=2000, blank=True)
     title = models.CharField(max_length=250, blank=True)
     body = models.TextField()
+    # The body as HTML, made when the comment is saved (comments/rendering.py), never per view.
+    body_rendered = models.TextField(blank=True, default="", editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
     moderation_reason = models.CharField(
         max_length=200, blank=True, help_text="Why the policy held or blocked it."
@@ -140,8 +145,23 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} by {self.name} on {self.article}"
 
+    def save(self, *args, **kwargs):
+        # Derived, so it lives with the row: every door that saves a comment passes here.
+        self.body_rendered = comment_html(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_rendered"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#c{self.pk}"
+
+    @property
+    def body_html(self) -> SafeString:
+        """The stored HTML; rows written in bulk without it are rendered on the spot."""
+        if self.body_rendered or not self.body:
+            return mark_safe(self.body_rendered)  # noqa: S308 - escaped when it was stored
+        return mark_safe(comment_html(self.body))  # noqa: S308 - escaped by comment_html
 
     @property
     def is_removed(self):

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -81,11 +81,33 @@ def cache_available() -> bool:
     return getattr(cache, "available", True)
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client maker, keeping one client per connection pool.
+
+    Django builds a new redis-py client (and its table of ~170 response callbacks) for every
+    cache call: several per page. A client over a pool is thread-safe, so one per pool will do.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+        self._clients_lock = threading.Lock()
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            with self._clients_lock:
+                client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
 class DegradingRedisCache(RedisCache):
     """Django's Redis cache, answering like an empty cache while Redis is unreachable."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self.outage = outage_for(self._servers[0])
 
     @property

@@ -96,9 +96,12 @@ def fragment_context(request) -> dict:
     """What `{% cache %}` blocks of a page key on: its versions, and how long (0: not kept)."""
     page = getattr(request, "page", None)
     tokens = page.tokens if page is not None else ""
+    site = page.held.get(versions.SITE) if tokens else None
     return {
         # The deploy's salt too: templates and code may differ from the ones that rendered it.
         "page_version": f"{deploy_salt()}-{tokens}" if tokens else "",
+        # For fragments that show the site, not the page's story (sections, archive months).
+        "site_version": f"{deploy_salt()}-{site.token}" if site else "",
         "fragment_seconds": settings.PAGE_CACHE_SECONDS if tokens else 0,
     }
 
@@ -174,8 +177,11 @@ def story_page(request, story_pk: int) -> HttpResponse | None:
     page = getattr(request, "page", None)
     if page is None:
         return None
-    page.keys.append(versions.story(story_pk))
-    page.held = _safely(versions.current, page.keys)
+    key = versions.story(story_pk)
+    page.keys.append(key)
+    if page.held is not None:  # the site's version is read already: only the story's is new
+        story = _safely(versions.current, [key])
+        page.held = {**page.held, **story} if story is not None else None
     return _not_modified(request, page) if page.shareable else None
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "newsroom",
     "articles",
     "comments",
+    "api",
     "accounts",
     "allauth",
     "allauth.account",
@@ -385,6 +386,15 @@ PAGE_MAX_AGE = env.int("PAGE_MAX_AGE", default=60)
 PAGE_SHARED_MAX_AGE = env.int("PAGE_SHARED_MAX_AGE", default=60)
 PAGE_STALE_WHILE_REVALIDATE = env.int("PAGE_STALE_WHILE_REVALIDATE", default=60)
 # ---------------------------------------------------------------------------------------------
+
+# Covering indexes (INCLUDE) speed up PostgreSQL's listings; SQLite ignores their extra column,
+# which is all this warning says.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# Content API (api/): at most API_RATE_LIMIT requests per client address in API_RATE_WINDOW
+# seconds (then 429 with Retry-After); the address is read as NUM_PROXIES says.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
+API_RATE_WINDOW = env.int("API_RATE_WINDOW", default=60)
 
 # How long the footer's archive months are cached; a new month shows up within this time.
 ARCHIVE_CACHE_SECONDS = env.int("ARCHIVE_CACHE_SECONDS", default=600)

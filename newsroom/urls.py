@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
+    path("", include("api.urls")),
 ]
 
 if settings.DEBUG:

@@ -37,6 +37,8 @@ def test_stories_and_comments_with_one_long_thread(capsys):
     assert replies.exists()
     assert not replies.exclude(parent__article=F("article")).exists()
     assert not replies.exclude(parent__status=Comment.Status.APPROVED).exists()
+    # Their HTML is stored as save() would store it, though bulk inserts skip save().
+    assert not Comment.objects.filter(body_rendered="").exists()
 
 
 def test_generated_stories_are_searchable_and_have_a_first_revision():

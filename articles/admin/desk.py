@@ -27,3 +27,11 @@ def review_queue(request):
 def scheduled_stories(request):
     """Count the stories released for a time still to come."""
     return _for_editors(request, "Stories scheduled", Article.objects.scheduled(), "scheduled")
+
+
+@desk.provider
+def embargoed_stories(request):
+    """Count the stories held under an embargo still to end."""
+    return _for_editors(
+        request, "Stories under embargo", Article.objects.embargoed(), "embargoed"
+    )

@@ -14,12 +14,14 @@ TRANSITION_BUTTONS = {
     "_submit_review": Transition.SUBMIT,
     "_publish": Transition.PUBLISH,
     "_schedule": Transition.SCHEDULE,
+    "_embargo": Transition.EMBARGO,
     "_unpublish": Transition.UNPUBLISH,
 }
 BUTTON_LABELS = {
     Transition.SUBMIT: "Save and submit for review",
     Transition.PUBLISH: "Save and publish now",
     Transition.SCHEDULE: "Save and schedule",
+    Transition.EMBARGO: "Save and embargo until the publication time",
     Transition.UNPUBLISH: "Save and unpublish",
 }
 

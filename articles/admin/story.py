@@ -15,6 +15,7 @@ from articles.revisions import latest_revision, user_text, when_text
 from articles.textstats import WORDS_PER_MINUTE, text_stats
 
 from .actions import WorkflowActionsMixin
+from .corrections import CorrectionInline, CorrectionViewsMixin
 from .forms import BUTTON_LABELS, TRANSITION_BUTTONS, ArticleAdminForm
 from .revisions import RevisionViewsMixin
 
@@ -36,6 +37,7 @@ class PublicationFilter(admin.SimpleListFilter):
             ("draft", "Draft"),
             ("review", "In review"),
             ("scheduled", "Scheduled"),
+            ("embargoed", "Under embargo"),
             ("live", "Live"),
             ("unpublished", "Unpublished"),
         ]
@@ -48,6 +50,8 @@ class PublicationFilter(admin.SimpleListFilter):
                 return queryset.in_review()
             case "scheduled":
                 return queryset.scheduled()
+            case "embargoed":
+                return queryset.embargoed()
             case "live":
                 return queryset.published()
             case "unpublished":
@@ -85,7 +89,9 @@ class TrackbackPingInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowActionsMixin, RevisionViewsMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    WorkflowActionsMixin, CorrectionViewsMixin, RevisionViewsMixin, admin.ModelAdmin
+):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["title", "status_column", "category", "author", "publication_column",
@@ -103,7 +109,7 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionViewsMixin, admin.ModelAdmin):
         ("Publication", {"fields": ["status_display", "published_at", "author", "byline"]}),
         ("Discussion", {"fields": ["comments_open", "trackbacks_open", "trackback_targets"]}),
     ]  # fmt: skip
-    inlines = [TrackbackPingInline]
+    inlines = [CorrectionInline, TrackbackPingInline]
 
     class Media:
         css = {"all": ["articles/admin/article_form.css"]}
@@ -215,6 +221,8 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionViewsMixin, admin.ModelAdmin):
         if obj is not None:
             context["others_here"] = presence_touch(article_id=obj.pk, user=request.user)
             context["can_preview"] = can_change and not obj.is_public
+            context["can_correct"] = obj.is_public and workflow.can_publish(request.user)
+            context["embargo_until"] = obj.embargo_until if obj.under_embargo else None
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description="Length")
@@ -256,6 +264,8 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionViewsMixin, admin.ModelAdmin):
         if obj.published_at is None:
             return "—"
         when = when_text(obj.published_at)
+        if obj.status == Article.Status.PUBLISHED and obj.under_embargo:
+            return f"Embargoed until {when}"
         if obj.status == Article.Status.PUBLISHED:
             return when if obj.is_public else f"Scheduled for {when}"
         if obj.status == Article.Status.UNPUBLISHED:

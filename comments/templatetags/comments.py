@@ -6,10 +6,7 @@ from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Window
-from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.html import urlize
-from django.utils.safestring import mark_safe
 
 from newsroom.pagecache import page_unstored
 from newsroom.pagination import rows_at
@@ -22,15 +19,6 @@ from ..policy import comments_closed, trackbacks_closed
 from ..trackbacks.tokens import trackback_token_value
 
 register = template.Library()
-
-
-@register.filter
-def comment_html(text: str):
-    """Escape a reader's text, keep its line breaks, and link its URLs as user content."""
-    linked = urlize(text, nofollow=True, autoescape=True)
-    # urlize escaped everything it did not turn into a link, so this attribute is ours.
-    linked = linked.replace(' rel="nofollow"', ' rel="nofollow ugc"')
-    return mark_safe(linebreaksbr(linked, autoescape=False))  # noqa: S308
 
 
 def thread(comments):
@@ -119,8 +107,21 @@ def story_url(name: str, article, **extra):
 
 @register.inclusion_tag("comments/trackbacks.html", takes_context=True)
 def trackback_section(context, article):
-    """Render "Trackback(s)", the auto-discovery block and, for a logged-in user, how to ping."""
-    request = context["request"]
+    """Render "Trackback(s)": the approved pings and the auto-discovery block, the same for every
+    reader (kept as a fragment under the story's versions), then how a logged-in user pings."""
+    return {
+        "article": article,
+        "user": context["request"].user,
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+        "fragment_seconds": context.get("fragment_seconds") or 0,
+        "page_version": context.get("page_version", ""),
+    }
+
+
+@register.inclusion_tag("comments/trackback_list.html")
+def trackback_list(article, logged_in):
+    """The section's heading, the approved pings and the RDF block: nothing per reader."""
     # One query: the first page, each row carrying the total (a window count over all shown).
     shown = (
         Comment.objects.trackbacks()
@@ -130,27 +131,38 @@ def trackback_section(context, article):
         .order_by("created_at", "pk")
     )
     trackbacks = list(shown[: settings.TRACKBACKS_PER_PAGE])
-    count = trackbacks[0].total if trackbacks else 0
-    permalink = article.permalink
-    ping_url = absolute_url(reverse("comments:trackback", kwargs=article.url_kwargs()))
-    personal_ping_url = None
-    if request.user.is_authenticated:
-        token = request.user.trackback_tokens.filter(revoked_at__isnull=True).first()
-        value = trackback_token_value(token) if token is not None else None
-        if value is not None:
-            personal_ping_url = absolute_url(
-                reverse("comments:trackback_personal",
-                        kwargs={**article.url_kwargs(), "token": value}),
-            )  # fmt: skip
     return {
         "article": article,
         "trackbacks": trackbacks,
-        "count": count,
+        "count": trackbacks[0].total if trackbacks else 0,
         "closed": trackbacks_closed(article),
-        "permalink": permalink,
-        "ping_url": ping_url,
+        "permalink": article.permalink,
+        "ping_url": _ping_url(article),
+        "logged_in": logged_in,
+    }
+
+
+@register.inclusion_tag("comments/trackback_form.html", takes_context=True)
+def trackback_form(context, article):
+    """A logged-in user's way to ping this story: their personal ping URL and the form."""
+    request = context["request"]
+    if not request.user.is_authenticated or trackbacks_closed(article):
+        return {"show": False}
+    token = request.user.trackback_tokens.filter(revoked_at__isnull=True).first()
+    value = trackback_token_value(token) if token is not None else None
+    personal_ping_url = None
+    if value is not None:
+        personal_ping_url = absolute_url(
+            reverse("comments:trackback_personal", kwargs={**article.url_kwargs(), "token": value})
+        )
+    return {
+        "show": True,
+        "ping_url": _ping_url(article),
         "personal_ping_url": personal_ping_url,
-        "user": request.user,
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def _ping_url(article) -> str:
+    return absolute_url(reverse("comments:trackback", kwargs=article.url_kwargs()))

@@ -10,10 +10,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test's thread; the test's own ORM calls are
-# still plain synchronous code, so Django's guard against async callers does not apply.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
@@ -39,6 +35,11 @@ _failed = pytest.StashKey[bool]()
 
 @pytest.fixture(scope="session")
 def browser():
+    # Playwright's sync API runs an event loop in the test's thread; the test's own ORM calls are
+    # still plain synchronous code, so Django's guard against async callers does not apply.
+    # Set here, not at import: `make test` collects this file too, and its subprocesses (the
+    # deploy check) must not inherit it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make test-browser` installs it.")
     from playwright.sync_api import sync_playwright
@@ -49,6 +50,7 @@ def browser():
         )
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -214,3 +214,21 @@ def test_real_redis_goes_away_and_comes_back(client, story, settings, caplog, mo
     assert sum("is unreachable" in m for m in messages) == 1, messages
     assert sum("reachable again" in m for m in messages) == 1, messages
     assert "Traceback" not in caplog.text
+
+
+def test_one_redis_client_serves_every_call_and_every_thread(settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.core.cache import cache
+
+    settings.CACHES = redis_cache(6379)
+    client = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is client  # Django makes one per call
+
+    def round_trip(n):
+        cache.set(f"thread-{n}", n)
+        return cache.get(f"thread-{n}")
+
+    with ThreadPoolExecutor(8) as pool:  # a client over a pool is shared safely by threads
+        assert list(pool.map(round_trip, range(64))) == list(range(64))
+    assert cache._cache.get_client() is client

@@ -9,8 +9,10 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from newsroom.clients import client_ip
 from newsroom.site import absolute_url
 
 from . import mail
@@ -72,6 +74,20 @@ class AccountAdapter(DefaultAccountAdapter):
         _after_commit(
             mail.account_mail_send, "account/email/account_already_exists", email, context
         )
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        if not settings.ACCOUNT_EMAIL_NOTIFICATIONS:
+            return
+        notice = {
+            "timestamp": timezone.now().strftime("%Y-%m-%d %H:%M %Z"),
+            "ip": client_ip(self.request) if self.request is not None else "",
+            "user_agent": self.get_http_user_agent(self.request)[:200] if self.request else "",
+            **_plain(context or {}),
+        }
+        if email:  # a notice to an address that is no longer the account's (email changed)
+            _after_commit(mail.account_mail_send, template_prefix, email, notice)
+        else:
+            _after_commit(mail.account_notice_send, template_prefix, user.pk, notice)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         _after_commit(mail.account_mail_send, template_prefix, email, _plain(context))

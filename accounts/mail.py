@@ -5,7 +5,6 @@ the admin desk, so the worker makes the secret part (a verification key, a reset
 writes the mail.
 """
 
-import logging
 from types import SimpleNamespace
 
 from allauth.account import app_settings as allauth_settings
@@ -21,8 +20,6 @@ from django.urls import reverse
 
 from newsroom.site import absolute_url, site_origin
 from newsroom.tasks import retry_with_backoff
-
-logger = logging.getLogger(__name__)
 
 
 def render_account_mail(template_prefix: str, email: str, context: dict) -> EmailMultiAlternatives:
@@ -43,12 +40,12 @@ def render_account_mail(template_prefix: str, email: str, context: dict) -> Emai
     text = render_to_string(f"{template_prefix}_message.txt", context).strip()
     mail = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [email])
     try:
-        html = render_to_string(f"{template_prefix}_message.html", context).strip()
+        html = render_to_string(f"{template_prefix}_message.html", context)
     except TemplateDoesNotExist:
-        # Every mail the site sends today has both; one allauth adds later still goes out.
-        logger.warning("Account mail %s has no HTML template; sent as plain text.", template_prefix)
-    else:
-        mail.attach_alternative(html, "text/html")
+        # allauth's notices (a password changed, a factor added) come with a text template
+        # only: their HTML is that text in the site's mail layout.
+        html = render_to_string("account/email/text_as_html.html", {**context, "text": text})
+    mail.attach_alternative(html.strip(), "text/html")
     return mail
 
 
@@ -84,6 +81,15 @@ def password_reset_mail_send(user_id: int, email: str) -> None:
     path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
     context = {"user": user, "password_reset_url": absolute_url(path.replace("UID-KEY", key))}
     render_account_mail("account/email/password_reset_key", email, context).send()
+
+
+@task
+@retry_with_backoff(attempts=5)
+def account_notice_send(template_prefix: str, user_id: int, context: dict) -> None:
+    """Tell a person that something changed on their account (a password, a second factor)."""
+    address = EmailAddress.objects.filter(user_id=user_id, primary=True).first()
+    if address is not None:
+        render_account_mail(template_prefix, address.email, context).send()
 
 
 @task

@@ -30,6 +30,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{env.str('SITE_NAME', default='Newsroom')}] "
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# A mail to the account's address when its password, email address or second factors change:
+# a stolen password used to enrol someone else's authenticator does not go unnoticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_SESSION_REMEMBER = None
 # allauth's own limits (in Django's cache; they refuse while the cache is down) stay on for
 # second-factor codes, email changes and password changes. Logins are throttled by django-axes

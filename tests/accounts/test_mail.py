@@ -29,12 +29,10 @@ def test_every_account_mail_has_text_and_html(prefix):
     assert "http://testserver/accounts/" in mail.body and "http://testserver/accounts/" in html
 
 
-def test_a_mail_without_an_html_template_still_goes_out_as_text(tmp_path, settings, caplog):
-    folder = tmp_path / "templates" / "x"
-    folder.mkdir(parents=True)
-    (folder / "note_subject.txt").write_text("Note")
-    (folder / "note_message.txt").write_text("Plain only.")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates"]}]
-    mail = render_account_mail("x/note", "ana@example.com", {})
-    assert mail.body == "Plain only." and mail.alternatives == []
-    assert "no HTML template" in caplog.text
+def test_allauths_text_only_notices_get_the_sites_html_layout():
+    mail = render_account_mail("mfa/email/totp_activated", "ana@example.com", {
+        "ip": "203.0.113.5", "user_agent": "Firefox", "timestamp": "2026-11-30 10:00 UTC",
+    })  # fmt: skip
+    [(html, _)] = mail.alternatives
+    assert "203.0.113.5" in mail.body and "203.0.113.5" in html
+    assert html.startswith("<!doctype html>") and "Newsroom" in html

@@ -85,13 +85,16 @@ def test_a_bare_session_login_is_not_enough_either(client):
     assert response["Location"].startswith(reverse("mfa_reauthenticate") + "?next=")
 
 
-def test_staff_enrol_totp_and_then_log_in_with_a_code(client):
+def test_staff_enrol_totp_and_then_log_in_with_a_code(client, mailoutbox):
     editor = make_editor()
     log_in_with_password(client, editor)
     follow = client.get(reverse("admin:index"), follow=True)
     assert b"needs a second factor" in follow.content  # told why, on the enrolment page
     secret = enrol_totp(client)
     assert client.get(reverse("admin:index")).status_code == 200  # proving the app counts
+    # The account's address hears of it (a stolen password enrolling another app shows).
+    [notice] = [m for m in mailoutbox if "Authenticator App Activated" in m.subject]
+    assert notice.to == [editor.email] and "127.0.0.1" in notice.body
     client.post(reverse("account_logout"))
 
     later = timezone.now() + timedelta(minutes=2)

@@ -3,9 +3,30 @@
 Read from the environment like every other setting; newsroom/settings.py imports them all.
 """
 
+from datetime import timedelta
+
 import environ
 
 env = environ.Env()
+
+# Login throttling (django-axes, newsroom/login_throttle.py): after LOGIN_FAILURE_LIMIT failures
+# for one username (or email), or from one address, /accounts/login/ (where /admin/login/ sends)
+# refuses for LOGIN_COOLOFF_MINUTES with a clear message (429), the same for accounts that exist
+# and ones that do not.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success clears that username's failures, never the address's (newsroom.login_throttle).
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "newsroom.login_throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_ip"
+# allauth's form names its field `login` (a username or an email address).
+AXES_USERNAME_CALLABLE = "newsroom.login_throttle.login_name"
+AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+# Password reset: the mail is sent by the worker; at most PASSWORD_RESET_RATE_LIMIT requests per
+# address and per email address in PASSWORD_RESET_RATE_WINDOW seconds (then 429).
+PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
+PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=3600)
 
 # Sign-up at /accounts/signup/ is open unless ACCOUNTS_SIGNUP_OPEN is off; at most
 # ACCOUNTS_SIGNUP_RATE_LIMIT sign-ups per address in ACCOUNTS_SIGNUP_RATE_WINDOW seconds, and a

@@ -2,7 +2,6 @@
 
 import os
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -196,11 +195,9 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "articles:home"
 LOGOUT_REDIRECT_URL = "articles:home"
 
-# --- Login throttling (django-axes) ----------------------------------------------------------
-# After LOGIN_FAILURE_LIMIT failures for one username, or from one address, /accounts/login/
-# and /admin/login/ refuse for LOGIN_COOLOFF_MINUTES with a clear message (429), the same for
-# accounts that exist and ones that do not. Attempts are kept in the database, not the cache,
-# so throttling holds while Redis is down.
+# --- Login throttling (django-axes); its settings, with the password reset's, are in
+# newsroom/auth_settings.py. Attempts are kept in the database, so throttling holds while Redis
+# is down.
 INSTALLED_APPS.append("axes")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AUTHENTICATION_BACKENDS = [
@@ -208,20 +205,6 @@ AUTHENTICATION_BACKENDS = [
     # Django's model backend, taking a username or an email address (django-allauth).
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# A success clears that username's failures, never the address's (newsroom.login_throttle).
-AXES_RESET_ON_SUCCESS = True
-AXES_HANDLER = "newsroom.login_throttle.LoginThrottleHandler"
-AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_ip"
-# allauth's form names its field `login` (a username or an email address).
-AXES_USERNAME_CALLABLE = "newsroom.login_throttle.login_name"
-AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
-# Password reset: the mail is sent by the worker; at most PASSWORD_RESET_RATE_LIMIT requests per
-# address and per email address in PASSWORD_RESET_RATE_WINDOW seconds (then 429).
-PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
-PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=3600)
 # ---------------------------------------------------------------------------------------------
 
 STATIC_URL = "static/"

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
 SECRET = "Zanzibarquartz"  # a word only the embargoed story has, for search and page bodies
 # Not public: the newsroom's own pages (staff only; their leaks are tested below one by one).
 NOT_PUBLIC = ("admin/",)
+ROUTE_PARAMETERS = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
 
 
 def url_patterns(resolver=None, prefix="", namespace=""):
@@ -79,7 +80,8 @@ def story_urls(newsroom) -> list[tuple[str, str]]:
     for route, name, pattern in url_patterns():
         if route.startswith(NOT_PUBLIC) or name is None:
             continue
-        wanted = parameters(pattern)
+        # The pattern's own parameters, and those of the includes it sits in (allauth's).
+        wanted = parameters(pattern) | {a or b for a, b in ROUTE_PARAMETERS.findall(route)}
         kwargs = {}
         if "year" in wanted:  # the story's own date: its page, or the archives that would list it
             kwargs.update({k: v for k, v in story.url_kwargs().items() if k in wanted})
@@ -91,6 +93,8 @@ def story_urls(newsroom) -> list[tuple[str, str]]:
             kwargs["token"] = newsroom["token"]
         if "uidb64" in wanted:  # a password reset link: about an account, never a story
             kwargs["uidb64"] = "MQ"
+        if route.startswith("accounts/"):  # keys and ids of accounts pages: never a story's
+            kwargs.update({name: "1" for name in wanted - set(kwargs)})
         if "section" in wanted:
             urls += [(name, reverse(name, kwargs={**kwargs, "section": s})) for s in SITEMAPS]
             continue

@@ -1,13 +1,18 @@
 """Forms of the account pages: sign-up (with the comments' bot defences), profile, deletion."""
 
 import time
+from functools import partial
 
 from allauth.account.adapter import get_adapter
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.utils import filter_users_by_email
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
+
+from . import mail
 
 _signer = signing.Signer(salt="accounts.signup-rendered")
 RESEND = "This form is not valid any more; please send it again."
@@ -72,6 +77,23 @@ class SignupForm(AllauthSignupForm):
             # The form shown again counts from now; its posted stamp may be what failed.
             self.data = self.data.copy()
             self.data["rendered"] = signup_stamp()
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """Ask for a reset link: the request only queues the address; the worker looks it up.
+
+    So a known and an unknown address cost the request exactly the same work (no look-up, one
+    queued task), and the answer is the same page.
+    """
+
+    def clean_email(self):
+        self.users = []
+        return get_adapter().clean_email(self.cleaned_data["email"].lower())
+
+    def save(self, request, **kwargs):
+        email = self.cleaned_data["email"]
+        transaction.on_commit(partial(mail.password_reset_mail_send.enqueue, email))
+        return email
 
 
 class ProfileForm(forms.Form):

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import ipaddress
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -20,6 +21,9 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 from django.conf import settings
 
 from newsroom.linkbacks.http import FetchFailed, FetchRefused, fetch
+
+LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+HOST_NAME = re.compile(rf"(?:{LABEL}\.)*{LABEL}")
 
 
 class IndieAuthError(Exception):
@@ -70,6 +74,10 @@ def canonical_me(typed: str) -> str:
         is_ip = True
     except ValueError:
         is_ip = False
+    # After IDNA (which maps look-alike dots such as "․" to "."), a host is dot-separated labels.
+    if not is_ip and not HOST_NAME.fullmatch(host.rstrip(".")):
+        raise IndieAuthError("Your website's host name is not valid.")
+    host = host if is_ip else host.rstrip(".")
     if not _local_allowed():
         if port is not None:
             raise IndieAuthError("Your website's address cannot contain a port.")

@@ -8,10 +8,12 @@ writes the mail.
 from types import SimpleNamespace
 
 from allauth.account import app_settings as allauth_settings
+
+# The look-up allauth's own reset form makes (internal, hence the <66 pin in pyproject.toml).
+from allauth.account.internal.userkit import filter_users_by_email
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template import TemplateDoesNotExist
@@ -71,16 +73,19 @@ def email_confirmation_send(email_address_id: int, signup: bool = False) -> None
 
 @task
 @retry_with_backoff(attempts=5)
-def password_reset_mail_send(user_id: int, email: str) -> None:
-    """Mail a link to choose a new password, if the account may still have one."""
-    user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.has_usable_password():
-        return  # deactivated, or signs in another way (IndieAuth), since the request
-    token = allauth_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
-    key = f"{user_pk_to_url_str(user)}-{token}"
+def password_reset_mail_send(email: str) -> None:
+    """Mail a link to choose a new password to each account of `email` that may have one.
+
+    The request queued only the address typed, known or not: the look-up happens here.
+    """
+    generator = allauth_settings.PASSWORD_RESET_TOKEN_GENERATOR()
     path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
-    context = {"user": user, "password_reset_url": absolute_url(path.replace("UID-KEY", key))}
-    render_account_mail("account/email/password_reset_key", email, context).send()
+    for user in filter_users_by_email(email, is_active=True, prefer_verified=True, for_login=True):
+        if not user.has_usable_password():
+            continue  # signs in another way (IndieAuth)
+        key = f"{user_pk_to_url_str(user)}-{generator.make_token(user)}"
+        context = {"user": user, "password_reset_url": absolute_url(path.replace("UID-KEY", key))}
+        render_account_mail("account/email/password_reset_key", email, context).send()
 
 
 @task

@@ -71,6 +71,7 @@ def test_profile_urls_are_canonicalised(typed, canonical):
         "https://example.com/#me", "https://example.com:8443/", "https://127.0.0.1/",
         "https://[::1]/", "https://localhost/", "https://example.com/a/../b",
         "https://example.com/./", "https://exa mple.com/", "https://" + "a" * 600 + ".com/",
+        "․0", "https://a..b/", "https://-a.example/", "https://a_b.example/",
     ],
 )  # fmt: skip
 def test_what_is_not_a_profile_url_is_refused(typed):

@@ -74,7 +74,7 @@ def canonical_me(typed: str) -> str:
         is_ip = True
     except ValueError:
         is_ip = False
-    # After IDNA (which maps look-alike dots such as "․" to "."), a host is dot-separated labels.
+    # After IDNA (which maps look-alike dots, U+2024 say, to "."), a host is dot-separated labels.
     if not is_ip and not HOST_NAME.fullmatch(host.rstrip(".")):
         raise IndieAuthError("Your website's host name is not valid.")
     host = host if is_ip else host.rstrip(".")

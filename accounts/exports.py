@@ -3,9 +3,9 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
-from comments.models import Comment, TrackbackToken
+from comments.models import Comment, TrackbackToken, VerifiedSite
 
-from .models import Profile, VerifiedSite
+from .models import Profile
 
 
 def _when(value):
@@ -30,7 +30,7 @@ def account_export(user) -> dict:
             for a in EmailAddress.objects.filter(user=user).order_by("pk")
         ],
         "verified_sites": [
-            {"url": s.url, "method": s.method, "verified_at": _when(s.verified_at)}
+            {"site": s.origin, "verified_at": _when(s.verified_at), "note": s.check_note}
             for s in VerifiedSite.objects.filter(user=user)
         ],
         "second_factors": [

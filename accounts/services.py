@@ -1,16 +1,18 @@
-"""Writes for accounts: the profile, verified sites, and leaving the site."""
+"""Writes for accounts: the profile, signing in with one's site, and leaving the site."""
 
 from urllib.parse import urlsplit
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
+from comments.linkbacks.sites import site_confirm
+from comments.models import VerifiedSite
 from comments.services import comments_of_user_forget
+from newsroom.linkbacks.sites import origin_of
 from newsroom.text import printable
 
-from .models import Profile, VerifiedSite
+from .models import Profile
 
 
 class StaffAccountError(Exception):
@@ -30,21 +32,6 @@ def profile_update(*, user, display_name: str, blog_url: str) -> Profile:
         user.first_name, user.last_name = profile.display_name[:150], ""
         user.save(update_fields=["first_name", "last_name"])
     return profile
-
-
-@transaction.atomic
-def verified_site_confirm(*, user, url: str, method: str = VerifiedSite.Method.INDIEAUTH):
-    """Record that `user` proved `url` (canonical) theirs; it moves from anyone who had it."""
-    site, _ = VerifiedSite.objects.update_or_create(
-        url=url, defaults={"user": user, "method": method, "verified_at": timezone.now()}
-    )
-    return site
-
-
-@transaction.atomic
-def verified_site_remove(*, user, pk: int) -> int:
-    count, _ = VerifiedSite.objects.filter(user=user, pk=pk).delete()
-    return count
 
 
 @transaction.atomic
@@ -81,10 +68,15 @@ def account_for_site(*, url: str, user=None):
     owner adds one on the account page. None when the site's account is deactivated.
     """
     if user is None:
-        site = VerifiedSite.objects.select_related("user").filter(url=url).first()
+        site = (
+            VerifiedSite.objects.select_related("user")
+            .filter(origin=origin_of(url), verified_at__isnull=False)
+            .order_by("verified_at", "pk")
+            .first()
+        )
         if site is not None:
             return site.user if site.user.is_active else None
         user = get_user_model().objects.create_user(username=_free_username(url), password=None)
         profile_update(user=user, display_name=urlsplit(url).hostname or "", blog_url=url)
-    verified_site_confirm(user=user, url=url)
+    site_confirm(user=user, url=url, note=f"IndieAuth: {url}")
     return user

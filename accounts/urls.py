@@ -12,7 +12,6 @@ urlpatterns = [
     path("accounts/", views.account_home, name="home"),
     path("accounts/profile/", views.profile_save, name="profile"),
     path("accounts/tokens/", views.tokens, name="tokens"),
-    path("accounts/sites/remove/", views.site_remove, name="site_remove"),
     path("accounts/export/", views.export, name="export"),
     path("accounts/delete/", views.delete, name="delete"),
     path("accounts/indieauth/", indieauth_views.start, name="indieauth"),

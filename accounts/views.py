@@ -4,6 +4,7 @@ import json
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -13,14 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from comments.models import Comment, TrackbackToken
+from comments.models import Comment, TrackbackToken, VerifiedSite
 from comments.trackbacks.tokens import trackback_token_create, trackback_tokens_revoke
+from newsroom.linkbacks.sites import META_NAME, WELL_KNOWN_PATH
 from newsroom.params import parse_id
 
 from .exports import account_export
 from .forms import DeleteAccountForm, ProfileForm
-from .models import Profile, VerifiedSite
-from .services import StaffAccountError, account_delete, profile_update, verified_site_remove
+from .models import Profile
+from .services import StaffAccountError, account_delete, profile_update
 
 RECENT = 50  # comments and trackbacks listed on the page (the download has them all)
 
@@ -45,6 +47,9 @@ def account_home(request):
         "tokens": list(TrackbackToken.objects.filter(user=user)),
         "new_token": request.session.pop("accounts.new_token", None),
         "sites": list(VerifiedSite.objects.filter(user=user)),
+        "mentions_enabled": settings.MENTIONS_ENABLED,
+        "meta_name": META_NAME,
+        "well_known_path": WELL_KNOWN_PATH,
         "comments": list(discussion.comments()[:RECENT]),
         "trackbacks": list(discussion.trackbacks()[:RECENT]),
     }
@@ -81,15 +86,6 @@ def tokens(request):
         _, value = trackback_token_create(user=request.user, name=request.POST.get("name", ""))
         # Shown once, on the page this redirects to; never in a URL.
         request.session["accounts.new_token"] = value
-    return redirect("accounts:home")
-
-
-@login_required
-@require_POST
-def site_remove(request):
-    pk = parse_id(request.POST.get("site", ""))
-    removed = verified_site_remove(user=request.user, pk=pk) if pk else 0
-    messages.success(request, "Site removed." if removed else "Nothing to remove.")
     return redirect("accounts:home")
 
 

@@ -17,12 +17,15 @@ def _search_index_ensure(sender, using, **kwargs):
 ROLE_PERMISSIONS = {
     roles.JOURNALISTS: ["articles.add_article", "articles.change_article",
                         "articles.view_article", "articles.view_category",
-                        "articles.view_correction"],
+                        "articles.view_correction",
+                        # What the sites a story told answered (the story's admin page).
+                        "articles.view_trackbackping"],
     roles.EDITORS: ["articles.add_article", "articles.change_article", "articles.delete_article",
                     "articles.view_article", "articles.publish_article",
                     "articles.edit_any_article", "articles.add_category",
                     "articles.change_category", "articles.delete_category",
                     "articles.view_category", "articles.view_correction",
+                    "articles.view_trackbackping",
                     # Lets editors pick any staff member as a story's author (admin autocomplete).
                     "auth.view_user"],
 }  # fmt: skip

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from newsroom.site import absolute_url
 
 from .images import SocialImage, article_social_image, lead_image_upload_to
+from .ping_records import TrackbackPing  # noqa: F401 - every model of the app is found here
 from .rendering import article_description_text, render_markdown
 
 
@@ -166,6 +167,12 @@ class Article(models.Model):
         help_text="One URL per line: a story page (its ping URL is discovered) or a ping URL. "
         "Add a space and a token after the URL for sites that require one.",
     )
+    notify_linked_pages = models.BooleanField(
+        "notify linked pages",
+        default=True,
+        help_text="Also tell every other site this story links to (by TrackBack, Webmention or "
+        "Pingback, whichever it offers), as WordPress does.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # PostgreSQL keeps this current with a trigger (see articles/search_index.py); unused on
@@ -182,7 +189,8 @@ class Article(models.Model):
     history = HistoricalRecords(
         excluded_fields=["image", "image_width", "image_height", "image_alt", "image_caption",
                          "image_credit", "image_focal_x", "image_focal_y", "search_vector",
-                         "trackback_targets", "body_rendered", "description"],
+                         "trackback_targets", "notify_linked_pages", "body_rendered",
+                         "description"],
     )  # fmt: skip
 
     class Meta:
@@ -305,34 +313,6 @@ class Article(models.Model):
         if self.body_rendered or not self.body:
             return mark_safe(self.body_rendered)  # noqa: S308 - sanitised when it was stored
         return render_markdown(self.body)
-
-
-class TrackbackPing(models.Model):
-    """One outgoing trackback: a story telling another page that it links to it."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Not sent yet"
-        SENT = "sent", "Accepted"
-        REFUSED = "refused", "Refused by the site"
-        FAILED = "failed", "Could not be sent"
-        UNREACHABLE = "unreachable", "Site unreachable; trying again"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pings_sent")
-    target_url = models.URLField(max_length=2000)
-    ping_url = models.URLField(max_length=2000, blank=True)
-    status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
-    message = models.CharField(max_length=500, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "target_url"], name="ping_once_per_target"),
-        ]
-
-    def __str__(self):
-        return f"{self.article} → {self.target_url}"
 
 
 class AppendOnly(Exception):

@@ -16,9 +16,9 @@ from django.tasks import default_task_backend
 from django.utils import timezone
 
 from . import images, workflow
-from .models import Article, Category
-from .tasks import send_trackbacks
-from .trackbacks import parse_targets
+from .models import Article, Category, TrackbackPing
+from .tasks import resend_trackback, send_trackbacks
+from .trackbacks import article_targets
 from .workflow import Transition
 
 logger = logging.getLogger(__name__)
@@ -315,7 +315,7 @@ def article_trackbacks_queue(*, article: Article) -> bool:
 
     A slow or dead remote site never holds up or fails the save that publishes the story.
     """
-    if not parse_targets(article.trackback_targets):
+    if not article_targets(article):
         return False
     if article.is_public:
         transaction.on_commit(partial(send_trackbacks.enqueue, article.pk))
@@ -326,3 +326,18 @@ def article_trackbacks_queue(*, article: Article) -> bool:
         transaction.on_commit(partial(deferred.enqueue, article.pk))
         return True
     return False  # `manage.py send_trackbacks` (cron) catches scheduled stories up
+
+
+@transaction.atomic
+def trackback_ping_retry(*, ping: TrackbackPing, by: AbstractBaseUser) -> bool:
+    """Send one target of a story again (by the worker, after this transaction), as an editor
+    asks; False when the story is not public or `by` may not edit it."""
+    if not workflow.can_edit(by, ping.article):
+        raise PermissionDenied(f"You may not change “{ping.article}”.")
+    if not ping.article.is_public:
+        return False
+    TrackbackPing.objects.filter(pk=ping.pk).update(
+        status=TrackbackPing.Status.PENDING, message="Sending again…", next_attempt_at=None
+    )
+    transaction.on_commit(partial(resend_trackback.enqueue, ping.pk))
+    return True

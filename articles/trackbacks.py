@@ -1,30 +1,42 @@
-"""Outgoing trackbacks: which pages a story pings, and a record of each try.
+"""Outgoing linkbacks: which pages a story tells that it links to them, and a record of each try.
 
-The protocol itself (discovery, the ping, the answer) lives in `newsroom.linkbacks.trackback`.
+The protocols themselves (discovery, TrackBack, Pingback, Webmention, the answers) live in
+`newsroom.linkbacks`. A target that answered (accepted or refused) is done with; one that did
+not (no answer, 429, 5xx) is tried again by the worker, then by the cron catch-up, and after
+MAX_ATTEMPTS tries in all it is marked failed with its last answer. An editor may send to any
+one target again by hand.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from html import unescape
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from newsroom.linkbacks.trackback import Ping, send_ping
+from newsroom.linkbacks.answers import SendOutcome, SendResult
+from newsroom.linkbacks.links import links_in
+from newsroom.linkbacks.sending import send_linkback
+from newsroom.linkbacks.trackback import Ping
+from newsroom.site import site_origin
 
 from .models import Article, TrackbackPing
 
-# How many tries `manage.py send_trackbacks` (the cron catch-up) gives a target in all: the
-# first ping and the worker's retries of an unreachable site count, and leave room for it.
+# How many tries a target gets in all (the first ping, the worker's retries and the cron
+# catch-up's); after the last one a target that still gives no answer is marked failed.
 MAX_ATTEMPTS = 10
+WAITING = [TrackbackPing.Status.PENDING, TrackbackPing.Status.UNREACHABLE]
 
 
 @dataclass(frozen=True)
 class Target:
     url: str
     token: str | None = None
+    named: bool = True  # listed by an editor, not merely linked from the body
 
 
 def parse_targets(text: str) -> list[Target]:
@@ -40,6 +52,34 @@ def parse_targets(text: str) -> list[Target]:
     return targets
 
 
+def _host_and_port(url: str) -> tuple[str, int | None]:
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return (parts.hostname or "").lower(), parts.port or default
+
+
+def _external(url: str) -> bool:
+    """On another site than ours (another host, or another port of our host)."""
+    try:
+        host, port = _host_and_port(url)
+    except ValueError:
+        return False
+    ours, our_port = _host_and_port(site_origin())
+    return bool(host) and (host, port) != (ours, our_port)
+
+
+def article_targets(article: Article) -> list[Target]:
+    """The pages a story tells: its "send trackbacks to" list, then the body's external links."""
+    targets = parse_targets(article.trackback_targets)
+    if article.notify_linked_pages:
+        seen = {target.url for target in targets}
+        for url in links_in(article.body_html):
+            if len(url) <= 2000 and url not in seen and _external(url):
+                seen.add(url)
+                targets.append(Target(url=url, named=False))
+    return targets
+
+
 def _outgoing_ping(article: Article) -> Ping:
     return Ping(
         url=article.permalink,
@@ -49,36 +89,78 @@ def _outgoing_ping(article: Article) -> Ping:
     )
 
 
-def article_send_trackbacks(
-    *, article: Article, retry_refused: bool = True, only_unreachable: bool = False
-) -> list[TrackbackPing]:
-    """Ping each target of a public story that has not accepted a ping yet; record each try.
+def _record(ping: TrackbackPing, result: SendResult) -> TrackbackPing:
+    """Write down one try's answer; a target out of tries is failed with its last answer."""
+    attempts = ping.attempts + 1
+    status, message = TrackbackPing.Status(result.outcome), result.message
+    next_attempt_at = None
+    if result.outcome == SendOutcome.UNREACHABLE:
+        if attempts >= MAX_ATTEMPTS:
+            status = TrackbackPing.Status.FAILED
+            message = f"Gave up after {attempts} tries; last answer: {message}"
+        elif result.retry_after:
+            next_attempt_at = timezone.now() + timedelta(seconds=result.retry_after)
+    TrackbackPing.objects.filter(pk=ping.pk).update(
+        protocol=result.protocol,
+        ping_url=result.ping_url[:2000],
+        status=status,
+        message=message[:500],
+        attempts=attempts,
+        last_attempt_at=timezone.now(),
+        next_attempt_at=next_attempt_at,
+    )
+    ping.refresh_from_db()
+    return ping
 
-    `retry_refused=False` leaves targets that answered (refused, or not in TrackBack) alone, as
-    the cron catch-up does; `only_unreachable` pings only targets that never answered.
+
+def article_send_trackbacks(
+    *, article: Article, only_unreachable: bool = False
+) -> list[TrackbackPing]:
+    """Tell each target of a public story that has not answered yet; record each try.
+
+    `only_unreachable` tells only targets that were tried and gave no answer (the retries).
+    A target that asked us to wait (Retry-After) is left until then.
     """
     if not article.is_public:
         return []
-    done = {TrackbackPing.Status.SENT}
-    if not retry_refused:
-        done |= {TrackbackPing.Status.REFUSED, TrackbackPing.Status.FAILED}
     outgoing = _outgoing_ping(article)
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
     pings = []
-    for target in parse_targets(article.trackback_targets):
+    for target in article_targets(article):
         with transaction.atomic():
             ping, _ = TrackbackPing.objects.get_or_create(article=article, target_url=target.url)
-        if only_unreachable and ping.status != TrackbackPing.Status.UNREACHABLE:
+        waiting = [TrackbackPing.Status.UNREACHABLE] if only_unreachable else WAITING
+        if ping.status not in waiting or ping.attempts >= MAX_ATTEMPTS:
             continue
-        if ping.status in done or (not retry_refused and ping.attempts >= MAX_ATTEMPTS):
+        if not TrackbackPing.objects.filter(due, pk=ping.pk).exists():
             continue
-        result = send_ping(target.url, outgoing, token=target.token)
-        TrackbackPing.objects.filter(pk=ping.pk).update(
-            ping_url=result.ping_url[:2000],
-            status=TrackbackPing.Status(result.outcome),
-            message=result.message[:500],
-            attempts=ping.attempts + 1,
-            last_attempt_at=timezone.now(),
-        )
-        ping.refresh_from_db()
-        pings.append(ping)
+        result = send_linkback(target.url, outgoing, token=target.token, named=target.named)
+        pings.append(_record(ping, result))
     return pings
+
+
+def trackback_ping_resend(*, ping: TrackbackPing) -> TrackbackPing:
+    """Send to one target again, whatever it answered before (an editor asked)."""
+    article = ping.article
+    if not article.is_public:
+        return ping
+    # No longer listed (the editor still asked): sent as a named page, without a token.
+    target = next((t for t in article_targets(article) if t.url == ping.target_url), None)
+    target = target or Target(url=ping.target_url)
+    result = send_linkback(target.url, _outgoing_ping(article), token=target.token,
+                           named=target.named)  # fmt: skip
+    if ping.attempts >= MAX_ATTEMPTS:  # a fresh start: the editor's try gets its own retries
+        TrackbackPing.objects.filter(pk=ping.pk).update(attempts=0)
+        ping.attempts = 0
+    return _record(ping, result)
+
+
+def retry_delay_asked(pings: list[TrackbackPing]) -> float:
+    """The longest wait the targets still to retry asked for, in seconds (0: none asked)."""
+    now = timezone.now()
+    waits = [
+        (ping.next_attempt_at - now).total_seconds()
+        for ping in pings
+        if ping.status == TrackbackPing.Status.UNREACHABLE and ping.next_attempt_at
+    ]
+    return max([0.0, *waits])

@@ -5,8 +5,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views import generic
 
+from newsroom.linkbacks.advertise import advertise_headers, advertised
 from newsroom.pagecache import fragment_context, public_page, story_page
 from newsroom.pagination import IndexedPaginator
 
@@ -85,7 +87,13 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
         not_modified = story_page(request, self.object.pk)
         if not_modified is not None:
             return not_modified
-        return self.render_to_response(self.get_context_data(object=self.object))
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        advertise_headers(response, self.linkback_links)
+        return response
+
+    @cached_property
+    def linkback_links(self) -> list[tuple[str, str]]:
+        return advertised(self.object)
 
     def withdrawn(self, request):
         """A corrected story taken down: 410 with its corrections; anything else a 404."""
@@ -100,6 +108,7 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         return super().get_context_data(
+            linkback_links=self.linkback_links,
             # Both left to the template, which skips them when its cached fragment is current:
             # one query for the whole list (with the joins each teaser needs), and the metadata.
             related=Article.objects.published().related_to(article)[:RELATED_STORIES],

@@ -6,7 +6,7 @@ from django.utils.text import Truncator
 from newsroom import desk
 
 from . import services
-from .models import Comment, ModerationRule, TrackbackToken
+from .models import Comment, ModerationRule, TrackbackToken, VerifiedSite
 from .tasks import verify_trackback
 from .trackbacks.tokens import trackback_token_create, trackback_tokens_revoke
 
@@ -160,3 +160,18 @@ class ModerationRuleAdmin(admin.ModelAdmin):
     list_display = ["value", "kind", "note", "created_at"]
     list_filter = ["kind"]
     search_fields = ["value", "note"]
+
+
+@admin.register(VerifiedSite)
+class VerifiedSiteAdmin(admin.ModelAdmin):
+    """The sites users proved are theirs; their Webmentions and Pingbacks count as the users'."""
+
+    list_display = ["origin", "user", "verified_at", "checked_at", "check_note"]
+    list_filter = [("verified_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["origin", "user__username"]
+    fields = readonly_fields = ["origin", "user", "created_at", "checked_at", "check_note",
+                                "verified_at"]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False  # registered by their owners, on their token page

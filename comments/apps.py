@@ -12,14 +12,18 @@ class CommentsConfig(AppConfig):
         # Every door that stores, changes or deletes one comment (posting, trackbacks received,
         # the admin) forgets the story's stored pages; queryset updates call caching themselves.
         from newsroom import versions
+        from newsroom.linkbacks.advertise import advertiser_register
 
         from . import caching
+        from .linkbacks.advertise import mention_endpoints
 
         comment = self.get_model("Comment")
         post_save.connect(caching.comment_changed, sender=comment, dispatch_uid="page:comment")
         post_delete.connect(caching.comment_changed, sender=comment, dispatch_uid="page-comment")
         # Closing by age changes the page with no write: the story's version ends then.
         versions.story_schedule_register(caching.discussion_closes)
+        # Story pages advertise the Webmention and Pingback endpoints.
+        advertiser_register(mention_endpoints)
         # Editors moderate; `setup_roles` keeps the group in step with this list.
         roles.contribute(
             roles.EDITORS,
@@ -35,5 +39,6 @@ class CommentsConfig(AppConfig):
                 "comments.view_trackbacktoken",
                 "comments.add_trackbacktoken",
                 "comments.change_trackbacktoken",
+                "comments.view_verifiedsite",
             ],
         )

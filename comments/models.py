@@ -61,6 +61,35 @@ class TrackbackToken(models.Model):
         return self.revoked_at is None
 
 
+class VerifiedSite(models.Model):
+    """A web site (an origin) a user says is theirs; once proved, its Webmentions and Pingbacks
+    count as that user's authenticated trackbacks (see newsroom/linkbacks/sites.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verified_sites"
+    )
+    origin = models.CharField(max_length=300, help_text="scheme://host[:port]")
+    code = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    check_note = models.CharField(max_length=300, blank=True, editable=False)
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["origin", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "origin"], name="site_once_per_user"),
+        ]
+        indexes = [models.Index(fields=["origin", "verified_at"], name="site_origin_idx")]
+
+    def __str__(self):
+        return f"{self.origin} ({self.user})"
+
+    @property
+    def is_verified(self):
+        return self.verified_at is not None
+
+
 class Comment(models.Model):
     class Kind(models.TextChoices):
         COMMENT = "comment", "Comment"

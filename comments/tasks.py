@@ -12,7 +12,8 @@ from django.urls import reverse
 from newsroom.site import absolute_url
 from newsroom.tasks import TransientError, retry_with_backoff
 
-from .models import Comment
+from .linkbacks.verify import site_verify
+from .models import Comment, VerifiedSite
 from .trackbacks.verify import trackback_verify
 
 
@@ -82,3 +83,16 @@ def verify_trackback(trackback_id: int, recheck: bool = False) -> None:
         notify_moderators.enqueue(trackback.pk)
     if trackback.verification == Comment.Verification.UNREACHABLE:
         raise TransientError(f"source unreachable: {trackback.verification_note}")
+
+
+@task
+@retry_with_backoff(attempts=3)
+def verify_site(site_id: int) -> None:
+    """Look for a site's verification code off the request path; a site that did not answer
+    is looked at again later."""
+    site = VerifiedSite.objects.filter(pk=site_id).first()
+    if site is None:
+        return
+    site = site_verify(site=site)
+    if not site.is_verified and site.unreachable:
+        raise TransientError(f"site unreachable: {site.check_note}")

@@ -40,6 +40,7 @@ CANONICAL_NUMBER = re.compile(r"[1-9][0-9]{0,17}")
 KEPT_HEADERS = {
     "content-type", "content-language", "vary", "content-security-policy", "x-frame-options",
     "cache-control", "etag", "last-modified", "cross-origin-opener-policy",
+    "link", "x-pingback",  # where the story takes Webmentions and Pingbacks
 }  # fmt: skip
 
 

@@ -240,7 +240,9 @@ X_FRAME_OPTIONS = "DENY"
 # A failed CSRF check gets the site's 403 page. Views that decode their own body (TrackBack
 # pings honour the charset they declare) are skipped by newsroom.middleware.HostileInputMiddleware.
 CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
-VIEWS_READING_OWN_BODY = ["comments:trackback", "comments:trackback_personal"]
+VIEWS_READING_OWN_BODY = [
+    "comments:trackback", "comments:trackback_personal", "comments:webmention", "comments:pingback",
+]  # fmt: skip
 # ---------------------------------------------------------------------------------------------
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -347,6 +349,9 @@ TRACKBACKS_CLOSE_AFTER_DAYS = env.int("TRACKBACKS_CLOSE_AFTER_DAYS", default=Non
 TRACKBACKS_RATE_LIMIT = env.int("TRACKBACKS_RATE_LIMIT", default=20)
 TRACKBACKS_RATE_WINDOW = env.int("TRACKBACKS_RATE_WINDOW", default=60)
 TRACKBACKS_PER_PAGE = env.int("TRACKBACKS_PER_PAGE", default=50)
+# Webmention and Pingback received from sites their owners verified (counted as trackbacks, with
+# the same limits), and advertised on story pages.
+MENTIONS_ENABLED = env.bool("MENTIONS_ENABLED", default=True)
 # Fetching sources (verification) and sending pings: private, loopback and link-local addresses
 # are refused unless allowed; DEBUG allows them so `make run` can verify pages on 127.0.0.1.
 TRACKBACK_ALLOW_PRIVATE_SOURCES = env.bool("TRACKBACK_ALLOW_PRIVATE_SOURCES", default=DEBUG)

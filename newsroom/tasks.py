@@ -7,7 +7,8 @@
 When the task raises a transient error (OSError: refused or timed-out connections, SMTP errors;
 the database's OperationalError or InterfaceError: a lost connection, a restart, a deadlock; or
 `TransientError`, raised by a task that judged its own outcome passing), the worker queues
-the same task again to run 30 s, 60 s, 120 s... later (capped at `max_delay`), and records this
+the same task again to run 30 s, 60 s, 120 s... later (capped at `max_delay`; later still when a
+`TransientError` carries the wait the other side asked for), and records this
 attempt as finished with a note of the error and the next attempt. The last attempt's error is
 raised, so it is recorded as FAILED and shows on the admin desk. Any other exception fails at
 once. A backend that cannot defer work (the immediate one in tests) gets the error at once too.
@@ -30,7 +31,12 @@ ATTEMPT_KWARG = "retry_attempt"
 
 
 class TransientError(Exception):
-    """Raised by a task whose failure may pass: try it again later."""
+    """Raised by a task whose failure may pass: try it again later (not before `retry_after`
+    seconds, when the other side said how long to wait)."""
+
+    def __init__(self, message: str = "", *, retry_after: float = 0):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 # What may pass by itself: the network, the mail server, the database.
@@ -63,6 +69,7 @@ def retry_with_backoff(
                 if attempt >= attempts or not task.get_backend().supports_defer:
                     raise
                 delay = retry_delay(attempt, base_delay=base_delay, max_delay=max_delay)
+                delay = max(delay, getattr(error, "retry_after", 0))
                 run_after = timezone.now() + timedelta(seconds=delay)
                 retry = task.using(run_after=run_after).enqueue(
                     *args, **kwargs, **{ATTEMPT_KWARG: attempt + 1}

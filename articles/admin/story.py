@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from articles import images, services, workflow
-from articles.models import Article, Category, TrackbackPing
+from articles.models import Article, Category
 from articles.presence import presence_touch
 from articles.revisions import latest_revision, user_text, when_text
 from articles.textstats import WORDS_PER_MINUTE, text_stats
@@ -17,6 +17,7 @@ from articles.textstats import WORDS_PER_MINUTE, text_stats
 from .actions import WorkflowActionsMixin
 from .corrections import CorrectionInline, CorrectionViewsMixin
 from .forms import BUTTON_LABELS, TRANSITION_BUTTONS, ArticleAdminForm
+from .pings import PingResendMixin, TrackbackPingInline
 from .revisions import RevisionViewsMixin
 
 
@@ -67,30 +68,10 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class TrackbackPingInline(admin.TabularInline):
-    """What each "send trackbacks to" target answered."""
-
-    model = TrackbackPing
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = [
-        "target_url",
-        "ping_url",
-        "status",
-        "message",
-        "attempts",
-        "last_attempt_at",
-    ]
-    verbose_name = "trackback sent"
-    verbose_name_plural = "trackbacks sent"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Article)
 class ArticleAdmin(
-    WorkflowActionsMixin, CorrectionViewsMixin, RevisionViewsMixin, admin.ModelAdmin
+    WorkflowActionsMixin, CorrectionViewsMixin, PingResendMixin, RevisionViewsMixin,
+    admin.ModelAdmin,
 ):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
@@ -107,7 +88,8 @@ class ArticleAdmin(
         ("Lead image", {"fields": ["image", "image_preview", "image_alt", "image_caption",
                                    "image_credit", ("image_focal_x", "image_focal_y")]}),
         ("Publication", {"fields": ["status_display", "published_at", "author", "byline"]}),
-        ("Discussion", {"fields": ["comments_open", "trackbacks_open", "trackback_targets"]}),
+        ("Discussion", {"fields": ["comments_open", "trackbacks_open", "trackback_targets",
+                                    "notify_linked_pages"]}),
     ]  # fmt: skip
     inlines = [CorrectionInline, TrackbackPingInline]
 

@@ -1,6 +1,7 @@
 """Checking a trackback's source: only a page that links to the story can be shown."""
 
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from newsroom.linkbacks.links import SourceOutcome, check_source
 
@@ -11,6 +12,10 @@ from ..policy import trackback_verdict
 # Passing faults: the trackback stays with an editor, who can run the check again.
 HELD = {SourceOutcome.UNREACHABLE}
 STILL_WAITING = {Comment.Verification.UNCHECKED, Comment.Verification.UNREACHABLE, ""}
+
+
+def _url_title(trackback: Comment) -> str:
+    return Truncator(trackback.url).chars(250, truncate="…")
 
 
 def trackback_verify(*, trackback: Comment, recheck: bool = False) -> Comment:
@@ -31,7 +36,11 @@ def trackback_verify(*, trackback: Comment, recheck: bool = False) -> Comment:
     waiting = trackback.status == Comment.Status.PENDING and trackback.verification in STILL_WAITING
     if trackback.status == Comment.Status.REMOVED or not (waiting or recheck):
         status, reason = trackback.status, trackback.moderation_reason
+    # A mention (Webmention, Pingback) says nothing but its URL: its title is the page's.
+    untitled = trackback.title == _url_title(trackback)
+    named = {"title": check.title} if check.title and untitled else {}
     Comment.objects.filter(pk=trackback.pk).update(
+        **named,
         verification=Comment.Verification(check.outcome),
         verification_note=check.note[:300],
         verified_at=timezone.now(),

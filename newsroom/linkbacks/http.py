@@ -20,7 +20,7 @@ from django.conf import settings
 
 ALLOWED_SCHEMES = {"http": 80, "https": 443}
 PUBLIC_PORTS = {80, 443, 8080}
-USER_AGENT = "NewsroomTrackback/1.0"
+USER_AGENT = "NewsroomLinkback/1.0 (TrackBack, Pingback, Webmention)"
 # IPv6 ranges that carry or reach an IPv4 address, or are no longer assigned.
 EMBEDDING_OR_RETIRED = [
     ipaddress.ip_network(net)
@@ -199,16 +199,29 @@ class _Deadline:
         return timer
 
 
+def _header_dict(pairs) -> dict[str, str]:
+    """Headers by lower-case name; repeated ones (several `Link`s) joined as HTTP allows."""
+    headers: dict[str, str] = {}
+    for name, value in pairs:
+        name = name.lower()
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
 def fetch(url: str, *, method: str = "GET", data: dict | None = None,
-          headers: dict | None = None) -> FetchResult:  # fmt: skip
+          headers: dict | None = None, content: bytes | None = None,
+          content_type: str = "") -> FetchResult:  # fmt: skip
     """Fetch a URL safely: checked hops, at most 3 redirects, one deadline and a size cap.
 
+    `data` is sent as a urlencoded form; `content` as it is, with `content_type` (XML-RPC).
     Headers given by the caller (a token, say) go only to the origin of `url`: a redirect to
     another scheme, host or port drops them.
     """
     timeout = settings.TRACKBACK_FETCH_TIMEOUT
     deadline = _Deadline(timeout)
-    body = urlencode(data).encode("ascii") if data is not None else None
+    body = urlencode(data).encode("ascii") if data is not None else content
+    if data is not None:
+        content_type = "application/x-www-form-urlencoded; charset=utf-8"
     url = to_uri(url)
     first = url
     limit = settings.TRACKBACK_FETCH_MAX_BYTES
@@ -223,7 +236,7 @@ def fetch(url: str, *, method: str = "GET", data: dict | None = None,
         if same_origin(url, first):
             request_headers.update(headers or {})
         if body is not None:
-            request_headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"
+            request_headers["Content-Type"] = content_type
         timer = deadline.watch(connection)
         try:
             connection.request(method, path, body=body, headers=request_headers)
@@ -250,7 +263,7 @@ def fetch(url: str, *, method: str = "GET", data: dict | None = None,
         return FetchResult(
             url=url,
             status=response.status,
-            headers={k.lower(): v for k, v in response.getheaders()},
+            headers=_header_dict(response.getheaders()),
             body=content[:limit],
             truncated=len(content) > limit,
         )

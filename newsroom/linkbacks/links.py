@@ -27,10 +27,36 @@ class _LinkCollector(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.hrefs = []
+        self.title, self._in_title = "", False
 
     def handle_starttag(self, tag, attrs):
         if tag == "a":
             self.hrefs.extend(value for name, value in attrs if name == "href" and value)
+        self._in_title = tag == "title" and not self.title
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def links_in(html: str) -> list[str]:
+    """The absolute http(s) addresses an HTML fragment links to, in order, each once."""
+    collector = _LinkCollector()
+    collector.feed(html)
+    collector.close()
+    found = []
+    for href in collector.hrefs:
+        href = href.strip()
+        try:
+            parts = urlsplit(href)
+        except ValueError:
+            continue
+        if parts.scheme.lower() in ("http", "https") and parts.netloc and href not in found:
+            found.append(href.split("#", 1)[0])
+    return list(dict.fromkeys(found))
 
 
 def links_to(html: str, page: str) -> bool:
@@ -53,6 +79,14 @@ class SourceOutcome(StrEnum):
 class SourceCheck:
     outcome: SourceOutcome
     note: str
+    title: str = ""  # the source page's <title>, on one line
+
+
+def _page_title(html: str) -> str:
+    collector = _LinkCollector()
+    collector.feed(html)
+    collector.close()
+    return " ".join(collector.title.split())[:250]
 
 
 def check_source(source_url: str, page: str) -> SourceCheck:
@@ -72,6 +106,7 @@ def check_source(source_url: str, page: str) -> SourceCheck:
         return SourceCheck(SourceOutcome.GONE, f"HTTP {result.status}")
     if result.status >= 400:
         return SourceCheck(SourceOutcome.UNREACHABLE, f"HTTP {result.status}")
-    if links_to(result.text(), page):
-        return SourceCheck(SourceOutcome.LINKED, f"links to {page}")
+    html = result.text()
+    if links_to(html, page):
+        return SourceCheck(SourceOutcome.LINKED, f"links to {page}", _page_title(html))
     return SourceCheck(SourceOutcome.NO_LINK, f"no link to {page}")

@@ -2,8 +2,7 @@
 
 import codecs
 import logging
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from html import unescape
 from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 from xml.sax.saxutils import escape as xml_escape
@@ -19,8 +18,9 @@ from django.utils.text import Truncator
 
 from newsroom.text import printable, without_control_characters
 
-from .discovery import discover_ping_url
-from .http import FetchFailed, FetchRefused, FetchResult, fetch, same_origin
+from .answers import SendOutcome, SendResult, is_temporary, retry_after
+from .discovery import TRACKBACK
+from .http import FetchResult, fetch
 
 logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
@@ -204,20 +204,6 @@ def parse_ping(fields: dict[str, str]) -> Ping:
 # Sending --------------------------------------------------------------------------------------
 
 
-class SendOutcome(StrEnum):
-    SENT = "sent"
-    REFUSED = "refused"
-    FAILED = "failed"  # an answer that is no TrackBack answer, or a target we may not fetch
-    UNREACHABLE = "unreachable"  # no answer at all (refused connection, timeout): may pass
-
-
-@dataclass(frozen=True)
-class SendResult:
-    ping_url: str
-    outcome: SendOutcome
-    message: str = field(default="")
-
-
 def ping_body(ping: Ping) -> dict[str, str]:
     """The form fields of an outgoing ping, the excerpt on one line and cut to 255 characters."""
     return {
@@ -229,39 +215,31 @@ def ping_body(ping: Ping) -> dict[str, str]:
 
 
 def read_answer(result: FetchResult) -> tuple[SendOutcome, str]:
-    """What a TrackBack server said: accepted, refused with its message, or no answer at all."""
+    """What a TrackBack server said: accepted, refused with its message, or no answer at all.
+
+    A 429 or 5xx is a passing fault (WordPress answers 429 to a second ping too soon), retried
+    later; any other 4xx is a refusal, whatever the body says.
+    """
     try:
         root = ET.fromstring(result.body)
         error = (root.findtext("error") or "").strip()
         message = (root.findtext("message") or "").strip()
     except (ET.ParseError, DefusedXmlException):
-        return SendOutcome.FAILED, f"HTTP {result.status}, not a TrackBack answer"
+        error, message = None, ""
+    status = f"HTTP {result.status}"
+    if is_temporary(result.status):
+        return SendOutcome.UNREACHABLE, f"{status}: {message}" if message else status
+    if result.status >= 400:
+        return SendOutcome.REFUSED, f"{status}: {message}" if message else status
+    if error is None:
+        return SendOutcome.FAILED, f"{status}, not a TrackBack answer"
     if error == "0":
         return SendOutcome.SENT, ""
-    return SendOutcome.REFUSED, message or f"HTTP {result.status}, error {error}"
+    return SendOutcome.REFUSED, message or f"{status}, error {error}"
 
 
-def send_ping(target_url: str, ping: Ping, *, token: str | None = None) -> SendResult:
-    """Ping the page at `target_url` (at the ping URL it advertises, if any); never raises."""
-    ping_url = target_url
-    try:
-        page = fetch(target_url)
-        if page.status == 200:
-            ping_url = discover_ping_url(page.text(), target_url) or target_url
-        # The token was given for the site the journalist named: never hand it to another one
-        # that the page (or a redirect) points at.
-        headers = {}
-        if token and same_origin(ping_url, target_url):
-            headers["Authorization"] = f"Bearer {token}"
-        result = fetch(ping_url, method="POST", data=ping_body(ping), headers=headers)
-    except FetchRefused as error:
-        return SendResult(ping_url, SendOutcome.FAILED, str(error))
-    except FetchFailed as error:
-        return SendResult(ping_url, SendOutcome.UNREACHABLE, str(error))
-    except Exception as error:  # one broken site must not stop the others' pings
-        logger.exception("Trackback to %s failed", target_url)
-        return SendResult(
-            ping_url, SendOutcome.FAILED, f"Unexpected error: {error.__class__.__name__}"
-        )
+def trackback_send(ping_url: str, ping: Ping, *, headers: dict) -> SendResult:
+    """POST a TrackBack ping; FetchRefused and FetchFailed are the caller's to catch."""
+    result = fetch(ping_url, method="POST", data=ping_body(ping), headers=headers)
     outcome, message = read_answer(result)
-    return SendResult(ping_url, outcome, message)
+    return SendResult(TRACKBACK, ping_url, outcome, message, retry_after(result))

@@ -9,8 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import VerifiedSite
-from comments.models import Comment, TrackbackToken
+from comments.models import Comment, TrackbackToken, VerifiedSite
 from comments.services import comment_post
 from comments.trackbacks.tokens import trackback_token_create
 from tests.factories import make_editor, make_trackback, make_user
@@ -30,7 +29,7 @@ def reader(article):
     make_trackback(article, "https://robin.example/post", user=reader, email=reader.email,
                    token=token, ip_address="203.0.113.5", name="Robin's blog",
                    status=Comment.Status.APPROVED)  # fmt: skip
-    VerifiedSite.objects.create(user=reader, url="https://robin.example/",
+    VerifiedSite.objects.create(user=reader, origin="https://robin.example", code="nrv-x",
                                 verified_at=timezone.now())  # fmt: skip
     AccessAttempt.objects.create(username="robin", ip_address="203.0.113.5", user_agent="x",
                                  failures_since_start=1)  # fmt: skip
@@ -43,7 +42,7 @@ def test_the_page_needs_a_login_and_shows_everything_in_one_place(client, reader
     page = client.get(HOME).content.decode()
     assert 'class="masthead"' in page
     for expected in ("Profile", "robin@example.com", "Trackback tokens", "My blog",
-                     "https://robin.example/", "I was there.", "A post",
+                     "https://robin.example", "I was there.", "A post",
                      reverse("accounts:export"), reverse("accounts:delete"),
                      reverse("account_change_password"), reverse("mfa_index")):  # fmt: skip
         assert expected in page, expected
@@ -94,7 +93,7 @@ def test_the_download_holds_the_persons_data_and_no_secret(client, reader):
     ]
     assert [c["body"] for c in data["comments"]] == ["I was there."]
     assert [t["url"] for t in data["trackbacks"]] == ["https://robin.example/post"]
-    assert data["verified_sites"][0]["url"] == "https://robin.example/"
+    assert data["verified_sites"][0]["site"] == "https://robin.example"
     assert data["trackback_tokens"][0]["name"] == "My blog"
     text = response.content.decode()
     token = TrackbackToken.objects.get()
@@ -149,8 +148,9 @@ def test_newsroom_accounts_are_not_closed_from_the_account_page(client):
 def test_a_verified_site_can_be_removed_only_by_its_owner(client, reader):
     site = VerifiedSite.objects.get()
     client.force_login(make_user("mallory"))
-    client.post(reverse("accounts:site_remove"), {"site": str(site.pk)})
+    client.post(reverse("comments:sites"), {"remove": str(site.pk)})
     assert VerifiedSite.objects.exists()
     client.force_login(reader)
-    client.post(reverse("accounts:site_remove"), {"site": str(site.pk)})
+    response = client.post(reverse("comments:sites"), {"remove": str(site.pk)})
+    assert response["Location"] == "/accounts/#sites"
     assert not VerifiedSite.objects.exists()

@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.urls import reverse
+
+from newsroom.site import absolute_url
+
+
+def mention_endpoints(article) -> list[tuple[str, str]]:
+    """The story's Webmention and Pingback endpoints, while mentions are taken."""
+    if not settings.MENTIONS_ENABLED:
+        return []
+    kwargs = article.url_kwargs()
+    return [
+        ("webmention", absolute_url(reverse("comments:webmention", kwargs=kwargs))),
+        ("pingback", absolute_url(reverse("comments:pingback", kwargs=kwargs))),
+    ]

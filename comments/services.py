@@ -98,3 +98,24 @@ def comments_anonymise(*, older_than_days: int) -> int:
         .exclude(ip_address__isnull=True, user_agent="")
         .update(ip_address=None, user_agent="")
     )
+
+
+FORMER_READER = "Former reader"
+
+
+@transaction.atomic
+def comments_of_user_forget(*, user, keep: bool) -> int:
+    """A person leaves: keep their comments under "Former reader", or delete them.
+
+    Kept ones lose everything that points to the person: account, email, address, browser and
+    token. Trackbacks keep the blog's public name and post; the rest goes the same way.
+    """
+    mine = Comment.objects.filter(user=user)
+    stories_discussion_changed(set(mine.values_list("article_id", flat=True)))
+    if not keep:
+        count, _ = mine.delete()
+        return count
+    forget = {"user": None, "email": "", "ip_address": None, "user_agent": "", "token": None,
+              "updated_at": timezone.now()}  # fmt: skip
+    trackbacks = mine.trackbacks().update(**forget)
+    return trackbacks + mine.comments().update(name=FORMER_READER, **forget)

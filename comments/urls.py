@@ -11,7 +11,6 @@ app_name = "comments"
 STORY = "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/"
 
 urlpatterns = [
-    path("accounts/trackback-tokens/", trackbacks.trackback_tokens, name="tokens"),
     path("accounts/trackback-tokens/sites/", linkbacks.sites, name="sites"),
     path(f"{STORY}comments/", views.comment_post, name="post"),
     path(f"{STORY}comments/stamp/", views.comment_stamp, name="stamp"),

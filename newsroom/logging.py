@@ -5,14 +5,24 @@ import re
 from urllib.parse import unquote
 
 SECRETS_IN_URLS = [
+    # allauth's reset links: /accounts/password/reset/key/<uidb36>-<key>/ (after the first visit
+    # the key is swapped for the constant `set-password`, as Django does).
+    (
+        re.compile(r"(/password/reset/key/[^/\s\"'?#-]+-)(?!set-password(?:[/\s\"'?#]|$))[^/\s\"'?#]+"),
+        r"\1[redacted]",
+    ),
     # Personal ping URLs: <story>/trackback/<token>/.
     (re.compile(r"(/trackback/)[^/\s\"'?#]+", re.IGNORECASE), r"\1[redacted]"),
     # Password-reset links: /accounts/reset/<uidb64>/<token>/. Django swaps the token for the
     # constant `set-password` after the first visit; that form carries no secret and stays.
     (
-        re.compile(r"(/reset/[^/\s\"'?#]+/)(?!set-password(?:[/\s\"'?#]|$))[^/\s\"'?#]+"),
+        re.compile(r"(/reset/(?!key/)[^/\s\"'?#]+/)(?!set-password(?:[/\s\"'?#]|$))[^/\s\"'?#]+"),
         r"\1[redacted]",
     ),
+    # Email verification links: /accounts/confirm-email/<key>/.
+    (re.compile(r"(/confirm-email/)[^/\s\"'?#]+"), r"\1[redacted]"),
+    # IndieAuth's answer: /accounts/indieauth/callback/?code=...&state=...
+    (re.compile(r"([?&](?:code|state)=)[^&\s\"'#]+"), r"\1[redacted]"),
     # A personal token's own shape, wherever it appears (a header, a percent-encoded path).
     (re.compile(r"\btb_[0-9a-f]{40}", re.IGNORECASE), "tb_[redacted]"),
 ]

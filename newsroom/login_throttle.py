@@ -7,13 +7,21 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 
 THROTTLED = (
     "Too many failed logins for this account or from this address. "
     "Please wait {minutes} minutes and try again."
 )
+
+
+def login_name(request, credentials) -> str:
+    """What was typed as the login (a username or an email address), the same for any account."""
+    credentials = credentials or {}
+    typed = credentials.get("username") or credentials.get("email")
+    if typed is None and request is not None and hasattr(request, "POST"):
+        typed = request.POST.get("login") or request.POST.get("username")
+    return str(typed or "").strip().casefold()[:255]
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -40,12 +48,20 @@ class LoginThrottleHandler(AxesDatabaseHandler):
 
 def lockout_response(request, original_response=None, credentials=None):
     """Answer a throttled login with the login page, the reason and when to come back."""
+    # allauth's login form, as its own view would show it (import here: forms need the app
+    # registry, which is not ready when settings import this module).
+    from allauth.account import app_settings
+    from allauth.account.forms import LoginForm
+    from allauth.utils import get_form_class
+
     seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    form_class = get_form_class(app_settings.FORMS, "login", LoginForm)
     context = {
-        "form": AuthenticationForm(request),
+        "form": form_class(request=request),
         "throttled": THROTTLED.format(minutes=ceil(seconds / 60)),
-        "next": request.POST.get("next", ""),
+        "redirect_field_name": "next",
+        "redirect_field_value": request.POST.get("next", ""),
     }
-    response = render(request, "registration/login.html", context, status=429)
+    response = render(request, "account/login.html", context, status=429)
     response["Retry-After"] = str(seconds)
     return response

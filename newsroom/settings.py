@@ -2,7 +2,6 @@
 
 import os
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -59,6 +58,10 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "api",
+    "accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     # --- Serving: the task queue in the database; its worker is `manage.py db_worker`, which
     # newsroom (listed first, so its command wins) extends with a heartbeat for /readyz.
     "django_tasks_db",
@@ -78,7 +81,10 @@ MIDDLEWARE = [
     "newsroom.middleware.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff reach the admin only after a second factor (TOTP, passkey or recovery code).
+    "accounts.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -188,33 +194,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "articles:home"
 LOGOUT_REDIRECT_URL = "articles:home"
 
-# --- Login throttling (django-axes) ----------------------------------------------------------
-# After LOGIN_FAILURE_LIMIT failures for one username, or from one address, /accounts/login/
-# and /admin/login/ refuse for LOGIN_COOLOFF_MINUTES with a clear message (429), the same for
-# accounts that exist and ones that do not. Attempts are kept in the database, not the cache,
-# so throttling holds while Redis is down.
+# --- Login throttling (django-axes); its settings, with the password reset's, are in
+# newsroom/auth_settings.py. Attempts are kept in the database, so throttling holds while Redis
+# is down.
 INSTALLED_APPS.append("axes")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AUTHENTICATION_BACKENDS = [
     "newsroom.login_throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, taking a username or an email address (django-allauth).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
-AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# A success clears that username's failures, never the address's (newsroom.login_throttle).
-AXES_RESET_ON_SUCCESS = True
-AXES_HANDLER = "newsroom.login_throttle.LoginThrottleHandler"
-AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_ip"
-AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
-# Password reset: the mail is sent by the worker; at most PASSWORD_RESET_RATE_LIMIT requests per
-# address and per email address in PASSWORD_RESET_RATE_WINDOW seconds (then 429).
-PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
-PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=3600)
 # ---------------------------------------------------------------------------------------------
 
 STATIC_URL = "static/"
@@ -311,6 +304,9 @@ LOGGING = {
     },
 }
 
+# Accounts: sign-up, sign-in, verified email, two-factor, IndieAuth (newsroom/auth_settings.py).
+from .auth_settings import *  # noqa: E402, F403
+
 # Newsroom behaviour
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 
@@ -387,22 +383,5 @@ PAGE_STALE_WHILE_REVALIDATE = env.int("PAGE_STALE_WHILE_REVALIDATE", default=60)
 # which is all this warning says.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
-# Content API (api/): at most API_RATE_LIMIT requests per client address in API_RATE_WINDOW
-# seconds (then 429 with Retry-After); the address is read as NUM_PROXIES says.
-API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
-API_RATE_WINDOW = env.int("API_RATE_WINDOW", default=60)
-
-# How long the footer's archive months are cached; a new month shows up within this time.
-ARCHIVE_CACHE_SECONDS = env.int("ARCHIVE_CACHE_SECONDS", default=600)
-
-# The worker builds every sitemap page into the page cache after each write (README: sitemaps).
-SITEMAP_PREBUILD = env.bool("SITEMAP_PREBUILD", default=True)
-# Search (README: "Search"): "database" or "tantivy" (an embedded index the worker keeps); with
-# RUM every match is ranked up to SEARCH_RANK_ALL matches, past it (and without RUM) the newest
-# SEARCH_RANK_LIMIT matches and title matches; counts exact up to SEARCH_EXACT_COUNT.
-SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="database")
-SEARCH_INDEX_DIR = env.path("SEARCH_INDEX_DIR", default=BASE_DIR / "search-index")
-SEARCH_RANK_ALL = env.int("SEARCH_RANK_ALL", default=10_000)
-SEARCH_RANK_LIMIT = env.int("SEARCH_RANK_LIMIT", default=100)
-SEARCH_EXACT_COUNT = env.int("SEARCH_EXACT_COUNT", default=200)
-SEARCH_MAX_PAGES = env.int("SEARCH_MAX_PAGES", default=50)
+# Search, sitemaps, archive and the content API (newsroom/content_settings.py).
+from .content_settings import *  # noqa: E402, F403

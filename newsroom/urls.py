@@ -3,7 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom import health, password_reset
+from newsroom import health
 
 # "Newsroom newsroom" read twice; a site called "Harbour Times" gets "Harbour Times newsroom".
 _NAME = settings.SITE_NAME
@@ -16,14 +16,11 @@ urlpatterns = [
     # For load balancers: liveness and readiness, never cached (see newsroom/health.py).
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Account pages (and the admin's login, which is the site's), ahead of the admin and allauth.
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
-    # Ahead of Django's own view at the same address: the mail is queued, requests are limited.
-    path(
-        "accounts/password_reset/",
-        password_reset.PasswordResetView.as_view(),
-        name="password_reset",
-    ),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # django-allauth: login, logout, signup, email, password, two-factor (/accounts/2fa/).
+    path("accounts/", include("allauth.urls")),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
     path("", include("api.urls")),

@@ -49,3 +49,53 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# --- Staff and the admin: a second factor is required (accounts.middleware) -------------------
+# Tests that use the admin log staff in with `log_in_staff(client, user)`, never with a bare
+# `client.force_login(user)` (the admin would send them to enrol a second factor).
+
+
+def log_in_staff(client, user):
+    """Log `user` in with a password and a TOTP code, as allauth records a real sign-in.
+
+    Enrols a TOTP authenticator for the user when they have none, then marks the client's
+    session exactly as allauth does after a correct password and a correct code (the same
+    records allauth's login and its TOTP stage write). The real flow through the login form
+    and the code form is tested in tests/accounts/test_two_factor.py.
+    """
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.account.internal.userkit import user_id_to_str
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is None:
+        totp = TOTP.activate(user, generate_totp_secret()).instance
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "username": user.get_username()},
+        {"method": "mfa", "at": now, "id": totp.pk, "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session.save()
+    return client
+
+
+@pytest.fixture
+def staff_client(client):
+    """`staff_client(user)`: the test client, logged in as staff who passed a second factor."""
+    return lambda user: log_in_staff(client, user)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, signed in with a second factor as staff must be."""
+    return log_in_staff(client, admin_user)

@@ -12,7 +12,12 @@ from articles.models import Article, Category
 _seq = itertools.count(1)
 
 
-def make_user(username=None, *, password="pass-for-tests", groups=(), **fields):
+def make_user(
+    username=None, *, password="pass-for-tests", groups=(), email_verified=True, **fields
+):
+    """A user whose email address is verified (allauth's EmailAddress row) unless told not."""
+    from allauth.account.models import EmailAddress
+
     n = next(_seq)
     user = get_user_model().objects.create_user(
         username=username or f"user{n}",
@@ -20,6 +25,10 @@ def make_user(username=None, *, password="pass-for-tests", groups=(), **fields):
         email=fields.pop("email", f"user{n}@example.com"),
         **fields,
     )
+    if user.email:
+        EmailAddress.objects.create(
+            user=user, email=user.email, primary=True, verified=email_verified
+        )
     if groups:
         user.groups.add(*groups)
     return user

@@ -5,7 +5,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class Routes(dict):
-    """path -> (status, headers, body bytes)."""
+    """path -> (status, headers, body bytes), or a function of (method, path, headers, body)
+    answering that; a path with a query string falls back to the route without it."""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -14,7 +15,10 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         payload = self.rfile.read(length) if length else b""
         server.requests.append((self.command, self.path, dict(self.headers), payload))
-        status, headers, body = server.routes.get(self.path, (404, {}, b"not here"))
+        route = server.routes.get(self.path) or server.routes.get(self.path.split("?", 1)[0])
+        if callable(route):
+            route = route(self.command, self.path, dict(self.headers), payload)
+        status, headers, body = route or (404, {}, b"not here")
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)

@@ -98,7 +98,7 @@ def test_without_either_header_the_token_pair_is_still_required(story, post_url)
 def test_every_other_form_keeps_djangos_token_check(story):
     client = browser()
     client.force_login(make_user("robin"))
-    response = client.post(reverse("logout"), **SAME_ORIGIN)
+    response = client.post(reverse("account_logout"), **SAME_ORIGIN)
     assert response.status_code == 403  # headers alone do not replace the token here
 
 

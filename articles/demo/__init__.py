@@ -178,6 +178,7 @@ DEMO_USERS = [
     ("editor", "editor-demo-2024", "editor", "Erin Editor"),
     ("journalist", "journalist-demo-2024", "journalist", "Jamie Journalist"),
     ("reader", "reader-demo-2024", "reader", "Robin Reader"),
+    ("blogger", "blogger-demo-2024", "blogger", "Bea Blogger"),
 ]
 
 

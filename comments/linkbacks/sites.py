@@ -4,6 +4,7 @@ import secrets
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from newsroom.linkbacks.sites import origin_of
 
@@ -46,3 +47,19 @@ def site_check_queue(*, site: VerifiedSite) -> None:
 def sites_remove(*, sites) -> int:
     """Forget sites: their mentions are no longer accepted (those stored stay)."""
     return sites.delete()[0]
+
+
+@transaction.atomic
+def site_confirm(*, user, url: str, note: str) -> VerifiedSite:
+    """Record a site its owner proved theirs another way (IndieAuth): verified from now on."""
+    origin = origin_of(url)
+    if origin is None or len(origin) > 300:
+        raise SiteError("Give the address of your site, starting with http:// or https://.")
+    site, _ = VerifiedSite.objects.get_or_create(
+        user=user, origin=origin, defaults={"code": f"nrv-{secrets.token_urlsafe(24)}"}
+    )
+    VerifiedSite.objects.filter(pk=site.pk).update(
+        verified_at=timezone.now(), checked_at=timezone.now(), check_note=note[:300]
+    )
+    site.refresh_from_db()
+    return site

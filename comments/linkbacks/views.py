@@ -38,7 +38,8 @@ ACCEPTED = "Accepted: the mention is shown once its source is checked and it is 
 def _not_registered() -> str:
     return (
         "The source's site is not registered here: its owner registers and verifies it on "
-        f"{absolute_url(reverse('comments:tokens'))} before it can send Webmentions or Pingbacks."
+        f"{absolute_url(reverse('accounts:home'))}#sites before it can send Webmentions or "
+        "Pingbacks."
     )
 
 
@@ -167,4 +168,4 @@ def sites(request):
         else:
             messages.success(request, f"{site.origin} registered: put the code in place, then "
                                       "ask for the check.")  # fmt: skip
-    return redirect("comments:tokens")
+    return redirect(reverse("accounts:home") + "#sites")

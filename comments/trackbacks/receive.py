@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 
 from newsroom.linkbacks.trackback import Ping, PingError
@@ -12,6 +13,16 @@ from ..policy import trackback_verdict, trackbacks_closed
 from ..tasks import verify_trackback
 
 ALREADY_REGISTERED = "A trackback from this URL is already registered."
+VERIFY_EMAIL_FIRST = (
+    "Verify your email first: open the link we mailed you (your account page can send it again)."
+)
+
+
+def email_verified(user) -> bool:
+    """Has the sender verified the address their pings are stored with?"""
+    return bool(user.email) and EmailAddress.objects.filter(
+        user=user, email__iexact=user.email, verified=True
+    ).exists()
 
 
 @transaction.atomic
@@ -25,6 +36,8 @@ def trackback_receive(
     user_agent: str,
 ) -> Comment:
     """Store an accepted ping, held until its source is checked off the request path."""
+    if not email_verified(user):
+        raise PingError(VERIFY_EMAIL_FIRST)
     if trackbacks_closed(article):
         raise PingError("Trackbacks are closed for this story.")
     trackback = Comment(

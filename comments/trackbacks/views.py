@@ -1,13 +1,10 @@
-"""The TrackBack endpoint, and the page where a user keeps their personal tokens."""
+"""The TrackBack endpoint (a user's personal tokens are kept on the account page)."""
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
 from articles.models import Article
-from newsroom.linkbacks.sites import META_NAME, WELL_KNOWN_PATH
 from newsroom.linkbacks.trackback import (
     PingError,
     error_response,
@@ -15,13 +12,10 @@ from newsroom.linkbacks.trackback import (
     read_ping_fields,
     xml_response,
 )
-from newsroom.params import parse_id
 
-from ..models import TrackbackToken, VerifiedSite
 from ..ratelimit import client_ip, rate_limit_exceeded
 from .auth import PingSender, authenticate_ping
 from .receive import trackback_receive
-from .tokens import trackback_token_create, trackback_tokens_revoke
 
 TOO_MANY = "Too many pings; try again in a minute."
 
@@ -82,28 +76,3 @@ def _answer(request, sender: PingSender, article, fields, error: PingError | Non
         }
         return render(request, "comments/trackback_answer.html", context)
     return error_response(error) if error else xml_response()
-
-
-@login_required
-def trackback_tokens(request):
-    """A user's own tokens: create one (shown once), see when each was used, revoke."""
-    tokens = TrackbackToken.objects.filter(user=request.user)
-    new_token = None
-    if request.method == "POST":
-        revoke = request.POST.get("revoke", "")
-        if revoke:
-            pk = parse_id(revoke)
-            chosen = tokens.filter(pk=pk) if pk is not None else tokens.none()
-            revoked = trackback_tokens_revoke(tokens=chosen)
-            messages.success(request, "Token revoked." if revoked else "Nothing to revoke.")
-            return redirect("comments:tokens")
-        _, new_token = trackback_token_create(user=request.user, name=request.POST.get("name", ""))
-    context = {
-        "tokens": tokens,
-        "new_token": new_token,
-        "sites": VerifiedSite.objects.filter(user=request.user),
-        "mentions_enabled": settings.MENTIONS_ENABLED,
-        "meta_name": META_NAME,
-        "well_known_path": WELL_KNOWN_PATH,
-    }
-    return render(request, "comments/tokens.html", context)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from tests.conftest import log_in_staff
 from tests.factories import (
     form_data,
     make_article,
@@ -24,14 +25,14 @@ def change_url(article):
 @pytest.fixture
 def journalist_client(client):
     journalist = make_journalist("jamie")
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     return client, journalist
 
 
 @pytest.fixture
 def editor_client(client):
     editor = make_editor("erin")
-    client.force_login(editor)
+    log_in_staff(client, editor)
     return client, editor
 
 

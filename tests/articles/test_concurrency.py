@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from articles.models import Article
 from articles.revisions import user_text
+from tests.conftest import log_in_staff
 from tests.factories import form_data, make_article, make_editor, make_journalist
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def change_url(article):
 
 def client_for(user):
     client = Client()
-    client.force_login(user)
+    log_in_staff(client, user)
     return client
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles import services
 from articles.corrections import correction_add
 from articles.models import AppendOnly, Article, Correction
+from tests.conftest import log_in_staff
 from tests.factories import form_data, make_article, make_editor, make_journalist
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +176,7 @@ def test_a_withdrawn_story_without_corrections_is_still_a_plain_404(client, stor
 
 
 def test_the_admin_appends_a_correction_through_the_service(client, story, editor):
-    client.force_login(editor)
+    log_in_staff(client, editor)
     change = client.get(reverse("admin:articles_article_change", args=[story.pk]))
     url = reverse("admin:articles_article_correct", args=[story.pk])
     assert url in change.content.decode()
@@ -192,7 +193,7 @@ def test_the_admin_appends_a_correction_through_the_service(client, story, edito
 
 def test_a_journalist_cannot_open_the_correction_page(client, story):
     journalist = make_journalist()
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     url = reverse("admin:articles_article_correct", args=[story.pk])
     assert client.get(url).status_code == 403
     assert client.post(url, {"wrong": WRONG, "right": RIGHT}).status_code == 403

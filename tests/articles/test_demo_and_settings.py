@@ -5,6 +5,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
@@ -42,7 +43,14 @@ def test_loaddemo_is_idempotent_and_hides_draft_and_scheduled(client, settings):
     assert "Draft: interview" not in home and "Scheduled: what" not in home
 
     roles = {u.username: (u.is_superuser, u.is_staff) for u in get_user_model().objects.all()}
-    assert roles == {"editor": (True, True), "journalist": (False, True), "reader": (False, False)}
+    assert roles == {"editor": (True, True), "journalist": (False, True),
+                     "reader": (False, False), "blogger": (False, False)}  # fmt: skip
+    # Every demo user has a verified address: the reader and the blogger can send trackbacks.
+    verified = EmailAddress.objects.filter(verified=True, primary=True)
+    assert set(verified.values_list("user__username", "email")) == {
+        (name, f"{name}@example.com") for name in roles
+    }
+    assert "blogger / blogger-demo-2024" in out.getvalue()
 
 
 @pytest.mark.django_db

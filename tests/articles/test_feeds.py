@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.discovery import modified_at
+from tests.conftest import log_in_staff
 from tests.factories import make_article, make_category, make_hidden_stories, make_user
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +160,7 @@ def test_lead_image_becomes_an_enclosure_when_there_is_one(client):
     story = make_article()
     for _, parsed in [parse(client, reverse(name)) for name in SITE_FEEDS]:
         assert parsed.entries[0].get("enclosures", []) == []
-    client.force_login(make_editor())
+    log_in_staff(client, make_editor())
     post_image(client, story, upload("photo.png", image_bytes("PNG"), "image/png"))
     client.logout()
     story.refresh_from_db()

@@ -12,6 +12,7 @@ from PIL import Image
 
 from articles import images
 from articles.models import Article
+from tests.conftest import log_in_staff
 from tests.factories import form_data, make_article, make_editor
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def change_url(article):
 
 @pytest.fixture
 def editor_client(client):
-    client.force_login(make_editor())
+    log_in_staff(client, make_editor())
     return client
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, TrackbackPing
+from tests.conftest import log_in_staff
 from tests.factories import make_article, make_user
 
 
@@ -35,7 +36,7 @@ def test_a_role_member_who_is_not_a_superuser_sees_the_answers(client, role):
     assert not user.is_superuser
     article = make_article(author=user)  # a journalist's own story; an editor edits any
     sent_answers(article)
-    client.force_login(user)
+    log_in_staff(client, user)
     response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
     page = response.content.decode()
     assert response.status_code == 200
@@ -53,7 +54,7 @@ def test_without_the_view_right_the_panel_is_not_shown(client):
     user = as_member_of("Editors")
     article = make_article()
     sent_answers(article)
-    client.force_login(user)
+    log_in_staff(client, user)
     page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content
     assert b"Sorry, trackbacks are closed" not in page  # what the issue saw: the panel hidden
 

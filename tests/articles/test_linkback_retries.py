@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from articles.models import TrackbackPing
 from articles.tasks import send_trackbacks
 from articles.trackbacks import MAX_ATTEMPTS
+from tests.conftest import log_in_staff
 from tests.factories import make_article, make_editor, make_journalist
 from tests.http_server import LocalServer
 from tests.newsroom.conftest import run_worker
@@ -114,7 +115,7 @@ def test_an_editor_sends_one_target_again_by_hand(client, django_capture_on_comm
         refused = TrackbackPing.objects.get(target_url=server.url("/a"))
         assert refused.status == "refused"
         server.routes["/a"] = XML_OK  # the site's owner unblocked us
-        client.force_login(make_editor("desk"))
+        log_in_staff(client, make_editor("desk"))
         change = reverse("admin:articles_article_change", args=[article.pk])
         page = client.get(change).content.decode()
         assert f'name="ping" value="{refused.pk}"' in page
@@ -135,7 +136,7 @@ def test_sending_again_is_refused_to_who_may_not_edit_and_for_unknown_targets(cl
     other = make_article()
     ping = TrackbackPing.objects.create(article=article, target_url="https://a.example/p")
     url = reverse("admin:articles_article_resend_ping", args=[other.pk])
-    client.force_login(make_editor("desk"))
+    log_in_staff(client, make_editor("desk"))
     assert client.post(url, {"ping": ping.pk}).status_code == 404  # not this story's
     assert client.post(url, {"ping": "1e3"}).status_code == 404
     assert client.get(url).status_code == 405

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles.demo.load import demo_load
 from newsroom.times import machine_time
+from tests.conftest import log_in_staff
 from tests.factories import make_article, make_category, make_user
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +145,7 @@ def test_lead_image_feeds_open_graph_twitter_and_json_ld(client, story):
     from tests.articles.test_images import image_bytes, post_image, upload
     from tests.factories import make_editor
 
-    client.force_login(make_editor())
+    log_in_staff(client, make_editor())
     post_image(client, story, upload("photo.jpg", image_bytes()))
     client.logout()
     story.refresh_from_db()

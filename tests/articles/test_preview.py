@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from tests.conftest import log_in_staff
 from tests.factories import make_article, make_editor, make_journalist, make_user
 
 pytestmark = pytest.mark.django_db
@@ -46,9 +47,10 @@ def assert_private_preview(response, article):
 
 
 def test_author_and_editor_preview_the_story(client, author, hidden_story):
-    client.force_login(author if hidden_story.status != Article.Status.PUBLISHED else make_editor())
+    user = author if hidden_story.status != Article.Status.PUBLISHED else make_editor()
+    log_in_staff(client, user)
     assert_private_preview(client.get(preview_url(hidden_story)), hidden_story)
-    client.force_login(make_editor())
+    log_in_staff(client, make_editor())
     assert_private_preview(client.get(preview_url(hidden_story)), hidden_story)
 
 
@@ -61,9 +63,9 @@ def test_others_are_refused_and_the_public_url_is_404(client, hidden_story):
     client.force_login(make_user("reader"))
     assert client.get(url).status_code == 302
     # Staff who may not change this story (another journalist, role-less staff) get 403.
-    client.force_login(make_journalist("colleague"))
+    log_in_staff(client, make_journalist("colleague"))
     assert client.get(url).status_code == 403
-    client.force_login(make_user("intern", is_staff=True))
+    log_in_staff(client, make_user("intern", is_staff=True))
     assert client.get(url).status_code == 403
     client.logout()
     assert client.get(hidden_story.get_absolute_url()).status_code == 404
@@ -72,18 +74,18 @@ def test_others_are_refused_and_the_public_url_is_404(client, hidden_story):
 def test_journalist_cannot_preview_own_story_once_an_editor_scheduled_it(client, author):
     # Preview follows the right to change: a scheduled story belongs to the editors.
     story = make_article(author=author, published_at=timezone.now() + timedelta(hours=2))
-    client.force_login(author)
+    log_in_staff(client, author)
     assert client.get(preview_url(story)).status_code == 403
 
 
 def test_preview_of_unknown_story_is_404(client):
-    client.force_login(make_editor())
+    log_in_staff(client, make_editor())
     assert client.get(reverse("admin:articles_article_preview", args=[999999])).status_code == 404
     assert client.get("/admin/articles/article/not-a-number/preview/").status_code == 404
 
 
 def test_preview_renders_the_body_sanitised(client):
     story = make_article(status=Article.Status.DRAFT, body="Hi <script>alert(1)</script>")
-    client.force_login(make_editor())
+    log_in_staff(client, make_editor())
     page = client.get(preview_url(story)).content.decode()
     assert "<script>alert(1)</script>" not in page

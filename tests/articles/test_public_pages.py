@@ -60,12 +60,13 @@ def test_trackback_login_link_returns_to_the_story(client):
 def test_login_returns_to_the_story_and_refuses_foreign_next(client, django_user_model):
     article = make_article()
     django_user_model.objects.create_user("reader", password="pw-for-tests-1")
-    credentials = {"username": "reader", "password": "pw-for-tests-1"}
-    response = client.post(reverse("login"), {**credentials, "next": article.get_absolute_url()})
+    credentials = {"login": "reader", "password": "pw-for-tests-1"}
+    login = reverse("account_login")
+    response = client.post(login, {**credentials, "next": article.get_absolute_url()})
     assert response.status_code == 302
     assert response["Location"] == article.get_absolute_url()
     client.logout()
-    response = client.post(reverse("login"), {**credentials, "next": "https://evil.example/"})
+    response = client.post(login, {**credentials, "next": "https://evil.example/"})
     assert response["Location"] == reverse("articles:home")
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article
+from tests.conftest import log_in_staff
 from tests.factories import form_data, make_article, make_category, make_editor, make_journalist
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def save_through_admin(client, article, **changes):
 @pytest.fixture
 def editor_client(client):
     editor = make_editor("erin", first_name="Erin", last_name="Editor")
-    client.force_login(editor)
+    log_in_staff(client, editor)
     return client, editor
 
 
@@ -94,7 +95,7 @@ def test_restore_keeps_status_and_is_refused_to_those_who_may_not_edit(client):
     old = article.history.get()
     article.body = "New words."
     services.article_save(article=article, by=editor)
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     restore = reverse("admin:articles_article_restore", args=[article.pk, old.history_id])
     assert client.post(restore).status_code == 403
     assert client.get(revisions_url(article)).status_code == 200  # reading history is fine

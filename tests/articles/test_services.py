@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, TrackbackPing
+from tests.conftest import log_in_staff
 from tests.factories import make_article, make_editor, make_image_upload, make_journalist
 from tests.http_server import LocalServer
 
@@ -170,7 +171,7 @@ def test_a_story_whose_image_files_are_lost_can_still_be_unpublished(settings, c
 
     # And through the admin's action, which answered 500 while renditions were remade per save.
     services.article_publish(article=Article.objects.get(pk=story.pk), by=editor)
-    client.force_login(editor)
+    log_in_staff(client, editor)
     response = client.post(
         reverse("admin:articles_article_changelist"),
         {"action": "unpublish", "_selected_action": [story.pk], "index": 0},

@@ -11,6 +11,7 @@ from articles.trackbacks import article_send_trackbacks, parse_targets
 from comments.models import Comment
 from comments.trackbacks.tokens import trackback_token_create
 from newsroom.linkbacks.discovery import discover_ping_url
+from tests.conftest import log_in_staff
 from tests.factories import form_data, make_article, make_category, make_editor, make_user
 from tests.http_server import LocalServer
 
@@ -144,7 +145,7 @@ def test_publishing_pings_another_story_through_a_live_server(live_server, clien
     blogger = make_user("partner", email="partner@example.com")
     _, token = trackback_token_create(user=blogger, name="Newsroom")
     editor = make_editor("editor")  # the roles, made anew: a flushed database has none
-    client.force_login(editor)
+    log_in_staff(client, editor)
 
     add_page = client.get(reverse("admin:articles_article_add"))
     data = form_data(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles import services
 from articles.models import Article
 from articles.workflow import Transition
+from tests.conftest import log_in_staff
 from tests.factories import (
     form_data,
     make_article,
@@ -32,8 +33,7 @@ def change_url(article):
 
 
 def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+    return log_in_staff(client, user)
 
 
 def messages_of(response):
@@ -55,9 +55,8 @@ def test_journalist_drafts_and_submits_but_only_an_editor_publishes(client, djan
     journalist = make_journalist("jamie")
     editor = make_editor("erin")
 
-    # The journalist logs in through the login page and creates a draft with the add form.
-    response = client.post(reverse("login"), {"username": "jamie", "password": PASSWORD})
-    assert response.status_code == 302
+    # The journalist logs in (password and second factor) and creates a draft with the add form.
+    login(client, journalist)
     add_page = client.get(ADD)
     response = client.post(ADD, form_data(
         add_page, title="Harbour bridge reopens", slug="harbour-bridge-reopens",

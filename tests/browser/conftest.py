@@ -85,7 +85,7 @@ def log_in(live_server):
 
     def _log_in(page, user, password="pass-for-tests"):
         page.goto("/accounts/login/")
-        page.fill("input[name=username]", user.username)
+        page.fill("input[name=login]", user.username)
         page.fill("input[name=password]", password)
         page.locator("main form [type=submit]").click()
         page.wait_for_load_state()

@@ -143,5 +143,5 @@ def test_any_unicode_in_any_field(
 def test_odd_numbers_in_query_and_forms_are_ignored(client, article, value):
     assert client.get(article.get_absolute_url(), {"reply": value}).status_code == 200
     client.force_login(make_user())
-    response = client.post(reverse("comments:tokens"), {"revoke": value})
+    response = client.post(reverse("accounts:tokens"), {"revoke": value})
     assert response.status_code == 302

@@ -129,7 +129,7 @@ def test_mentions_from_an_unverified_or_unknown_site_are_refused_and_nothing_kep
         for source in (blog.url("/post/"), stranger.url("/post/")):
             status, text = webmention(newsroom, story, source)
             assert status == 400
-            assert "site is not registered here" in text and "/accounts/trackback-tokens/" in text
+            assert "site is not registered here" in text and "/accounts/#sites" in text
             with pytest.raises(xmlrpc.client.Fault) as refused:
                 pingback(newsroom, story, source)
             assert refused.value.faultCode == 0x0031
@@ -142,5 +142,5 @@ def test_mentions_from_an_unverified_or_unknown_site_are_refused_and_nothing_kep
 def test_a_site_proved_by_its_well_known_file(newsroom, blog, client):
     site = register_and_prove(client, make_user("owner"), blog.origin, blog, how="file")
     assert site.is_verified and ".well-known" in site.check_note
-    page_html = client.get(reverse("comments:tokens")).content.decode()
+    page_html = client.get(reverse("accounts:home")).content.decode()
     assert blog.origin in page_html and "verified" in page_html

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from newsroom.roles import JOURNALISTS, roles_ensure
+from tests.conftest import log_in_staff
 from tests.factories import comment_form_data, make_comment, make_user
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_editors_group_has_the_moderate_permission(editor):
 
 def test_editor_approves_and_the_comment_appears(client, editor, article):
     pending = make_comment(article, body="Held for a look.", status="pending")
-    client.force_login(editor)
+    log_in_staff(client, editor)
     assert {"approve", "mark_spam", "remove"} <= offered_actions(
         client.get(reverse(CHANGELIST))
     ).keys()
@@ -57,7 +58,7 @@ def test_editor_approves_and_the_comment_appears(client, editor, article):
 
 def test_editor_marks_spam_and_removes(client, editor, article):
     one, two = make_comment(article), make_comment(article)
-    client.force_login(editor)
+    log_in_staff(client, editor)
     act(client, "mark_spam", [one])
     act(client, "remove", [two])
     assert {c.status for c in Comment.objects.all()} == {"spam", "removed"}
@@ -68,7 +69,7 @@ def test_journalist_without_permission_cannot_moderate(client, journalist, artic
     journalist.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_comment", "change_comment"])
     )
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     changelist = client.get(reverse(CHANGELIST))
     assert changelist.status_code == 200
     assert not {"approve", "mark_spam", "remove"} & offered_actions(changelist).keys()
@@ -86,21 +87,21 @@ def test_journalist_without_permission_cannot_moderate(client, journalist, artic
 
 
 def test_journalist_without_any_comment_permission_gets_403(client, journalist):
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     assert client.get(reverse(CHANGELIST)).status_code == 403
 
 
 def test_queue_filters_and_links_each_story(client, editor, article):
     make_comment(article, body="pending one", status="pending")
     make_comment(article, body="approved one")
-    client.force_login(editor)
+    log_in_staff(client, editor)
     page = client.get(reverse(CHANGELIST), {"status__exact": "pending"}).content.decode()
     assert "pending one" in page and "approved one" not in page
     assert reverse("admin:articles_article_change", args=[article.pk]) in page
 
 
 def test_changelist_query_count_is_fixed(client, editor, article, django_assert_num_queries):
-    client.force_login(editor)
+    log_in_staff(client, editor)
     for _ in range(3):
         make_comment(article)
     client.get(reverse(CHANGELIST))  # warm the session and content types
@@ -116,7 +117,7 @@ def test_pending_count_on_the_admin_index(client, editor, article):
     make_comment(article, status="pending")
     make_comment(article, status="pending")
     make_comment(article)
-    client.force_login(editor)
+    log_in_staff(client, editor)
     page = client.get(reverse("admin:index")).content.decode()
     assert (
         'Comments and trackbacks awaiting moderation: <strong class="desk-count">2</strong>' in page
@@ -125,7 +126,7 @@ def test_pending_count_on_the_admin_index(client, editor, article):
 
 def test_journalist_sees_no_moderation_count(client, journalist, article):
     make_comment(article, status="pending")
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     assert "awaiting moderation" not in client.get(reverse("admin:index")).content.decode()
 
 
@@ -187,7 +188,7 @@ def test_trackbacks_share_the_queue_with_sender_token_and_check(client, editor, 
         token=token,
         verification="unreachable",
     )
-    client.force_login(editor)
+    log_in_staff(client, editor)
     both = client.get(reverse(CHANGELIST), {"status__exact": "pending"}).content.decode()
     assert "A reader&#x27;s comment" in both and "A blog&#x27;s post" in both
     only = client.get(reverse(CHANGELIST), {"kind__exact": "trackback"}).content.decode()

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from comments.models import Comment, ModerationRule
+from tests.conftest import log_in_staff
 from tests.factories import comment_form_data, make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +138,8 @@ def test_close_date_in_the_future_is_not_an_error(client, settings):
 def test_require_login_setting(client, article, post_url, settings):
     settings.COMMENTS_REQUIRE_LOGIN = True
     assert post(client, post_url, article).status_code == 403
-    assert "Log in</a> to comment" in client.get(article.get_absolute_url()).content.decode()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "create an account</a> to comment" in page
     client.force_login(make_user())
     assert post(client, post_url, article).status_code == 302
     assert Comment.objects.count() == 1
@@ -166,7 +168,7 @@ def test_rate_limit_per_user_across_addresses(client, article, post_url, setting
 
 def test_staff_are_not_rate_limited(client, article, post_url, settings):
     settings.COMMENTS_RATE_LIMIT = 1
-    client.force_login(make_user(is_staff=True))
+    log_in_staff(client, make_user(is_staff=True))
     for i in range(3):
         assert post(client, post_url, article, body=f"staff {i}").status_code == 302
 

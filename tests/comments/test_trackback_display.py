@@ -102,11 +102,14 @@ def test_personal_ping_url_is_shown_to_its_owner_only(client, article):
 def test_reader_creates_and_revokes_a_token_on_their_page(client, article):
     reader = make_user()
     client.force_login(reader)
-    created = client.post(reverse("comments:tokens"), {"name": "My blog"})
-    value = re.search(r"<code>(tb_[0-9a-f]{40})</code>", created.content.decode()).group(1)
+    created = client.post(reverse("accounts:tokens"), {"name": "My blog"}, follow=True)
+    assert created.redirect_chain == [(reverse("accounts:home"), 302)]
+    value = re.search(r'<code id="new-token">(tb_[0-9a-f]{40})</code>', created.content.decode())[1]
+    # Shown once: the account page does not show it again.
+    assert value not in client.get(reverse("accounts:home")).content.decode()
     assert value in client.get(article.get_absolute_url()).content.decode()
     token = reader.trackback_tokens.get()
-    client.post(reverse("comments:tokens"), {"revoke": token.pk})
+    client.post(reverse("accounts:tokens"), {"revoke": token.pk})
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert value not in client.get(article.get_absolute_url()).content.decode()

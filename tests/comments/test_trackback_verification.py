@@ -8,6 +8,7 @@ from django.urls import reverse
 from comments.models import Comment
 from comments.trackbacks.verify import trackback_verify
 from tests.comments.pings import html
+from tests.conftest import log_in_staff
 from tests.factories import make_trackback, make_user
 from tests.http_server import LocalServer
 
@@ -126,7 +127,7 @@ def test_editor_can_run_the_check_again(
     # The blogger fixes their post; an editor asks for a new check.
     server.routes["/post"] = html([PERMALINK_HOST + article.get_absolute_url()])
     editor = make_user(is_staff=True, groups=[Group.objects.get(name="Editors")])
-    client.force_login(editor)
+    log_in_staff(client, editor)
     response = client.post(
         reverse("admin:comments_comment_changelist"),
         {"action": "verify_again", "_selected_action": [trackback.pk]},

@@ -408,7 +408,8 @@ def test_any_charset_name_gets_an_xml_answer(
 def test_a_token_ping_costs_a_fixed_number_of_queries(
     client, ping_url, token, django_assert_num_queries
 ):
-    # token, its last use, story, moderation rules, repeat check, insert (and two savepoints)
-    with django_assert_num_queries(10):
+    # token, its last use, story, verified email, moderation rules, repeat check, insert (and
+    # two savepoints)
+    with django_assert_num_queries(11):
         response = ping(client, ping_url, body(), token)
     assert answer(response) == ("0", None)

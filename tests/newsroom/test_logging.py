@@ -37,6 +37,19 @@ def test_password_reset_links_are_redacted():
     assert filtered(line) == line
 
 
+def test_account_links_are_redacted():
+    line = '"GET /accounts/password/reset/key/4-cz1a2b-0123456789abcdef0123/ HTTP/1.1" 302 0'
+    assert filtered(line) == '"GET /accounts/password/reset/key/4-[redacted]/ HTTP/1.1" 302 0'
+    line = '"GET /accounts/password/reset/key/4-set-password/ HTTP/1.1" 200 3100'
+    assert filtered(line) == line
+    line = '"GET /accounts/confirm-email/MTI:1vPq:abcDEF_123/ HTTP/1.1" 200 2100'
+    assert filtered(line) == '"GET /accounts/confirm-email/[redacted]/ HTTP/1.1" 200 2100'
+    line = '"GET /accounts/indieauth/callback/?code=s3cret&state=xyz&iss=a HTTP/1.1" 302 0'
+    assert filtered(line) == (
+        '"GET /accounts/indieauth/callback/?code=[redacted]&state=[redacted]&iss=a HTTP/1.1" 302 0'
+    )
+
+
 def test_lines_without_secrets_are_left_alone():
     for line in (
         '"POST /2024/06/23/a-story/trackback/ HTTP/1.1" 401 97',

@@ -1,4 +1,6 @@
-"""Login throttling: after N failures per username and per address, both login pages refuse."""
+"""Login throttling: after N failures per username and per address, the login page refuses.
+
+The admin's login is the site's (/admin/login/ sends there), so one page is throttled for both."""
 
 import re
 import socket
@@ -13,7 +15,7 @@ from tests.factories import make_editor, make_user
 
 pytestmark = pytest.mark.django_db
 
-LOGIN_PAGES = ["/accounts/login/", "/admin/login/"]
+LOGIN_PAGES = ["/accounts/login/"]
 THROTTLED = b"Too many failed logins"
 
 
@@ -23,14 +25,14 @@ def editor():
 
 
 def attempt(client, page, username, password="wrong-password", ip="203.0.113.7"):
-    return client.post(page, {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return client.post(page, {"login": username, "password": password}, REMOTE_ADDR=ip)
 
 
 def normalised(response) -> str:
     """The page without what differs by design between two answers: tokens, the typed name."""
     text = response.content.decode()
     text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
-    return re.sub(r'name="username" value="[^"]*"', "", text)
+    return re.sub(r'name="login" value="[^"]*"', "", text)
 
 
 @pytest.mark.parametrize("page", LOGIN_PAGES)
@@ -122,4 +124,13 @@ def test_logins_without_a_request_are_not_throttled(client, editor):
         attempt(client, LOGIN_PAGES[0], "editor")
     # Code that logs in (the shell, commands, tests) has no address or form to throttle.
     assert client.login(username="editor", password="the-right-password")
-    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("accounts:home")).status_code == 200
+
+
+def test_the_admin_login_is_the_sites_login(client):
+    response = client.get("/admin/login/?next=/admin/comments/comment/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Fcomments%2Fcomment%2F"
+    # A `next` elsewhere is not followed there.
+    response = client.get("/admin/login/?next=https://evil.example/")
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"

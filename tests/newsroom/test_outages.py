@@ -145,7 +145,7 @@ def read_every_public_page(client, article):
         article.get_absolute_url(),
         article.category.get_absolute_url(),
         reverse("articles:search") + "?q=harbour",
-        reverse("login"),
+        reverse("account_login"),
         "/feed/",
         reverse("comments:feed", kwargs=article.url_kwargs()),
     ]

@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from newsroom import roles
 from newsroom.models import WorkerHeartbeat
 from newsroom.tasks import TransientError, retry_with_backoff
+from tests.conftest import log_in_staff
 from tests.factories import make_journalist, make_user
 from tests.newsroom.conftest import run_worker
 
@@ -118,7 +119,7 @@ def test_the_last_attempt_fails_for_good_and_editors_see_it(client, database_tas
     # An editor (the role, not a superuser) sees the count on the desk and reads the failure.
     call_command("setup_roles", stdout=StringIO())  # this test's database was emptied first
     editor = make_user("desk", is_staff=True, groups=[Group.objects.get(name=roles.EDITORS)])
-    client.force_login(editor)
+    log_in_staff(client, editor)
     index = client.get(reverse("admin:index")).content.decode()
     assert "Background tasks failed: <strong class=\"desk-count\">1</strong>" in index
     change = reverse("admin:django_tasks_database_dbtaskresult_change", args=[failed.pk])
@@ -126,7 +127,7 @@ def test_the_last_attempt_fails_for_good_and_editors_see_it(client, database_tas
     assert page.status_code == 200 and "source unreachable" in page.content.decode()
     assert client.post(change, {}).status_code == 403  # read-only
 
-    client.force_login(make_journalist())
+    log_in_staff(client, make_journalist())
     assert "Background tasks failed" not in client.get(reverse("admin:index")).content.decode()
     assert client.get(change).status_code == 403
 

@@ -1,0 +1,95 @@
+"""How django-allauth behaves here: sign-up may be closed, mail goes to the worker, and a new
+account is not logged in by its sign-up (so the answer is the same for a known address)."""
+
+from functools import partial
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from newsroom.clients import client_ip
+from newsroom.site import absolute_url
+
+from . import mail
+from .services import profile_update
+
+
+def _after_commit(task, *args) -> None:
+    """Queue a mail once the request's work is saved: a mail server never holds a request up."""
+    transaction.on_commit(partial(task.enqueue, *args))
+
+
+def _plain(context: dict) -> dict:
+    """The part of a mail's context a queued task may carry: plain values, no objects."""
+    return {k: v for k, v in context.items() if isinstance(v, str | int | float | bool)}
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        return settings.ACCOUNTS_SIGNUP_OPEN
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Leave password guessing to django-axes (newsroom.login_throttle): it counts in the
+        database, holds while the cache is down, and answers 429. allauth's own counter (in the
+        cache) would step in first with another answer; it still guards second-factor codes."""
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            profile_update(
+                user=user,
+                display_name=form.cleaned_data.get("display_name", ""),
+                blog_url=form.cleaned_data.get("blog_url", ""),
+            )
+        return user
+
+    def pre_login(self, request, user, *, signup: bool, **kwargs):
+        if signup:
+            # Sign-up ends on "check your mail" whether or not the address had an account
+            # already; the new account logs in with its password like any other.
+            address = EmailAddress.objects.filter(user=user, verified=False).first()
+            if address is not None:
+                address.send_confirmation(request, signup=True)
+            return self.respond_email_verification_sent(request, user)
+        return super().pre_login(request, user, signup=signup, **kwargs)
+
+    def send_confirmation_mail(self, request, emailconfirmation, signup: bool) -> None:
+        _after_commit(mail.email_confirmation_send, emailconfirmation.email_address.pk, signup)
+
+    def send_password_reset_mail(self, user, email, context) -> None:
+        # Not reached through the site's reset form (accounts.forms.ResetPasswordForm queues the
+        # address itself); any other allauth path still leaves the link to the worker.
+        _after_commit(mail.password_reset_mail_send, email)
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        # A new account would have had its password hashed: take as long here.
+        make_password(get_random_string(20))
+        context = {
+            "signup_url": absolute_url(reverse("account_signup")),
+            "password_reset_url": absolute_url(reverse("account_reset_password")),
+        }
+        _after_commit(
+            mail.account_mail_send, "account/email/account_already_exists", email, context
+        )
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        if not settings.ACCOUNT_EMAIL_NOTIFICATIONS:
+            return
+        notice = {
+            "timestamp": timezone.now().strftime("%Y-%m-%d %H:%M %Z"),
+            "ip": client_ip(self.request) if self.request is not None else "",
+            "user_agent": self.get_http_user_agent(self.request)[:200] if self.request else "",
+            **_plain(context or {}),
+        }
+        if email:  # a notice to an address that is no longer the account's (email changed)
+            _after_commit(mail.account_mail_send, template_prefix, email, notice)
+        else:
+            _after_commit(mail.account_notice_send, template_prefix, user.pk, notice)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        _after_commit(mail.account_mail_send, template_prefix, email, _plain(context))

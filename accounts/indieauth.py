@@ -1,0 +1,246 @@
+"""A small IndieAuth client (https://indieauth.spec.indieweb.org/): sign in with your own site.
+
+No maintained Python client library fits (the ones on PyPI are unmaintained or tied to other
+frameworks), so this follows the spec closely: `me` canonicalisation (§3.4), endpoint discovery
+through `indieauth-metadata` or the older `authorization_endpoint` links (§4), the authorization
+request with PKCE S256 and `state` (§5.2), the `iss` check (§5.2.1), redeeming the code at the
+authorization endpoint for the profile URL (§5.3.3), and verifying the `me` returned (§5.4).
+Every fetch goes through newsroom.linkbacks.http (SSRF-safe, bounded in time and size).
+"""
+
+import base64
+import hashlib
+import ipaddress
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+
+from django.conf import settings
+
+from newsroom.linkbacks.http import FetchFailed, FetchRefused, fetch
+
+LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+HOST_NAME = re.compile(rf"(?:{LABEL}\.)*{LABEL}")
+
+
+class IndieAuthError(Exception):
+    """The sign-in cannot go on; the message is for the person signing in."""
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    authorization_endpoint: str
+    token_endpoint: str | None = None
+    issuer: str | None = None
+
+
+def _local_allowed() -> bool:
+    # Ports and IP addresses are not profile URLs (§3.2); development and the tests use them.
+    return settings.TRACKBACK_ALLOW_PRIVATE_SOURCES
+
+
+def canonical_me(typed: str) -> str:
+    """The canonical profile URL for what a person typed (`Example.com` -> `https://example.com/`)."""
+    text = (typed or "").strip()
+    if not text or any(ch.isspace() for ch in text) or len(text) > 500:
+        raise IndieAuthError("Enter your website's address, such as example.com.")
+    if "://" not in text:
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+        host = parts.hostname or ""
+    except ValueError as error:
+        raise IndieAuthError("That is not a valid web address.") from error
+    if parts.scheme.lower() not in ("http", "https"):
+        raise IndieAuthError("Your website's address must start with https:// or http://.")
+    if parts.username is not None or parts.password is not None:
+        raise IndieAuthError("Your website's address cannot contain a user name or password.")
+    if parts.fragment or "#" in text:
+        raise IndieAuthError("Your website's address cannot contain a fragment (#...).")
+    if any(segment in (".", "..") for segment in parts.path.split("/")):
+        raise IndieAuthError("Your website's address cannot contain . or .. in its path.")
+    try:
+        host = host.rstrip(".").encode("idna").decode("ascii").lower() if host else ""
+    except UnicodeError as error:
+        raise IndieAuthError("Your website's host name is not valid.") from error
+    if not host:
+        raise IndieAuthError("Your website's address has no host name.")
+    try:
+        ipaddress.ip_address(host)
+        is_ip = True
+    except ValueError:
+        is_ip = False
+    # After IDNA (which maps look-alike dots, U+2024 say, to "."), a host is dot-separated labels.
+    if not is_ip and not HOST_NAME.fullmatch(host.rstrip(".")):
+        raise IndieAuthError("Your website's host name is not valid.")
+    host = host if is_ip else host.rstrip(".")
+    if not _local_allowed():
+        if port is not None:
+            raise IndieAuthError("Your website's address cannot contain a port.")
+        if is_ip or "." not in host:
+            raise IndieAuthError("Your website's address must be a domain name.")
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc = f"{netloc}:{port}"
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+
+
+class _LinkReader(HTMLParser):
+    """`<link rel=... href=...>` and `<a rel=...>` in a page, first of each rel kept."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rels: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ("link", "a"):
+            return
+        attrs = dict(attrs)
+        href = attrs.get("href")
+        if href is None:
+            return
+        for rel in (attrs.get("rel") or "").lower().split():
+            self.rels.setdefault(rel, href)
+
+
+def _link_header_rels(value: str) -> dict[str, str]:
+    rels: dict[str, str] = {}
+    for part in value.split(","):
+        target, _, params = part.partition(";")
+        target = target.strip()
+        if not (target.startswith("<") and target.endswith(">")):
+            continue
+        for param in params.split(";"):
+            name, _, rel = param.strip().partition("=")
+            if name.strip().lower() == "rel":
+                for one in rel.strip().strip("\"'").lower().split():
+                    rels.setdefault(one, target[1:-1])
+    return rels
+
+
+def _get(url: str, accept: str):
+    try:
+        result = fetch(url, headers={"Accept": accept})
+    except FetchRefused as error:
+        raise IndieAuthError(f"This site cannot be used here: {error}") from error
+    except FetchFailed as error:
+        raise IndieAuthError(f"Your website could not be reached: {error}") from error
+    if result.status != 200:
+        raise IndieAuthError(f"Your website answered HTTP {result.status}.")
+    return result
+
+
+def discover(me: str) -> Endpoints:
+    """The endpoints a profile URL names (HTTP Link headers first, then the HTML)."""
+    page = _get(me, "text/html, application/xhtml+xml;q=0.9, */*;q=0.5")
+    rels = {}
+    reader = _LinkReader()
+    if "html" in page.headers.get("content-type", "text/html"):
+        reader.feed(page.text())
+    rels = {**reader.rels, **_link_header_rels(page.headers.get("link", ""))}
+    resolve = lambda href: urljoin(page.url, href)  # noqa: E731
+    if "indieauth-metadata" in rels:
+        meta = _get(resolve(rels["indieauth-metadata"]), "application/json")
+        try:
+            data = json.loads(meta.body)
+            endpoints = Endpoints(
+                authorization_endpoint=urljoin(meta.url, data["authorization_endpoint"]),
+                token_endpoint=data.get("token_endpoint")
+                and urljoin(meta.url, data["token_endpoint"]),
+                issuer=data.get("issuer"),
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise IndieAuthError("Your website's IndieAuth metadata is not valid.") from error
+    elif "authorization_endpoint" in rels:
+        endpoints = Endpoints(
+            authorization_endpoint=resolve(rels["authorization_endpoint"]),
+            token_endpoint=resolve(rels["token_endpoint"]) if "token_endpoint" in rels else None,
+        )
+    else:
+        raise IndieAuthError("Your website does not name an IndieAuth authorization endpoint.")
+    if urlsplit(endpoints.authorization_endpoint).scheme not in ("http", "https"):
+        raise IndieAuthError("Your website's authorization endpoint is not a web address.")
+    return endpoints
+
+
+def pkce_pair() -> tuple[str, str]:
+    """A random code verifier and its S256 challenge."""
+    verifier = secrets.token_urlsafe(48)
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def authorization_url(
+    endpoints: Endpoints, *, me: str, client_id: str, redirect_uri: str, state: str, challenge: str
+) -> str:
+    """Where the person is sent to prove the site is theirs."""
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "state": state,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "me": me,
+        }
+    )
+    endpoint = endpoints.authorization_endpoint
+    return f"{endpoint}{'&' if urlsplit(endpoint).query else '?'}{query}"
+
+
+def redeem(
+    endpoints: Endpoints, *, code: str, client_id: str, redirect_uri: str, verifier: str
+) -> str:
+    """Exchange the code at the authorization endpoint; the profile URL it vouches for."""
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "code_verifier": verifier,
+    }
+    try:
+        result = fetch(
+            endpoints.authorization_endpoint,
+            method="POST",
+            data=data,
+            headers={"Accept": "application/json"},
+        )
+    except (FetchRefused, FetchFailed) as error:
+        raise IndieAuthError(
+            f"Your authorization endpoint could not be reached: {error}"
+        ) from error
+    try:
+        answer = json.loads(result.body)
+    except ValueError as error:
+        raise IndieAuthError("Your authorization endpoint did not answer in JSON.") from error
+    if result.status != 200 or not isinstance(answer, dict) or not answer.get("me"):
+        reason = answer.get("error") if isinstance(answer, dict) else None
+        raise IndieAuthError(
+            f"Your authorization endpoint refused the sign-in ({reason or result.status})."
+        )
+    return str(answer["me"])
+
+
+def verify_me(*, entered: str, returned: str, endpoints: Endpoints) -> str:
+    """The canonical `me` to trust: the one entered, or one that names the same endpoint (§5.4)."""
+    try:
+        me = canonical_me(returned)
+    except IndieAuthError as error:
+        raise IndieAuthError(
+            "Your authorization endpoint returned an invalid profile URL."
+        ) from error
+    if me == entered:
+        return me
+    # Another URL: it counts only if it delegates to the very endpoint that vouched for it, and
+    # (without a port or path games) lives on the same host as the one the person entered.
+    if urlsplit(me).netloc != urlsplit(entered).netloc:
+        raise IndieAuthError("The profile URL returned does not match the website you entered.")
+    if discover(me).authorization_endpoint != endpoints.authorization_endpoint:
+        raise IndieAuthError("The profile URL returned uses another authorization endpoint.")
+    return me

@@ -1,0 +1,82 @@
+"""Writes for accounts: the profile, signing in with one's site, and leaving the site."""
+
+from urllib.parse import urlsplit
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from comments.linkbacks.sites import site_confirm
+from comments.models import VerifiedSite
+from comments.services import comments_of_user_forget
+from newsroom.linkbacks.sites import origin_of
+from newsroom.text import printable
+
+from .models import Profile
+
+
+class StaffAccountError(Exception):
+    """Newsroom accounts are closed by an administrator, never from the account page."""
+
+
+@transaction.atomic
+def profile_update(*, user, display_name: str, blog_url: str) -> Profile:
+    """Set the name a person shows and their blog's address."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    profile.display_name = printable(display_name).strip()[:100]
+    profile.blog_url = blog_url.strip()[:500]
+    profile.save()
+    if profile.display_name and not user.is_staff:
+        # Comments and trackbacks are signed with the user's full name: make it this one.
+        # (Staff keep the first and last names of their byline, set in the admin.)
+        user.first_name, user.last_name = profile.display_name[:150], ""
+        user.save(update_fields=["first_name", "last_name"])
+    return profile
+
+
+@transaction.atomic
+def account_delete(*, user, keep_comments: bool) -> None:
+    """Close an account: comments kept anonymised or deleted, then everything about the person.
+
+    Tokens, addresses, second factors, verified sites and the profile go with the user row; the
+    login throttle's records of the username (which hold IP addresses) go too.
+    """
+    if user.is_staff or user.is_superuser:
+        raise StaffAccountError("Newsroom accounts are closed by an administrator.")
+    comments_of_user_forget(user=user, keep=keep_comments)
+    username = user.get_username()
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        model.objects.filter(username__iexact=username).delete()
+    get_user_model().objects.filter(pk=user.pk).delete()
+
+
+def _free_username(url: str) -> str:
+    User = get_user_model()
+    base = (urlsplit(url).hostname or "site").removeprefix("www.")[:120]
+    name, n = base, 1
+    while User.objects.filter(username__iexact=name).exists():
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+@transaction.atomic
+def account_for_site(*, url: str, user=None):
+    """The account a proven site signs in to: `user`'s (who adds it), its owner's, or a new one.
+
+    A new account has no password (it signs in with its site) and no email address until its
+    owner adds one on the account page. None when the site's account is deactivated.
+    """
+    if user is None:
+        site = (
+            VerifiedSite.objects.select_related("user")
+            .filter(origin=origin_of(url), verified_at__isnull=False)
+            .order_by("verified_at", "pk")
+            .first()
+        )
+        if site is not None:
+            return site.user if site.user.is_active else None
+        user = get_user_model().objects.create_user(username=_free_username(url), password=None)
+        profile_update(user=user, display_name=urlsplit(url).hostname or "", blog_url=url)
+    site_confirm(user=user, url=url, note=f"IndieAuth: {url}")
+    return user

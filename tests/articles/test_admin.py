@@ -178,7 +178,7 @@ def test_browser_line_endings_are_stored_as_newlines_and_not_logged_as_edits(edi
 def test_the_trackbacks_sent_table_appears_only_once_a_ping_was_sent(client):
     from articles.models import TrackbackPing
 
-    client.force_login(make_editor("root", is_superuser=True))  # who may see the pings' table
+    log_in_staff(client, make_editor("root", is_superuser=True))  # who may see the pings' table
     story = make_article()
     page = client.get(change_url(story)).content.decode()
     assert "trackbacks sent" not in page.lower()  # no empty grid of blank headers

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles import authors, services
 from articles.models import Article, AuthorProfile
+from tests.conftest import log_in_staff
 from tests.factories import make_article, make_category, make_editor, make_journalist
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +132,7 @@ def test_author_page_query_count_is_fixed(client, writer, page, django_assert_nu
 
 def test_editors_edit_author_pages_in_the_admin(client, writer, page):
     make_article(author=writer)
-    client.force_login(make_editor("erin"))
+    log_in_staff(client, make_editor("erin"))
     url = reverse("admin:articles_authorprofile_change", args=[page.pk])
     response = client.post(url, {"slug": "kim", "bio": "Harbour reporter."})
     assert response.status_code == 302

@@ -14,6 +14,7 @@ from articles import services
 from articles.models import Article, DraftRevision
 from articles.workflow import Transition
 from newsroom.text import printable, without_control_characters
+from tests.conftest import log_in_staff
 from tests.factories import form_data, make_article, make_editor, make_journalist
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def change_url(article):
 
 def test_autosave_stores_a_revision_that_is_not_public(client, story, journalist):
     revisions = story.history.count()
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     response = client.post(autosave_url(story), {"title": "Council", "body": TYPED})
     assert response.status_code == 200
     assert response.json()["message"].startswith("Autosaved at ")
@@ -57,7 +58,7 @@ def test_autosave_stores_a_revision_that_is_not_public(client, story, journalist
 
 
 def test_reopening_the_form_offers_the_autosave_and_restores_it(client, story, journalist):
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     client.post(autosave_url(story), {"title": "Council", "body": TYPED})
 
     page = client.get(change_url(story))
@@ -79,18 +80,18 @@ def test_reopening_the_form_offers_the_autosave_and_restores_it(client, story, j
 
 
 def test_an_autosave_is_offered_only_to_its_writer(client, story, journalist):
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     client.post(autosave_url(story), {"title": "Council", "body": TYPED})
-    client.force_login(make_editor())
+    log_in_staff(client, make_editor())
     assert "unsaved changes" not in client.get(change_url(story)).content.decode()
 
 
 def test_publishing_never_picks_up_an_autosave(client, story, journalist):
     editor = make_editor("erin")
-    client.force_login(editor)
+    log_in_staff(client, editor)
     page = client.get(change_url(story))  # opened before typing
     client.post(autosave_url(story), {"title": "Council", "body": TYPED})
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     client.post(autosave_url(story), {"title": "Council", "body": TYPED + " (mine)"})
 
     # The editor publishes from the list's action: the stored words go out.
@@ -109,7 +110,7 @@ def test_publishing_never_picks_up_an_autosave(client, story, journalist):
 def test_publishing_from_the_form_uses_the_form_not_the_autosave(client, journalist):
     editor = make_editor("erin")
     story = make_article(status=Article.Status.IN_REVIEW, body=SAVED, author=journalist)
-    client.force_login(editor)
+    log_in_staff(client, editor)
     page = client.get(change_url(story))
     client.post(autosave_url(story), {"title": story.title, "body": TYPED})
     response = client.post(change_url(story), form_data(page, _publish="Publish"))
@@ -123,7 +124,7 @@ def test_autosave_of_a_live_story_changes_nothing_public(client):
     story = make_article(body=SAVED, published_at=timezone.now() - timedelta(hours=1))
     reader = Client()
     assert SAVED in reader.get(story.get_absolute_url()).content.decode()
-    client.force_login(editor)
+    log_in_staff(client, editor)
     assert client.post(autosave_url(story), {"body": TYPED}).status_code == 200
     page = reader.get(story.get_absolute_url()).content.decode()
     assert SAVED in page and TYPED not in page
@@ -131,10 +132,10 @@ def test_autosave_of_a_live_story_changes_nothing_public(client):
 
 def test_autosave_needs_the_csrf_token_and_the_right_to_change(story, journalist):
     browser = Client(enforce_csrf_checks=True)
-    browser.force_login(journalist)
+    log_in_staff(browser, journalist)
     assert browser.post(autosave_url(story), {"body": TYPED}).status_code == 403
     other = Client()
-    other.force_login(make_journalist())  # may read a colleague's draft, not change it
+    log_in_staff(other, make_journalist())  # may read a colleague's draft, not change it
     assert other.post(autosave_url(story), {"body": TYPED}).status_code == 403
     assert Client().post(autosave_url(story), {"body": TYPED}).status_code == 302  # to login
     assert Client().get(autosave_url(story)).status_code == 302
@@ -142,7 +143,7 @@ def test_autosave_needs_the_csrf_token_and_the_right_to_change(story, journalist
 
 
 def test_autosave_refuses_text_too_long_to_keep(client, story, journalist):
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     response = client.post(autosave_url(story), {"title": "x" * 201})
     assert response.status_code == 400
     assert "title" in response.json()["errors"]["__all__"][0]
@@ -153,7 +154,7 @@ def test_autosave_refuses_text_too_long_to_keep(client, story, journalist):
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(body=st.text(max_size=300), title=st.text(max_size=200))
 def test_any_text_typed_is_kept_as_typed(client, story, journalist, body, title):
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     response = client.post(autosave_url(story), {"title": title, "body": body})
     assert response.status_code == 200
     draft = DraftRevision.objects.get()
@@ -168,7 +169,7 @@ def test_any_text_typed_is_kept_as_typed(client, story, journalist, body, title)
 
 def test_a_story_not_created_yet_is_autosaved_and_offered_on_the_add_form(client, journalist):
     add = reverse("admin:articles_article_add")
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     assert 'data-autosave-url="/admin/articles/article/add/autosave/"' in client.get(
         add).content.decode()  # fmt: skip
     response = client.post(reverse("admin:articles_article_autosave_new"),
@@ -193,13 +194,13 @@ def test_a_story_not_created_yet_is_autosaved_and_offered_on_the_add_form(client
 
 
 def test_the_add_forms_autosave_is_the_writers_own_and_can_be_discarded(client, journalist):
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     client.post(reverse("admin:articles_article_autosave_new"), {"title": "Mine", "body": "x"})
     other = Client()
-    other.force_login(make_journalist())
+    log_in_staff(other, make_journalist())
     assert "unsaved story" not in other.get(reverse("admin:articles_article_add")).content.decode()
     reader = Client()
-    reader.force_login(make_user_without_rights())
+    log_in_staff(reader, make_user_without_rights())
     response = reader.post(reverse("admin:articles_article_autosave_new"), {"body": "x"})
     assert response.status_code == 403
     client.post(reverse("admin:articles_article_autosave_new_discard"))
@@ -215,7 +216,7 @@ def make_user_without_rights():
 def test_restored_text_written_before_a_newer_save_goes_through_the_conflict_check(
     client, story, journalist
 ):
-    client.force_login(journalist)
+    log_in_staff(client, journalist)
     client.post(autosave_url(story), {"title": "Council", "body": TYPED})
     editor = make_editor("erin", first_name="Erin", last_name="Editor")
     live = Article.objects.get(pk=story.pk)

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from tests.conftest import log_in_staff
 from tests.factories import make_article, make_journalist
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def test_favicon_answers_with_an_icon(client):
 
 
 def test_the_admin_says_newsroom_once(client, settings):
-    client.force_login(make_journalist())
+    log_in_staff(client, make_journalist())
     page = client.get(reverse("admin:index")).content.decode()
     assert "Newsroom newsroom" not in page
     assert "Newsroom" in page
@@ -32,7 +33,7 @@ def test_the_admin_says_newsroom_once(client, settings):
 def test_preview_of_an_undated_draft_has_no_empty_meta_item(client):
     author = make_journalist()
     draft = make_article(status=Article.Status.DRAFT, published_at=None, author=author)
-    client.force_login(author)
+    log_in_staff(client, author)
     page = client.get(reverse("admin:articles_article_preview", args=[draft.pk])).content.decode()
     meta = page.split('<ul class="story-meta">', 1)[1].split("</ul>", 1)[0]
     items = re.findall(r"<li>(.*?)</li>", meta, re.S)

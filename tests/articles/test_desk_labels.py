@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article
+from tests.conftest import log_in_staff
 from tests.factories import form_data, make_article, make_editor
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def editor(client):
     editor = make_editor("erin", first_name="Erin", last_name="Editor")
-    client.force_login(editor)
+    log_in_staff(client, editor)
     return editor
 
 
@@ -55,7 +56,7 @@ def test_journalists_see_the_author_named_not_linked(client):
 
     writer = make_journalist("jamie", first_name="Jamie", last_name="Writer")
     story = make_article(status=Article.Status.DRAFT, author=writer)
-    client.force_login(writer)
+    log_in_staff(client, writer)
     page = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
     assert "/admin/auth/user/" not in page
     assert "Jamie Writer" in page

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from articles.models import BodyImage
 from articles.rendering import render_markdown
+from tests.conftest import log_in_staff
 from tests.factories import make_article, make_image_upload, make_journalist, make_user
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ UPLOAD = reverse("admin:articles_article_body_image")
 
 @pytest.fixture
 def journalist_client(client):
-    client.force_login(make_journalist("jamie"))
+    log_in_staff(client, make_journalist("jamie"))
     return client
 
 
@@ -39,10 +40,10 @@ def test_live_preview_renders_with_the_public_sanitiser(journalist_client):
 def test_live_preview_is_for_staff_with_a_csrf_token(journalist_client):
     assert Client().post(PREVIEW, {"body": "x"}).status_code == 302  # the login page
     reader = Client()
-    reader.force_login(make_user("reader"))
+    log_in_staff(reader, make_user("reader"))
     assert reader.post(PREVIEW, {"body": "x"}).status_code == 302
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(make_journalist())
+    log_in_staff(strict, make_journalist())
     assert strict.post(PREVIEW, {"body": "x"}).status_code == 403
     assert journalist_client.get(PREVIEW).status_code == 405
     assert journalist_client.post(PREVIEW, {"body": "x" * 500_001}).status_code == 413
@@ -110,7 +111,7 @@ def test_bad_uploads_are_refused_and_nothing_is_stored(journalist_client, upload
 
 def test_uploads_need_the_right_to_add_images():
     reader = Client()
-    reader.force_login(make_user("reader", is_staff=True))
+    log_in_staff(reader, make_user("reader", is_staff=True))
     response = reader.post(UPLOAD, {"image": make_image_upload(), "alt": "x"})
     assert response.status_code == 400 or response.status_code == 403
     assert not BodyImage.objects.exists()

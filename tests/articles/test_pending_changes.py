@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles import drafting
 from articles.models import Article, DraftRevision
+from tests.conftest import log_in_staff
 from tests.factories import form_data, make_article, make_editor, make_journalist
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_preview_shows_pending_changes_and_the_public_page_does_not_until_publis
     assert LIVE in story_text(reader, story)  # stored for anonymous readers
     revisions = story.history.count()
 
-    client.force_login(editor)
+    log_in_staff(client, editor)
     form = client.get(change_url(story))
     assert 'name="_pending"' in form.content.decode()
     response = client.post(change_url(story), form_data(form, body=PENDING, _pending="Save"))
@@ -84,7 +85,7 @@ def test_preview_shows_pending_changes_and_the_public_page_does_not_until_publis
 
 def test_editing_the_pending_version_loads_it_into_the_form(client, story, editor):
     drafting.pending_save(article=Article(**{**vars_of(story), "body": PENDING}), by=editor)
-    client.force_login(editor)
+    log_in_staff(client, editor)
     page = client.get(change_url(story) + "?draft=pending").content.decode()
     assert "Showing the pending changes saved by Erin Editor" in page
     assert form_data(client.get(change_url(story) + "?draft=pending"))["body"] == PENDING
@@ -97,7 +98,7 @@ def vars_of(article):
 
 def test_discarding_pending_changes_leaves_the_live_story(client, story, editor):
     drafting.pending_save(article=Article(**{**vars_of(story), "body": PENDING}), by=editor)
-    client.force_login(editor)
+    log_in_staff(client, editor)
     client.post(action_url(story, "pending", "discard"))
     assert not DraftRevision.objects.exists()
     story.refresh_from_db()
@@ -114,7 +115,7 @@ def test_a_journalist_cannot_change_a_colleagues_live_story_even_as_pending(clie
     colleague = make_journalist("colleague")
     with pytest.raises(PermissionDenied):
         drafting.pending_save(article=story, by=colleague)
-    client.force_login(colleague)
+    log_in_staff(client, colleague)
     response = client.post(change_url(story), {"title": "x", "body": PENDING, "_pending": "1"})
     assert response.status_code in (403, 409)
     assert not DraftRevision.objects.exists()
@@ -124,7 +125,7 @@ def test_a_journalist_cannot_change_a_colleagues_live_story_even_as_pending(clie
 
 def test_no_pending_button_on_a_story_that_is_not_live(client, editor):
     draft = make_article(status=Article.Status.IN_REVIEW)
-    client.force_login(editor)
+    log_in_staff(client, editor)
     assert 'name="_pending"' not in client.get(change_url(draft)).content.decode()
 
 
@@ -132,7 +133,7 @@ def test_the_author_keeps_pending_changes_on_their_live_story_and_an_editor_publ
     client, story, editor
 ):
     author = story.author
-    client.force_login(author)
+    log_in_staff(client, author)
     form = client.get(change_url(story))
     page = form.content.decode()
     assert 'name="_pending"' in page
@@ -150,7 +151,7 @@ def test_the_author_keeps_pending_changes_on_their_live_story_and_an_editor_publ
     assert client.post(action_url(story, "pending", "publish")).status_code == 403
 
     desk = client.__class__()
-    desk.force_login(editor)
+    log_in_staff(desk, editor)
     index = desk.get(reverse("admin:index")).content.decode()
     assert "Live stories with pending changes" in index and "?publication=pending" in index
     listing = desk.get(reverse("admin:articles_article_changelist") + "?publication=pending")
@@ -164,7 +165,7 @@ def test_an_author_cannot_keep_pending_changes_on_someone_elses_story(client, st
     other = make_journalist("other")
     with pytest.raises(PermissionDenied):
         drafting.pending_save(article=story, by=other)
-    client.force_login(other)
+    log_in_staff(client, other)
     form_page = client.get(change_url(story))
     assert 'name="_pending"' not in form_page.content.decode()
 
@@ -179,7 +180,7 @@ def test_pending_changes_written_before_a_newer_live_save_are_not_published_blin
     from articles import services
 
     services.article_save(article=live, by=other)
-    client.force_login(editor)
+    log_in_staff(client, editor)
     response = client.post(action_url(story, "pending", "publish"), follow=True)
     assert "The live story was saved by Olga Other" in response.content.decode()
     story.refresh_from_db()

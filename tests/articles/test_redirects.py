@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from articles import services
 from articles.models import Article, StoryRedirect
+from tests.conftest import log_in_staff
 from tests.factories import form_data, make_article, make_editor, make_journalist
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_old_url_answers_301_after_a_slug_change_through_the_admin(client, story
     old_url = story.get_absolute_url()
     assert client.get(old_url).status_code == 200  # stored for anonymous readers now
 
-    client.force_login(editor)
+    log_in_staff(client, editor)
     change = reverse("admin:articles_article_change", args=[story.pk])
     response = client.post(change, form_data(client.get(change), slug="harbour-reopens-at-last"))
     assert response.status_code == 302
@@ -106,10 +107,10 @@ def test_a_draft_renamed_leaves_no_redirect(story, editor):
 
 def test_editors_add_redirects_by_hand_and_journalists_cannot(client, story, editor):
     add = reverse("admin:articles_storyredirect_add")
-    client.force_login(make_journalist("jo"))
+    log_in_staff(client, make_journalist("jo"))
     assert client.get(add).status_code == 403
 
-    client.force_login(editor)
+    log_in_staff(client, editor)
     response = client.post(add, {"old_path": "https://old.example.com/2019/05/03/misprint?x=1",
                                  "article": story.pk})  # fmt: skip
     assert response.status_code == 302
@@ -121,7 +122,7 @@ def test_editors_add_redirects_by_hand_and_journalists_cannot(client, story, edi
 
 @pytest.mark.parametrize("path", ["/", "/feed/", "/category/x/", "/news/123.html"])
 def test_a_redirect_by_hand_is_a_story_address(client, story, editor, path):
-    client.force_login(editor)
+    log_in_staff(client, editor)
     response = client.post(
         reverse("admin:articles_storyredirect_add"), {"old_path": path, "article": story.pk}
     )
@@ -131,7 +132,7 @@ def test_a_redirect_by_hand_is_a_story_address(client, story, editor, path):
 
 
 def test_a_redirect_to_the_story_itself_is_refused(client, story, editor):
-    client.force_login(editor)
+    log_in_staff(client, editor)
     response = client.post(reverse("admin:articles_storyredirect_add"),
                            {"old_path": story.get_absolute_url(), "article": story.pk})  # fmt: skip
     assert "would loop" in response.content.decode()
@@ -145,7 +146,7 @@ def test_a_redirect_to_the_story_itself_is_refused(client, story, editor):
 def test_any_address_typed_by_hand_is_stored_as_a_story_path_or_refused(
     client, story, editor, old_path
 ):
-    client.force_login(editor)
+    log_in_staff(client, editor)
     response = client.post(reverse("admin:articles_storyredirect_add"),
                            {"old_path": old_path, "article": story.pk})  # fmt: skip
     assert response.status_code in (200, 302)

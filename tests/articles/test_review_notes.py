@@ -9,6 +9,7 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article, ReviewNote
 from articles.workflow import Transition
+from tests.conftest import log_in_staff
 from tests.factories import form_data, make_article, make_editor, make_journalist
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def story(journalist):
 
 def client_for(user):
     client = Client()
-    client.force_login(user)
+    log_in_staff(client, user)
     return client
 
 

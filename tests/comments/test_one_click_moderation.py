@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
+from tests.conftest import log_in_staff
 from tests.factories import make_article, make_comment, make_journalist, make_user
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ def one_click(comment, status):
 def editor_client():
     editor = make_user("erin", is_staff=True, groups=[Group.objects.get(name="Editors")])
     client = Client()
-    client.force_login(editor)
+    log_in_staff(client, editor)
     return client
 
 
@@ -50,12 +51,13 @@ def test_each_row_has_its_decisions_and_one_click_applies_them(editor_client):
 def test_one_click_needs_a_moderator_a_post_and_a_known_decision(editor_client):
     comment = make_comment(make_article(), status=Comment.Status.PENDING)
     writer = Client()
-    writer.force_login(make_journalist())
+    log_in_staff(writer, make_journalist())
     assert writer.post(one_click(comment, "approved")).status_code == 403
     assert editor_client.get(one_click(comment, "approved")).status_code == 405
     assert editor_client.post(one_click(comment, "pending")).status_code == 404
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(make_user("mod", is_staff=True, groups=[Group.objects.get(name="Editors")]))
+    moderator = make_user("mod", is_staff=True, groups=[Group.objects.get(name="Editors")])
+    log_in_staff(strict, moderator)
     assert strict.post(one_click(comment, "approved")).status_code == 403
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING

@@ -81,13 +81,33 @@ def open_page(request, browser, live_server):
 
 @pytest.fixture
 def log_in(live_server):
-    """log_in(page, user, password) through the site's own login form."""
+    """log_in(page, user, password) through the site's own login form.
 
-    def _log_in(page, user, password="pass-for-tests"):
+    Staff also pass their second factor, as the admin requires: a TOTP authenticator is enrolled
+    for them if they have none, and the code page is answered as their app would. With
+    `second_factor=False` they stop after the password (to test enrolment itself).
+    """
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.mfa.utils import decrypt
+
+    from tests.accounts.totp import totp_code
+
+    def _log_in(page, user, password="pass-for-tests", *, second_factor=True):
+        secret = None
+        if user.is_staff and second_factor:
+            totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+            if totp is None:
+                totp = TOTP.activate(user, generate_totp_secret()).instance
+            secret = decrypt(totp.data["secret"])
         page.goto("/accounts/login/")
         page.fill("input[name=login]", user.username)
         page.fill("input[name=password]", password)
         page.locator("main form [type=submit]").click()
         page.wait_for_load_state()
+        if secret is not None:
+            page.fill("input[name=code]", totp_code(secret))
+            page.locator("main form [type=submit]").click()
+            page.wait_for_load_state()
 
     return _log_in

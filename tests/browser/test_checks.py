@@ -91,7 +91,7 @@ def public_pages(newsroom):
         "story": story.get_absolute_url(),
         "section": newsroom["section"].get_absolute_url(),
         "search": "/search/?q=ferry",
-        "login": reverse("login"),
+        "login": reverse("account_login"),
         "author": newsroom["author"].get_absolute_url(),
     }
 

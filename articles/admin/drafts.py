@@ -146,6 +146,8 @@ class DraftViewsMixin:
         kind = DRAFT_KINDS.get(request.GET.get("draft", ""))
         if kind is None or article is None or request.method != "GET":
             return None
+        if not self.has_change_permission(request, article):
+            return None  # words not yet public are for those who may change the story
         return drafting.draft_for(article, kind, request.user)
 
     def get_object(self, request, object_id, from_field=None):

@@ -31,3 +31,15 @@ def test_a_colleague_who_may_only_view_the_story_never_sees_its_pending_changes(
                 reverse("admin:articles_article_preview", args=[story.pk]) + "?draft=pending"):
         response = client.get(url)
         assert PENDING not in response.content.decode(), url
+
+
+@pytest.mark.parametrize("src", [
+    "/media/articles/body/%2e%2e/%2e%2e/%2e%2e/admin/logout/",
+    "/media/articles/body/.%2E/.%2e/.%2e/search/",
+    "/media/articles/body/%2E%2e%2F%2e%2e%2Fadmin/",
+])  # fmt: skip
+def test_a_body_image_cannot_leave_the_uploads_folder_with_encoded_dots(src):
+    from articles.rendering import render_markdown
+
+    # Browsers read %2e%2e as "..": the image would load another page of the site.
+    assert "<img" not in render_markdown(f"![x]({src})")

@@ -43,3 +43,42 @@ def test_a_body_image_cannot_leave_the_uploads_folder_with_encoded_dots(src):
 
     # Browsers read %2e%2e as "..": the image would load another page of the site.
     assert "<img" not in render_markdown(f"![x]({src})")
+
+
+def _change(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def test_an_editor_publishes_only_the_pending_changes_they_saw(client, story):
+    from tests.factories import form_data
+
+    author = client.__class__()
+    author.force_login(story.author)
+    form = author.get(_change(story))
+    author.post(_change(story), form_data(form, body="Reviewed words.", _pending="Save"))
+    client.force_login(make_editor("erin"))
+    page = client.get(_change(story))  # the editor reads the pending changes, then...
+    assert "Reviewed words." in client.get(
+        reverse("admin:articles_article_preview", args=[story.pk]) + "?draft=pending"
+    ).content.decode()
+    form = author.get(_change(story))  # ...the author swaps other words in meanwhile
+    author.post(_change(story), form_data(form, body=PENDING, _pending="Save"))
+    publish = reverse("admin:articles_article_draft_action", args=[story.pk, "pending", "publish"])
+    client.post(publish, {"pending_seen": form_data(page)["pending_seen"]})
+    story.refresh_from_db()
+    assert story.body == LIVE  # never the words the editor did not see
+
+
+def test_saving_pending_changes_never_silently_replaces_someone_elses(client, story):
+    from articles.models import DraftRevision
+    from tests.factories import form_data
+
+    client.force_login(make_editor("erin"))
+    stale = client.get(_change(story))  # Erin opens the live story
+    other = client.__class__()
+    other.force_login(make_editor("olga"))
+    form = other.get(_change(story))
+    other.post(_change(story), form_data(form, body=PENDING, _pending="Save"))
+    response = client.post(_change(story), form_data(stale, body="Erin's words.", _pending="Save"))
+    assert response.status_code == 200 and "since you opened this page" in response.content.decode()
+    assert DraftRevision.objects.get(kind="pending").body == PENDING

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import drafting
+from tests.conftest import log_in_staff
 from tests.factories import make_article, make_editor, make_journalist
 
 pytestmark = pytest.mark.django_db
@@ -25,12 +26,14 @@ def test_a_colleague_who_may_only_view_the_story_never_sees_its_pending_changes(
     story.body = PENDING
     drafting.pending_save(article=story, by=make_editor("erin"))
     story.refresh_from_db()
-    client.force_login(make_journalist("colleague"))
+    log_in_staff(client, make_journalist("colleague"))
     change = reverse("admin:articles_article_change", args=[story.pk])
     for url in (change + "?draft=pending",
                 reverse("admin:articles_article_preview", args=[story.pk]) + "?draft=pending"):
         response = client.get(url)
+        assert response.status_code == (200 if url.startswith(change) else 403), url
         assert PENDING not in response.content.decode(), url
+    assert LIVE in client.get(change + "?draft=pending").content.decode()  # the story itself
 
 
 @pytest.mark.parametrize("src", [
@@ -53,10 +56,10 @@ def test_an_editor_publishes_only_the_pending_changes_they_saw(client, story):
     from tests.factories import form_data
 
     author = client.__class__()
-    author.force_login(story.author)
+    log_in_staff(author, story.author)
     form = author.get(_change(story))
     author.post(_change(story), form_data(form, body="Reviewed words.", _pending="Save"))
-    client.force_login(make_editor("erin"))
+    log_in_staff(client, make_editor("erin"))
     page = client.get(_change(story))  # the editor reads the pending changes, then...
     assert "Reviewed words." in client.get(
         reverse("admin:articles_article_preview", args=[story.pk]) + "?draft=pending"
@@ -64,7 +67,7 @@ def test_an_editor_publishes_only_the_pending_changes_they_saw(client, story):
     form = author.get(_change(story))  # ...the author swaps other words in meanwhile
     author.post(_change(story), form_data(form, body=PENDING, _pending="Save"))
     publish = reverse("admin:articles_article_draft_action", args=[story.pk, "pending", "publish"])
-    client.post(publish, {"pending_seen": form_data(page)["pending_seen"]})
+    client.post(publish, {"pending_seen": form_data(page).get("pending_seen", "")})
     story.refresh_from_db()
     assert story.body == LIVE  # never the words the editor did not see
 
@@ -73,10 +76,10 @@ def test_saving_pending_changes_never_silently_replaces_someone_elses(client, st
     from articles.models import DraftRevision
     from tests.factories import form_data
 
-    client.force_login(make_editor("erin"))
+    log_in_staff(client, make_editor("erin"))
     stale = client.get(_change(story))  # Erin opens the live story
     other = client.__class__()
-    other.force_login(make_editor("olga"))
+    log_in_staff(other, make_editor("olga"))
     form = other.get(_change(story))
     other.post(_change(story), form_data(form, body=PENDING, _pending="Save"))
     response = client.post(_change(story), form_data(stale, body="Erin's words.", _pending="Save"))

@@ -61,10 +61,30 @@ def _draft_values(article: Article) -> dict:
     return values
 
 
+def pending_token(draft: DraftRevision | None) -> str:
+    """Which pending changes a form showed ("" for none): publishing or replacing them checks it."""
+    return draft.saved_at.isoformat() if draft is not None else ""
+
+
+def _pending_seen_check(current: DraftRevision | None, seen: str | None) -> None:
+    """Refuse when the pending changes are not those the user saw (None: no form, no check)."""
+    if seen is None or current is None or pending_token(current) == seen:
+        return
+    raise ValidationError(
+        "The pending changes were saved again by %(who)s on %(when)s since you opened this "
+        "page. Open them (Edit them) and check them first.",
+        code="pending_moved",
+        params={"who": user_text(current.user), "when": when_text(current.saved_at)},
+    )
+
+
 @transaction.atomic
-def pending_save(*, article: Article, by: AbstractBaseUser) -> DraftRevision:
+def pending_save(
+    *, article: Article, by: AbstractBaseUser, seen: str | None = None
+) -> DraftRevision:
     """Keep the words of `article` (a live story, edited) as its pending changes: readers keep
-    seeing the live version until `pending_publish`."""
+    seeing the live version until `pending_publish`. `seen`: the `pending_token` of the pending
+    changes the form was opened on; others kept since are never silently replaced."""
     stored = _stored(article)
     if not workflow.can_propose(by, stored):
         raise PermissionDenied(f"You may not change “{stored}”.")
@@ -72,6 +92,7 @@ def pending_save(*, article: Article, by: AbstractBaseUser) -> DraftRevision:
         raise ValidationError(
             "Only a live story keeps pending changes; save this one as usual.", code="not_live"
         )
+    _pending_seen_check(draft_for(stored, Kind.PENDING), seen)
     draft, _ = DraftRevision.objects.update_or_create(
         article=stored, kind=Kind.PENDING, defaults={"user": by, **_draft_values(article)}
     )
@@ -80,12 +101,14 @@ def pending_save(*, article: Article, by: AbstractBaseUser) -> DraftRevision:
 
 
 @transaction.atomic
-def pending_publish(*, article: Article, by: AbstractBaseUser) -> Article:
-    """Make the story's pending changes its live words (a new revision; pages are renewed)."""
+def pending_publish(*, article: Article, by: AbstractBaseUser, seen: str | None = None) -> Article:
+    """Make the story's pending changes its live words (a new revision; pages are renewed).
+    `seen`: the `pending_token` of the changes the editor looked at; others are not published."""
     stored = _stored(article)
     draft = draft_for(stored, Kind.PENDING)
     if draft is None:
         raise ValidationError("This story has no pending changes.", code="no_pending")
+    _pending_seen_check(draft, seen)
     latest = latest_revision(stored)
     if latest is not None and draft.base_revision not in (None, latest.history_id):
         # Publishing would silently undo that save: the same rule as two people in one form.

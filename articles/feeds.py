@@ -15,6 +15,7 @@ from newsroom.site import absolute_url
 
 from .discovery import article_description, correction_text, modified_at, xml_text
 from .models import Article, AuthorProfile, Category, Correction
+from .people import credited_to
 
 FEED_SIZE = 30
 
@@ -145,7 +146,7 @@ class AuthorFeed(LatestStoriesFeed):
 
     def get_object(self, request, slug):
         profile = get_object_or_404(AuthorProfile.objects.select_related("user"), slug=slug)
-        if not Article.objects.published().filter(author_id=profile.user_id).exists():
+        if not credited_to(Article.objects.published(), profile).exists():
             raise Http404("No published stories by this author.")
         return profile
 
@@ -159,7 +160,7 @@ class AuthorFeed(LatestStoriesFeed):
         return absolute_url(obj.get_absolute_url())
 
     def stories(self, obj):
-        return Article.objects.published().filter(author_id=obj.user_id)
+        return credited_to(Article.objects.published(), obj)
 
 
 class AuthorAtomFeed(AuthorFeed):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from .images import author_photo_upload_to
@@ -40,6 +41,13 @@ class AuthorProfile(models.Model):
     @property
     def name(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
+
+
+def credited_to(stories: QuerySet, profile: AuthorProfile) -> QuerySet:
+    """The stories of `stories` that name the writer of `profile`: theirs, under their own name
+    (or no byline). One credited to another byline ("Our correspondent") is not shown as theirs,
+    as `byline_page` does not link it to them."""
+    return stories.filter(author_id=profile.user_id).filter(Q(byline="") | Q(byline=profile.name))
 
 
 def byline_page(article) -> AuthorProfile | None:

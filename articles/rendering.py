@@ -65,6 +65,7 @@ _H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 # so nothing on the page looks like a link that goes nowhere.
 _LINK_WITHOUT_HREF = re.compile(r"<a\b(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
 _IMAGE_WITHOUT_SRC = re.compile(r"<img\b(?![^>]*\ssrc=)[^>]*>")
+_OWN_IMAGE_PATH = re.compile(r"[A-Za-z0-9/_.-]+")
 _IMAGE = re.compile(r'<img\b([^>]*)\ssrc="([^"]+)"([^>]*)>')
 
 
@@ -72,7 +73,9 @@ def _body_image_only(element: str, attribute: str, value: str) -> str | None:
     """Images in bodies come from the site's own uploads (no trackers, no other hosts)."""
     if element == "img" and attribute == "src":
         own = "/" + settings.MEDIA_URL.lstrip("/") + "articles/body/"
-        return value if value.startswith(own) and ".." not in value else None
+        # Only names this app writes: no %-escapes, which browsers decode (%2e%2e is "..").
+        plain = _OWN_IMAGE_PATH.fullmatch(value) is not None
+        return value if plain and value.startswith(own) and ".." not in value else None
     return value
 
 

@@ -15,7 +15,7 @@ from newsroom.pagination import IndexedPaginator
 from . import search
 from .discovery import article_share_image, article_structured_data
 from .models import Article, AuthorProfile, Category, Correction
-from .people import BYLINE_JOIN
+from .people import BYLINE_JOIN, credited_to
 from .redirects import redirect_target
 from .search_backends import search_page
 
@@ -73,7 +73,7 @@ class AuthorView(PublishedArticleMixin, generic.ListView):
         self.author = get_object_or_404(
             AuthorProfile.objects.select_related("user"), slug=self.kwargs["slug"]
         )
-        return super().get_queryset().filter(author_id=self.author.user_id)
+        return credited_to(super().get_queryset(), self.author)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(author=self.author, **kwargs)

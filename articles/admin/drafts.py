@@ -112,7 +112,8 @@ class DraftViewsMixin:
         try:
             match kind, action:
                 case "pending", "publish":
-                    drafting.pending_publish(article=article, by=request.user)
+                    drafting.pending_publish(article=article, by=request.user,
+                                             seen=request.POST.get("pending_seen"))
                     self.message_user(request, f"“{article}”: pending changes published.")
                 case "pending", "discard":
                     drafting.pending_discard(article=article, by=request.user)
@@ -146,6 +147,8 @@ class DraftViewsMixin:
         kind = DRAFT_KINDS.get(request.GET.get("draft", ""))
         if kind is None or article is None or request.method != "GET":
             return None
+        if not self.has_change_permission(request, article):
+            return None  # words not yet public are for those who may change the story
         return drafting.draft_for(article, kind, request.user)
 
     def get_object(self, request, object_id, from_field=None):
@@ -191,6 +194,7 @@ class DraftViewsMixin:
             "can_send_back": article.status == Article.Status.IN_REVIEW
             and workflow.can_publish(request.user),
             "pending": pending,
+            "pending_token": drafting.pending_token(pending),
             "pending_by": pending and (pending.user.get_full_name() or pending.user.username),
             "pending_at": pending and when_text(pending.saved_at),
             "autosave": autosave,

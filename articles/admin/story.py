@@ -230,7 +230,8 @@ class ArticleAdmin(
     def save_model(self, request, obj, form, change):
         try:
             if "_pending" in request.POST and change:
-                drafting.pending_save(article=obj, by=request.user)
+                drafting.pending_save(article=obj, by=request.user,
+                                      seen=request.POST.get("pending_seen"))
             elif form.transition:
                 services.article_apply(
                     article=obj, by=request.user, transition=form.transition,

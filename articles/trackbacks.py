@@ -33,6 +33,8 @@ MAX_ATTEMPTS = 10
 # minute, then twice as long each time as the worker's retries do, at most an hour); every door
 # that sends (the first send queued by each save, the retries, the cron catch-up) waits too.
 RETRY_BASE_SECONDS, RETRY_MAX_SECONDS = 60, 3600
+# How long a sender holds a target it is telling (longer than any fetch and its fallback).
+CLAIM_SECONDS = 600
 WAITING = [TrackbackPing.Status.PENDING, TrackbackPing.Status.UNREACHABLE]
 
 
@@ -140,7 +142,14 @@ def article_send_trackbacks(
         waiting = [TrackbackPing.Status.UNREACHABLE] if only_unreachable else WAITING
         if ping.status not in waiting or ping.attempts >= MAX_ATTEMPTS:
             continue
-        if not TrackbackPing.objects.filter(due, pk=ping.pk).exists():
+        # Claimed before sending (a conditional UPDATE): of two senders at once (a save's
+        # send, a retry, the cron catch-up) one tells the target; the claim lapses by itself
+        # if its sender dies, and the answer's record replaces it.
+        claim = timezone.now() + timedelta(seconds=CLAIM_SECONDS)
+        claimed = TrackbackPing.objects.filter(
+            due, pk=ping.pk, status__in=waiting, attempts=ping.attempts
+        ).update(next_attempt_at=claim)
+        if not claimed:
             continue
         result = send_linkback(target.url, outgoing, token=target.token, named=target.named)
         pings.append(_record(ping, result))

@@ -3,13 +3,17 @@ must not both tell the same target: each target is claimed before it is sent to.
 
 import threading
 import time
+from io import StringIO
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 
+from articles import services
 from articles.models import TrackbackPing
+from articles.tasks import resend_trackback
 from articles.trackbacks import article_send_trackbacks
-from tests.factories import make_article
+from tests.factories import make_article, make_editor
 from tests.http_server import LocalServer, Routes
 
 XML_OK = (200, {"Content-Type": "text/xml"}, b"<response><error>0</error></response>")
@@ -55,3 +59,23 @@ def test_two_senders_at_once_tell_a_target_once():
     assert len(posted) == 1
     ping = TrackbackPing.objects.get()
     assert (ping.status, ping.attempts) == ("sent", 1)
+
+
+@pytest.mark.django_db
+def test_an_editors_send_again_is_not_sent_twice_by_the_cron_meanwhile():
+    with LocalServer() as server:
+        server.routes["/ping"] = (403, {}, b"")
+        article = make_article(trackback_targets=server.url("/ping"))
+        article_send_trackbacks(article=article)
+        ping = TrackbackPing.objects.get()
+        assert ping.status == "refused"
+        server.routes["/ping"] = XML_OK
+        with transaction.atomic():
+            services.trackback_ping_retry(ping=ping, by=make_editor("desk"))
+        # The worker has not run the editor's send yet; the cron catch-up runs meanwhile.
+        call_command("send_trackbacks", stdout=StringIO())
+        resend_trackback.call(ping.pk)  # then the worker
+    posted = [r for r in server.requests if r[0] == "POST" and r[1] == "/ping"]
+    assert len(posted) == 2  # the first, refused; the editor's, once
+    ping.refresh_from_db()
+    assert ping.status == "sent"

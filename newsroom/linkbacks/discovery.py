@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .links import same_page
 
-RDF_BLOCK = re.compile(r"<rdf:RDF.*?</rdf:RDF>", re.S | re.I)
+RDF_OPEN, RDF_CLOSE = re.compile(r"<rdf:RDF", re.I), re.compile(r"</rdf:RDF>", re.I)
 RDF_ATTRIBUTE = r'{}\s*=\s*"([^"]*)"'
 PLAIN_PERMALINK = re.compile(r"p=([0-9]+)")
 LINK_VALUE = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]+)*)")
@@ -32,10 +32,23 @@ class Endpoint:
     url: str
 
 
+def _rdf_blocks(html: str) -> list[str]:
+    """Each `<rdf:RDF ...</rdf:RDF>` block, in one pass (a lazy `.*?` over the page started
+    again at every unclosed `<rdf:RDF`: quadratic time for a hostile page)."""
+    blocks, position = [], 0
+    while (start := RDF_OPEN.search(html, position)) is not None:
+        end = RDF_CLOSE.search(html, start.end())
+        if end is None:
+            break  # nothing after this can close a block
+        blocks.append(html[start.start() : end.end()])
+        position = end.end()
+    return blocks
+
+
 def discover_ping_url(html: str, page_url: str) -> str | None:
     """The ping URL a page advertises in its RDF block (the one describing that page)."""
     found = []
-    for block in RDF_BLOCK.findall(html):
+    for block in _rdf_blocks(html):
         ping = re.search(RDF_ATTRIBUTE.format("trackback:ping"), block)
         if not ping:
             continue

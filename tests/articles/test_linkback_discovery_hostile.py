@@ -1,0 +1,34 @@
+"""Review: a page we tell (any page a story links to) must not hold the worker for minutes.
+Finding TrackBack RDF blocks with a lazy `.*?` regex took time quadratic in the number of
+unclosed `<rdf:RDF` a page repeats: a 1 MB page (the fetch's cap) cost about ten minutes.
+(The standard library's HTMLParser, which reads the rest, has its own quadratic case before
+Python 3.13.5, CVE-2025-6069: that is the interpreter's to fix.)"""
+
+import time
+
+from newsroom.linkbacks.discovery import discover_ping_url
+
+PAGE = "https://blog.example/post/"
+
+
+def test_a_page_of_unclosed_rdf_blocks_is_read_in_linear_time():
+    hostile = "<rdf:RDF" * 40_000  # 320 KB: over a minute before
+    started = time.monotonic()
+    assert discover_ping_url(hostile, PAGE) is None
+    assert time.monotonic() - started < 1
+
+
+def test_rdf_blocks_are_still_found_as_before():
+    block = (
+        '<rdf:RDF xmlns:rdf="x"><rdf:Description rdf:about="{about}" '
+        'trackback:ping="{ping}" /></rdf:RDF>'
+    )
+    html = (
+        "<p>text</p><RDF:rdf unclosed "
+        + block.format(about="https://other.example/", ping="https://other.example/tb")
+        + block.format(about=PAGE, ping="https://blog.example/tb/1")
+    )
+    assert discover_ping_url(html, PAGE) == "https://blog.example/tb/1"
+    single = block.format(about="", ping="/tb/2")
+    assert discover_ping_url(single, PAGE) == "/tb/2"
+    assert discover_ping_url("<rdf:RDF trackback:ping=\"/x\">no end", PAGE) is None

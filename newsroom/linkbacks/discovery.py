@@ -17,7 +17,7 @@ from .links import same_page
 RDF_OPEN, RDF_CLOSE = re.compile(r"<rdf:RDF", re.I), re.compile(r"</rdf:RDF>", re.I)
 RDF_ATTRIBUTE = r'{}\s*=\s*"([^"]*)"'
 PLAIN_PERMALINK = re.compile(r"p=([0-9]+)")
-LINK_VALUE = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]+)*)")
+LINK_VALUE = re.compile(r"<([^<>]*)>((?:\s*;\s*[^;,]+)*)")  # no "<" inside: linear
 TRACKBACK, WEBMENTION, PINGBACK = "trackback", "webmention", "pingback"
 # What WordPress prints on every page, whatever plugins switched off: its generator <meta>
 # (read by the HTML parser: a regex with two `[^>]+` took cubic time on a hostile page), and

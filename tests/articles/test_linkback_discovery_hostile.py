@@ -6,7 +6,7 @@ Python 3.13.5, CVE-2025-6069: that is the interpreter's to fix.)"""
 
 import time
 
-from newsroom.linkbacks.discovery import discover, discover_ping_url
+from newsroom.linkbacks.discovery import discover, discover_ping_url, link_header_targets
 
 PAGE = "https://blog.example/post/"
 
@@ -48,3 +48,14 @@ def test_wordpress_is_still_told_by_its_generator_meta():
     assert discover(page, {}, PAGE).url == PAGE + "trackback/"
     other = '<html><head><meta name="generator" content="Hugo 0.120"></head></html>'
     assert discover(other, {}, PAGE) is None
+
+
+def test_a_link_header_of_angle_brackets_is_read_in_linear_time():
+    """`<([^>]*)>` scanned to the end of the header from every `<`: quadratic, and the page's
+    `Link` headers are joined (up to 100 lines of 64 KB): hours for the worker."""
+    hostile = ", ".join(["<" * 60_000] * 4)
+    started = time.monotonic()
+    assert link_header_targets(hostile, "webmention") == []
+    assert time.monotonic() - started < 1
+    header = '<https://a.example/wm>; rel="webmention", <https://a.example/x>; rel=other'
+    assert link_header_targets(header, "webmention") == ["https://a.example/wm"]

@@ -1,6 +1,7 @@
 """What every API answer shares: JSON, GET only, CORS, ETag and 304, Cache-Control, rate limits."""
 
 import hashlib
+import ipaddress
 import json
 from functools import wraps
 
@@ -54,6 +55,18 @@ def _site_until() -> float | None:
     return version.until if version is not None else None
 
 
+def _client(request) -> str:
+    """Who the rate limit counts: an IPv4 address, or an IPv6 client's whole /64 (a host is
+    given one and may use any address in it)."""
+    ip = client_ip(request)
+    if not ip:
+        return "unknown"
+    address = ipaddress.ip_address(ip)
+    if address.version == 6 and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return ip
+
+
 def api_endpoint(view):
     """Make `view` (which returns JSON-ready data or raises ApiError) a read-only API endpoint."""
 
@@ -68,9 +81,9 @@ def api_endpoint(view):
             return response
         if request.method not in READ_METHODS:
             return error_response(405, "This API is read-only.", Allow=ALLOWED)
-        ip = client_ip(request) or "unknown"
         window = settings.API_RATE_WINDOW
-        if rate_limit_exceeded("api", [ip], limit=settings.API_RATE_LIMIT, window=window):
+        client = _client(request)
+        if rate_limit_exceeded("api", [client], limit=settings.API_RATE_LIMIT, window=window):
             return error_response(429, "Too many requests; slow down.", Retry_After=str(window))
         try:
             data = view(request, *args, **kwargs)

@@ -1,6 +1,6 @@
 """The API's endpoints: published stories, one story, sections, and the OpenAPI description."""
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from django.core import signing
 from django.db.models import Q
@@ -33,8 +33,12 @@ def _moment(name: str, value: str, *, end_of_day: bool = False) -> datetime:
         moment = None
     if moment is None:
         raise ApiError(400, f"{name} must be an ISO 8601 date or date-time.")
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        moment.astimezone(UTC)  # the database compares in UTC: year 1 or 9999 may not fit
+    except (OverflowError, ValueError):
+        raise ApiError(400, f"{name} is out of the range of dates this API knows.") from None
     return moment
 
 

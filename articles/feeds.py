@@ -186,7 +186,7 @@ class CorrectionsFeed(LatestStoriesFeed):
         )
 
     def item_title(self, item):
-        return xml_text(f"Correction: {item.article.title}")
+        return xml_text(f"Correction: {item.story_title or item.article.title}")
 
     def item_description(self, item):
         return escape(xml_text(correction_text(item)))

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -57,8 +57,11 @@ class ArticleQuerySet(DeskQuerySet, models.QuerySet):
         return self.filter(embargo_until__gt=timezone.now())
 
     def withdrawn(self):
-        """Unpublished stories that carry corrections: their page says they were withdrawn."""
-        return self.filter(status=Article.Status.UNPUBLISHED, corrections_count__gt=0)
+        """Unpublished stories that carry corrections: their page says they were withdrawn,
+        under `published_title` (what readers saw, whatever the desk has rewritten since)."""
+        return self.filter(status=Article.Status.UNPUBLISHED, corrections_count__gt=0).annotate(
+            published_title=title_when_published(OuterRef("pk"))
+        )
 
     def at_url(self, *, year, month, day, slug):
         """The story whose URL carries this date (in the site's time zone) and slug."""
@@ -318,17 +321,28 @@ class Article(models.Model):
         return render_markdown(self.body)
 
 
+def title_when_published(story) -> Subquery:
+    """The title a story had when last saved published (its revisions): a withdrawn story may
+    be reworked, unpublished, before it returns, and readers must see only what was public."""
+    revisions = Article.history.model.objects.filter(id=story, status=Article.Status.PUBLISHED)
+    return Subquery(revisions.order_by("-history_date", "-history_id").values("title")[:1])
+
+
 class AppendOnly(Exception):
     """A correction, once published, is never changed or removed."""
 
 
 class CorrectionQuerySet(models.QuerySet):
     def public(self):
-        """Corrections readers see: on live stories, and on stories withdrawn after them."""
+        """Corrections readers see: on live stories, and on stories withdrawn after them; each
+        with `story_title`, its story's title as last published (see `title_when_published`)."""
         return self.filter(
             Q(article__in=Article.objects.published())
             | Q(article__status=Article.Status.UNPUBLISHED)
-        )
+        ).with_story_titles()
+
+    def with_story_titles(self):
+        return self.annotate(story_title=title_when_published(OuterRef("article_id")))
 
     def delete(self):
         raise AppendOnly("Corrections are never deleted.")

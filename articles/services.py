@@ -6,7 +6,7 @@ last two once the transaction commits.
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -18,7 +18,7 @@ from django.utils import timezone
 from . import authors, images, redirects, workflow
 from .models import Article, Category, DraftRevision, ReviewNote, TrackbackPing
 from .tasks import resend_trackback, send_trackbacks
-from .trackbacks import article_targets
+from .trackbacks import CLAIM_SECONDS, article_targets
 from .workflow import Transition
 
 logger = logging.getLogger(__name__)
@@ -363,8 +363,10 @@ def trackback_ping_retry(*, ping: TrackbackPing, by: AbstractBaseUser) -> bool:
         raise PermissionDenied(f"You may not change “{ping.article}”.")
     if not ping.article.is_public:
         return False
+    # Held for the worker's send (as a sender claims a target), so no other door sends it too.
+    held = timezone.now() + timedelta(seconds=CLAIM_SECONDS)
     TrackbackPing.objects.filter(pk=ping.pk).update(
-        status=TrackbackPing.Status.PENDING, message="Sending again…", next_attempt_at=None
+        status=TrackbackPing.Status.PENDING, message="Sending again…", next_attempt_at=held
     )
     transaction.on_commit(partial(resend_trackback.enqueue, ping.pk))
     return True

@@ -10,11 +10,16 @@ from newsroom.tasks import TransientError, retry_with_backoff
 
 from .models import Article, TrackbackPing
 from .search_backends import search_backend
-from .trackbacks import article_send_trackbacks, retry_delay_asked, trackback_ping_resend
+from .trackbacks import (
+    RETRY_BASE_SECONDS,
+    article_send_trackbacks,
+    retry_delay_asked,
+    trackback_ping_resend,
+)
 
 # The first retry of a site that gave no answer; later ones double (about 30 min in all). A
 # site that asked for longer (Retry-After) gets it.
-RETRY_AFTER = timedelta(seconds=60)
+RETRY_AFTER = timedelta(seconds=RETRY_BASE_SECONDS)
 
 
 def _unreachable(pings: list[TrackbackPing]) -> bool:

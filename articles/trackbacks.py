@@ -29,6 +29,12 @@ from .models import Article, TrackbackPing
 # How many tries a target gets in all (the first ping, the worker's retries and the cron
 # catch-up's); after the last one a target that still gives no answer is marked failed.
 MAX_ATTEMPTS = 10
+# A target that gave no answer waits before its next try (what its Retry-After asked, or a
+# minute, then twice as long each time as the worker's retries do, at most an hour); every door
+# that sends (the first send queued by each save, the retries, the cron catch-up) waits too.
+RETRY_BASE_SECONDS, RETRY_MAX_SECONDS = 60, 3600
+# How long a sender holds a target it is telling (longer than any fetch and its fallback).
+CLAIM_SECONDS = 600
 WAITING = [TrackbackPing.Status.PENDING, TrackbackPing.Status.UNREACHABLE]
 
 
@@ -98,8 +104,12 @@ def _record(ping: TrackbackPing, result: SendResult) -> TrackbackPing:
         if attempts >= MAX_ATTEMPTS:
             status = TrackbackPing.Status.FAILED
             message = f"Gave up after {attempts} tries; last answer: {message}"
-        elif result.retry_after:
-            next_attempt_at = timezone.now() + timedelta(seconds=result.retry_after)
+        else:
+            # The site's own Retry-After when it gave one; our doubling wait otherwise.
+            wait = result.retry_after
+            if wait is None:
+                wait = min(RETRY_BASE_SECONDS * 2 ** (attempts - 1), RETRY_MAX_SECONDS)
+            next_attempt_at = timezone.now() + timedelta(seconds=wait)
     TrackbackPing.objects.filter(pk=ping.pk).update(
         protocol=result.protocol,
         ping_url=result.ping_url[:2000],
@@ -132,7 +142,14 @@ def article_send_trackbacks(
         waiting = [TrackbackPing.Status.UNREACHABLE] if only_unreachable else WAITING
         if ping.status not in waiting or ping.attempts >= MAX_ATTEMPTS:
             continue
-        if not TrackbackPing.objects.filter(due, pk=ping.pk).exists():
+        # Claimed before sending (a conditional UPDATE): of two senders at once (a save's
+        # send, a retry, the cron catch-up) one tells the target; the claim lapses by itself
+        # if its sender dies, and the answer's record replaces it.
+        claim = timezone.now() + timedelta(seconds=CLAIM_SECONDS)
+        claimed = TrackbackPing.objects.filter(
+            due, pk=ping.pk, status__in=waiting, attempts=ping.attempts
+        ).update(next_attempt_at=claim)
+        if not claimed:
             continue
         result = send_linkback(target.url, outgoing, token=target.token, named=target.named)
         pings.append(_record(ping, result))

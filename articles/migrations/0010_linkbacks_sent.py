@@ -24,7 +24,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Stories written before this told only their "send trackbacks to" list: they keep
+        # to it (False), or the first cron catch-up would ping every link in the archive;
+        # stories written from now on tell their links (True).
         migrations.AddField(
+            model_name='article',
+            name='notify_linked_pages',
+            field=models.BooleanField(default=False, verbose_name='notify linked pages'),
+        ),
+        migrations.AlterField(
             model_name='article',
             name='notify_linked_pages',
             field=models.BooleanField(default=True, help_text='Also tell every other site this story links to (by TrackBack, Webmention or Pingback, whichever it offers), as WordPress does.', verbose_name='notify linked pages'),

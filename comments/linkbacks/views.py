@@ -33,6 +33,8 @@ TOO_LARGE = "The request is larger than 64 KB."
 UNREGISTERED, BUSY, REPEAT = "unregistered", "busy", "repeat"
 FAULTS = {UNREGISTERED: pb.ACCESS_DENIED, BUSY: pb.GENERIC, REPEAT: pb.ALREADY_REGISTERED}
 ACCEPTED = "Accepted: the mention is shown once its source is checked and it is approved."
+# Each check costs the worker two fetches (and retries): a user asks for a few, not a flood.
+SITE_CHECKS, SITE_CHECKS_WINDOW = 5, 600
 
 
 def _not_registered() -> str:
@@ -157,7 +159,11 @@ def sites(request):
     elif "check" in request.POST:
         pk = parse_id(request.POST["check"])
         site = own.filter(pk=pk).first() if pk else None
-        if site is not None:
+        if site is not None and rate_limit_exceeded(
+            "site-check", [f"user:{request.user.pk}"], limit=SITE_CHECKS, window=SITE_CHECKS_WINDOW
+        ):
+            messages.error(request, "Too many checks asked for; try again in a few minutes.")
+        elif site is not None:
             site_check_queue(site=site)
             messages.success(request, f"{site.origin} is being checked; reload in a moment.")
     else:

@@ -4,9 +4,10 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from newsroom.linkbacks.links import SourceOutcome, check_source
+from newsroom.linkbacks.sites import origin_of
 
 from ..caching import stories_discussion_changed
-from ..models import Comment
+from ..models import Comment, VerifiedSite
 from ..policy import trackback_verdict
 
 # Passing faults: the trackback stays with an editor, who can run the check again.
@@ -18,6 +19,18 @@ def _url_title(trackback: Comment) -> str:
     return Truncator(trackback.url).chars(250, truncate="…")
 
 
+def _vouching_site(trackback: Comment) -> str | None:
+    """The verified site a tokenless ping's source is on (a Webmention or Pingback lets it in
+    on that site's word): its source must be read there, not wherever a redirect leads."""
+    origin = origin_of(trackback.url)
+    if trackback.token_id is not None or trackback.user_id is None or origin is None:
+        return None
+    proved = VerifiedSite.objects.filter(
+        user_id=trackback.user_id, origin=origin, verified_at__isnull=False
+    )
+    return origin if proved.exists() else None
+
+
 def trackback_verify(*, trackback: Comment, recheck: bool = False) -> Comment:
     """Fetch the ping's source and record what it says; a linking source may be shown.
 
@@ -25,7 +38,9 @@ def trackback_verify(*, trackback: Comment, recheck: bool = False) -> Comment:
     asked for the check again (`recheck`); otherwise an editor's decision stands.
     """
     # No transaction around the fetch (it may take seconds); the write is a single UPDATE.
-    check = check_source(trackback.url, trackback.article.permalink)
+    check = check_source(
+        trackback.url, trackback.article.permalink, stay_on=_vouching_site(trackback)
+    )
     if check.outcome == SourceOutcome.LINKED:
         verdict = trackback_verdict(trackback)
         status, reason = verdict.status, verdict.reason

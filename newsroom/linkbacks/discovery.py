@@ -14,16 +14,15 @@ from urllib.parse import urljoin, urlsplit
 
 from .links import same_page
 
-RDF_BLOCK = re.compile(r"<rdf:RDF.*?</rdf:RDF>", re.S | re.I)
+RDF_OPEN, RDF_CLOSE = re.compile(r"<rdf:RDF", re.I), re.compile(r"</rdf:RDF>", re.I)
 RDF_ATTRIBUTE = r'{}\s*=\s*"([^"]*)"'
 PLAIN_PERMALINK = re.compile(r"p=([0-9]+)")
-LINK_VALUE = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]+)*)")
+LINK_VALUE = re.compile(r"<([^<>]*)>((?:\s*;\s*[^;,]+)*)")  # no "<" inside: linear
 TRACKBACK, WEBMENTION, PINGBACK = "trackback", "webmention", "pingback"
-# What WordPress prints on every page, whatever plugins switched off.
-WORDPRESS_SIGNS = (
-    re.compile(r"<meta[^>]+name=[\"']generator[\"'][^>]+content=[\"']WordPress", re.I),
-    re.compile(r"/wp-(?:content|includes)/"),
-)
+# What WordPress prints on every page, whatever plugins switched off: its generator <meta>
+# (read by the HTML parser: a regex with two `[^>]+` took cubic time on a hostile page), and
+# its asset paths.
+WORDPRESS_PATHS = re.compile(r"/wp-(?:content|includes)/")
 
 
 @dataclass(frozen=True)
@@ -32,10 +31,23 @@ class Endpoint:
     url: str
 
 
+def _rdf_blocks(html: str) -> list[str]:
+    """Each `<rdf:RDF ...</rdf:RDF>` block, in one pass (a lazy `.*?` over the page started
+    again at every unclosed `<rdf:RDF`: quadratic time for a hostile page)."""
+    blocks, position = [], 0
+    while (start := RDF_OPEN.search(html, position)) is not None:
+        end = RDF_CLOSE.search(html, start.end())
+        if end is None:
+            break  # nothing after this can close a block
+        blocks.append(html[start.start() : end.end()])
+        position = end.end()
+    return blocks
+
+
 def discover_ping_url(html: str, page_url: str) -> str | None:
     """The ping URL a page advertises in its RDF block (the one describing that page)."""
     found = []
-    for block in RDF_BLOCK.findall(html):
+    for block in _rdf_blocks(html):
         ping = re.search(RDF_ATTRIBUTE.format("trackback:ping"), block)
         if not ping:
             continue
@@ -66,8 +78,14 @@ class _RelCollector(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.found: list[tuple[str, set[str], str]] = []
+        self.generators: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "meta":
+            values = dict(attrs)
+            if (values.get("name") or "").lower() == "generator":
+                self.generators.append(values.get("content") or "")
+            return
         if tag not in ("link", "a"):
             return
         values = dict(attrs)
@@ -81,10 +99,12 @@ class _RelCollector(HTMLParser):
         return next((href for tag, rels, href in self.found if rel in rels and tag in tags), None)
 
 
-def _is_wordpress(html: str, headers: dict) -> bool:
+def _is_wordpress(html: str, headers: dict, collector: "_RelCollector") -> bool:
     if "https://api.w.org/" in headers.get("link", ""):
         return True
-    return any(sign.search(html) for sign in WORDPRESS_SIGNS)
+    if any(g.strip().lower().startswith("wordpress") for g in collector.generators):
+        return True
+    return WORDPRESS_PATHS.search(html) is not None
 
 
 def wordpress_trackback_url(permalink: str) -> str:
@@ -125,8 +145,6 @@ def discover(html: str, headers: dict, page_url: str) -> Endpoint | None:
 
 def wordpress_trackback(html: str, headers: dict, page_url: str, collector=None) -> Endpoint | None:
     """`<permalink>trackback/` for a WordPress page (the canonical permalink if it names one)."""
-    if not _is_wordpress(html, headers):
-        return None
     if collector is None:
         collector = _RelCollector()
         try:
@@ -134,6 +152,8 @@ def wordpress_trackback(html: str, headers: dict, page_url: str, collector=None)
             collector.close()
         except AssertionError:
             pass
+    if not _is_wordpress(html, headers, collector):
+        return None
     canonical = collector.first("canonical", ("link",))
     permalink = urljoin(page_url, canonical) if canonical else page_url
     return Endpoint(TRACKBACK, wordpress_trackback_url(permalink))

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from .http import FetchFailed, FetchRefused, fetch
+from .sites import origin_of
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +90,18 @@ def _page_title(html: str) -> str:
     return " ".join(collector.title.split())[:250]
 
 
-def check_source(source_url: str, page: str) -> SourceCheck:
-    """Fetch a ping's source and say whether it links to `page`; never raises."""
+def _stayed_on(url: str, origin: str) -> bool:
+    """Whether `url` is on the site `origin`, or on its https twin (an upgrade, not a move)."""
+    found = origin_of(url)
+    return found is not None and found in (origin, origin.replace("http://", "https://", 1))
+
+
+def check_source(source_url: str, page: str, *, stay_on: str | None = None) -> SourceCheck:
+    """Fetch a ping's source and say whether it links to `page`; never raises.
+
+    `stay_on`: the origin the source must be read from (a mention vouched for by a verified
+    site): a page reached by a redirect to another site proves nothing about that site.
+    """
     try:
         result = fetch(source_url)
     except FetchRefused as error:
@@ -102,6 +113,8 @@ def check_source(source_url: str, page: str) -> SourceCheck:
         return SourceCheck(
             SourceOutcome.UNREACHABLE, f"Unexpected error: {error.__class__.__name__}"
         )
+    if stay_on is not None and not _stayed_on(result.url, stay_on):
+        return SourceCheck(SourceOutcome.NO_LINK, f"redirected off {stay_on}")
     if result.status in (404, 410):
         return SourceCheck(SourceOutcome.GONE, f"HTTP {result.status}")
     if result.status >= 400:

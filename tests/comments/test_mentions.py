@@ -144,3 +144,27 @@ def test_a_site_proved_by_its_well_known_file(newsroom, blog, client):
     assert site.is_verified and ".well-known" in site.check_note
     page_html = client.get(reverse("accounts:home")).content.decode()
     assert blog.origin in page_html and "verified" in page_html
+
+
+def test_a_mention_whose_source_redirects_off_the_verified_site_proves_nothing(
+    newsroom, blog, client
+):
+    """Review: the verified site vouches for its own pages only. A redirect on it (an open
+    redirect, a shortener) to another site that links to the story must not make that other
+    page an approved trackback in the owner's name."""
+    story = make_article()
+    blogger = make_user("blogger")
+    assert register_and_prove(client, blogger, blog.origin, blog).is_verified
+    link = permalink(newsroom, story)
+    with LocalServer() as stranger:  # another port: another site
+        stranger.routes["/spam/"] = page("Buy cheap pills", [link])
+        blog.routes["/go"] = (302, {"Location": stranger.url("/spam/")}, b"")
+        blog.routes["/ours/"] = (302, {"Location": "/2024/ours/"}, b"")  # on the site: fine
+        blog.routes["/2024/ours/"] = page("Our own post", [link])
+        assert webmention(newsroom, story, blog.url("/go"))[0] == 202
+        assert webmention(newsroom, story, blog.url("/ours/"))[0] == 202
+    offsite = Comment.objects.get(article=story, url=blog.url("/go"))
+    assert offsite.status != "approved" and offsite.verification == "no_link"
+    assert offsite.title != "Buy cheap pills"
+    assert Comment.objects.get(article=story, url=blog.url("/ours/")).status == "approved"
+    assert "Buy cheap pills" not in get(link)[1]

@@ -157,9 +157,11 @@ def main() -> int:
             if unstored is not None:
                 stop_server(unstored)
             log.seek(0)
-            errors = [line for line in log if "Traceback" in line or " 500 " in line]
+            lines = log.readlines()
+            errors = [n for n, line in enumerate(lines) if "Traceback" in line or " 500 " in line]
             if errors:
-                print(f"server log: {len(errors)} error line(s), e.g. {errors[0].strip()}")
+                first = "".join(lines[errors[0] : errors[0] + 40])
+                print(f"server log: {len(errors)} error line(s); the first:\n{first}")
     table = bench_wrk.table(results, posted)
     print(table)
     description = bench_rows.machine_description(wrk, workers=WORKERS, seconds=SECONDS,

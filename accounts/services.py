@@ -2,9 +2,11 @@
 
 from urllib.parse import urlsplit
 
+from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
 from comments.linkbacks.sites import site_confirm
 from comments.models import VerifiedSite
@@ -44,9 +46,17 @@ def account_delete(*, user, keep_comments: bool) -> None:
     if user.is_staff or user.is_superuser:
         raise StaffAccountError("Newsroom accounts are closed by an administrator.")
     comments_of_user_forget(user=user, keep=keep_comments)
-    username = user.get_username()
+    # Axes records what was typed as the login: the username or any of the account's addresses.
+    logins = {
+        user.get_username(),
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    }
+    named = Q()
+    for login in filter(None, logins):
+        named |= Q(username__iexact=login)
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
-        model.objects.filter(username__iexact=username).delete()
+        model.objects.filter(named).delete()
     get_user_model().objects.filter(pk=user.pk).delete()
 
 

@@ -45,7 +45,7 @@ def start(request):
             form.add_error(None, "Too many sign-in attempts; please wait a minute.")
             return render(request, "accounts/indieauth.html", {"form": form}, status=429)
         try:
-            me = indieauth.canonical_me(form.cleaned_data["me"])
+            me = indieauth.site_home(indieauth.canonical_me(form.cleaned_data["me"]))
             endpoints = indieauth.discover(me)
         except indieauth.IndieAuthError as error:
             form.add_error("me", str(error))

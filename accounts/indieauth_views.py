@@ -5,6 +5,7 @@ import secrets
 import time
 from dataclasses import asdict
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -110,6 +111,12 @@ def callback(request):
     if user is None:
         return _refuse(request, "the account of this website is closed.")
     if not request.user.is_authenticated:
+        if is_mfa_enabled(user):
+            # The site stands in for the password, never for the second factor.
+            return _refuse(
+                request,
+                "this account uses a second factor: log in with your password and your code.",
+            )
         login(request, user, backend=BACKEND)
         messages.success(request, f"Signed in with {me}.")
     else:

@@ -244,3 +244,19 @@ def test_proving_a_page_under_a_site_does_not_sign_in_as_the_sites_owner(local_s
             .filter(origin=host.url("/").removesuffix("/"))
             .exists()
         )
+
+
+def test_an_account_with_a_second_factor_is_not_opened_by_its_site_alone(client, server):
+    """Signing in with one's site replaces the password, never the second factor: an account
+    that enrolled one logs in with its password and code (the site stays verified)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    reader = make_user("reader")
+    client.force_login(reader)
+    assert sign_in(client, server).status_code == 302  # adds the site to the account
+    TOTP.activate(reader, generate_totp_secret())
+    client.logout()
+    response = sign_in(client, server)
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 400 and b"second factor" in response.content
+    assert VerifiedSite.objects.get().user == reader

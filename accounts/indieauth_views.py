@@ -20,7 +20,7 @@ from newsroom.site import absolute_url
 
 from . import indieauth
 from .forms import IndieAuthForm
-from .services import account_for_site
+from .services import SignupClosedError, account_for_site
 
 SESSION_KEY = "accounts.indieauth"
 BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
@@ -107,7 +107,10 @@ def callback(request):
     except indieauth.IndieAuthError as error:
         return _refuse(request, str(error))
     user = request.user if request.user.is_authenticated else None
-    user = account_for_site(url=me, user=user)
+    try:
+        user = account_for_site(url=me, user=user)
+    except SignupClosedError as error:
+        return _refuse(request, str(error))
     if user is None:
         return _refuse(request, "the account of this website is closed.")
     if not request.user.is_authenticated:

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
@@ -15,6 +16,10 @@ from newsroom.linkbacks.sites import origin_of
 from newsroom.text import printable
 
 from .models import Profile
+
+
+class SignupClosedError(Exception):
+    """ACCOUNTS_SIGNUP_OPEN is off: no new account, whichever way in (IndieAuth included)."""
 
 
 class StaffAccountError(Exception):
@@ -75,7 +80,8 @@ def account_for_site(*, url: str, user=None):
     """The account a proven site signs in to: `user`'s (who adds it), its owner's, or a new one.
 
     A new account has no password (it signs in with its site) and no email address until its
-    owner adds one on the account page. None when the site's account is deactivated.
+    owner adds one on the account page. None when the site's account is deactivated;
+    SignupClosedError when a new one is needed and sign-up is closed.
     """
     if user is None:
         site = (
@@ -86,6 +92,8 @@ def account_for_site(*, url: str, user=None):
         )
         if site is not None:
             return site.user if site.user.is_active else None
+        if not settings.ACCOUNTS_SIGNUP_OPEN:
+            raise SignupClosedError("Sign-up is closed: no new account can be made.")
         user = get_user_model().objects.create_user(username=_free_username(url), password=None)
         profile_update(user=user, display_name=urlsplit(url).hostname or "", blog_url=url)
     site_confirm(user=user, url=url, note=f"IndieAuth: {url}")

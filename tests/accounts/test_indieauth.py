@@ -260,3 +260,17 @@ def test_an_account_with_a_second_factor_is_not_opened_by_its_site_alone(client,
     assert "_auth_user_id" not in client.session
     assert response.status_code == 400 and b"second factor" in response.content
     assert VerifiedSite.objects.get().user == reader
+
+
+def test_closed_sign_up_makes_no_account_through_indieauth_either(client, server, settings):
+    """ACCOUNTS_SIGNUP_OPEN off closes every way to a new account; existing ones still sign in."""
+    settings.ACCOUNTS_SIGNUP_OPEN = False
+    response = sign_in(client, server)
+    assert response.status_code == 400 and b"Sign-up is closed" in response.content
+    assert not get_user_model().objects.exists() and not VerifiedSite.objects.exists()
+    assert "_auth_user_id" not in client.session
+    settings.ACCOUNTS_SIGNUP_OPEN = True
+    assert sign_in(client, server).status_code == 302
+    client.post(reverse("account_logout"))
+    settings.ACCOUNTS_SIGNUP_OPEN = False
+    assert sign_in(client, server).status_code == 302 and "_auth_user_id" in client.session

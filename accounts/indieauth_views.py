@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 
+from comments.trackbacks.receive import VERIFY_EMAIL_FIRST, address_unverified
 from newsroom.clients import client_ip
 from newsroom.ratelimit import rate_limit_exceeded
 from newsroom.site import absolute_url
@@ -107,6 +108,8 @@ def callback(request):
     except indieauth.IndieAuthError as error:
         return _refuse(request, str(error))
     user = request.user if request.user.is_authenticated else None
+    if user is not None and address_unverified(user):
+        return _refuse(request, VERIFY_EMAIL_FIRST)
     try:
         user = account_for_site(url=me, user=user)
     except SignupClosedError as error:

@@ -274,3 +274,19 @@ def test_closed_sign_up_makes_no_account_through_indieauth_either(client, server
     client.post(reverse("account_logout"))
     settings.ACCOUNTS_SIGNUP_OPEN = False
     assert sign_in(client, server).status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_an_unverified_account_plants_no_way_back_in(client, server):
+    """Pre-hijacking: someone signs up with another person's address (unverified), adds their
+    own site, a token or a site to check; the owner later takes the account over by a password
+    reset. Nothing that opens the account, or speaks for it, may be added before the address is
+    verified."""
+    from comments.models import TrackbackToken
+
+    squatter = make_user("squatter", email="victim@example.com", email_verified=False)
+    client.force_login(squatter)
+    response = sign_in(client, server)
+    assert response.status_code == 400 and b"Verify your email first" in response.content
+    client.post(reverse("accounts:tokens"), {"name": "mine"})
+    client.post(reverse("comments:sites"), {"site": "https://squatter.example/"})
+    assert not VerifiedSite.objects.exists() and not TrackbackToken.objects.exists()

@@ -89,6 +89,19 @@ def canonical_me(typed: str) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
 
 
+def site_home(me: str) -> str:
+    """`me` if it is a site's home page: a site here is an origin (accounts and verified sites
+    are per origin), so proving one page under it (a user's page on a shared host) proves
+    nothing about the rest of it."""
+    parts = urlsplit(me)
+    if parts.path != "/" or parts.query:
+        raise IndieAuthError(
+            f"Sign in with your site's home page ({parts.scheme}://{parts.netloc}/): "
+            "a page under a site does not prove the whole site is yours."
+        )
+    return me
+
+
 class _LinkReader(HTMLParser):
     """`<link rel=... href=...>` and `<a rel=...>` in a page, first of each rel kept."""
 
@@ -235,6 +248,7 @@ def verify_me(*, entered: str, returned: str, endpoints: Endpoints) -> str:
         raise IndieAuthError(
             "Your authorization endpoint returned an invalid profile URL."
         ) from error
+    site_home(me)
     if me == entered:
         return me
     # Another URL: it counts only if it delegates to the very endpoint that vouched for it, and

@@ -5,6 +5,7 @@ import secrets
 import time
 from dataclasses import asdict
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -13,13 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 
+from comments.trackbacks.receive import VERIFY_EMAIL_FIRST, address_unverified
 from newsroom.clients import client_ip
 from newsroom.ratelimit import rate_limit_exceeded
 from newsroom.site import absolute_url
 
 from . import indieauth
 from .forms import IndieAuthForm
-from .services import account_for_site
+from .services import SignupClosedError, account_for_site
 
 SESSION_KEY = "accounts.indieauth"
 BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
@@ -45,7 +47,7 @@ def start(request):
             form.add_error(None, "Too many sign-in attempts; please wait a minute.")
             return render(request, "accounts/indieauth.html", {"form": form}, status=429)
         try:
-            me = indieauth.canonical_me(form.cleaned_data["me"])
+            me = indieauth.site_home(indieauth.canonical_me(form.cleaned_data["me"]))
             endpoints = indieauth.discover(me)
         except indieauth.IndieAuthError as error:
             form.add_error("me", str(error))
@@ -106,10 +108,21 @@ def callback(request):
     except indieauth.IndieAuthError as error:
         return _refuse(request, str(error))
     user = request.user if request.user.is_authenticated else None
-    user = account_for_site(url=me, user=user)
+    if user is not None and address_unverified(user):
+        return _refuse(request, VERIFY_EMAIL_FIRST)
+    try:
+        user = account_for_site(url=me, user=user)
+    except SignupClosedError as error:
+        return _refuse(request, str(error))
     if user is None:
         return _refuse(request, "the account of this website is closed.")
     if not request.user.is_authenticated:
+        if is_mfa_enabled(user):
+            # The site stands in for the password, never for the second factor.
+            return _refuse(
+                request,
+                "this account uses a second factor: log in with your password and your code.",
+            )
         login(request, user, backend=BACKEND)
         messages.success(request, f"Signed in with {me}.")
     else:

@@ -2,9 +2,12 @@
 
 from urllib.parse import urlsplit
 
+from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
 from comments.linkbacks.sites import site_confirm
 from comments.models import VerifiedSite
@@ -13,6 +16,10 @@ from newsroom.linkbacks.sites import origin_of
 from newsroom.text import printable
 
 from .models import Profile
+
+
+class SignupClosedError(Exception):
+    """ACCOUNTS_SIGNUP_OPEN is off: no new account, whichever way in (IndieAuth included)."""
 
 
 class StaffAccountError(Exception):
@@ -44,9 +51,17 @@ def account_delete(*, user, keep_comments: bool) -> None:
     if user.is_staff or user.is_superuser:
         raise StaffAccountError("Newsroom accounts are closed by an administrator.")
     comments_of_user_forget(user=user, keep=keep_comments)
-    username = user.get_username()
+    # Axes records what was typed as the login: the username or any of the account's addresses.
+    logins = {
+        user.get_username(),
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    }
+    named = Q()
+    for login in filter(None, logins):
+        named |= Q(username__iexact=login)
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
-        model.objects.filter(username__iexact=username).delete()
+        model.objects.filter(named).delete()
     get_user_model().objects.filter(pk=user.pk).delete()
 
 
@@ -65,7 +80,8 @@ def account_for_site(*, url: str, user=None):
     """The account a proven site signs in to: `user`'s (who adds it), its owner's, or a new one.
 
     A new account has no password (it signs in with its site) and no email address until its
-    owner adds one on the account page. None when the site's account is deactivated.
+    owner adds one on the account page. None when the site's account is deactivated;
+    SignupClosedError when a new one is needed and sign-up is closed.
     """
     if user is None:
         site = (
@@ -76,6 +92,8 @@ def account_for_site(*, url: str, user=None):
         )
         if site is not None:
             return site.user if site.user.is_active else None
+        if not settings.ACCOUNTS_SIGNUP_OPEN:
+            raise SignupClosedError("Sign-up is closed: no new account can be made.")
         user = get_user_model().objects.create_user(username=_free_username(url), password=None)
         profile_update(user=user, display_name=urlsplit(url).hostname or "", blog_url=url)
     site_confirm(user=user, url=url, note=f"IndieAuth: {url}")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from comments.models import Comment, TrackbackToken, VerifiedSite
+from comments.trackbacks.receive import VERIFY_EMAIL_FIRST, address_unverified
 from comments.trackbacks.tokens import trackback_token_create, trackback_tokens_revoke
 from newsroom.linkbacks.sites import META_NAME, WELL_KNOWN_PATH
 from newsroom.params import parse_id
@@ -82,6 +83,8 @@ def tokens(request):
         pk = parse_id(revoke)
         revoked = trackback_tokens_revoke(tokens=mine.filter(pk=pk) if pk else mine.none())
         messages.success(request, "Token revoked." if revoked else "Nothing to revoke.")
+    elif address_unverified(request.user):
+        messages.error(request, VERIFY_EMAIL_FIRST)
     else:
         _, value = trackback_token_create(user=request.user, name=request.POST.get("name", ""))
         # Shown once, on the page this redirects to; never in a URL.

@@ -1,6 +1,5 @@
 """Background work for comments, run through Django's tasks framework."""
 
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission

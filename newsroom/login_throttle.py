@@ -41,8 +41,10 @@ class LoginThrottleHandler(AxesDatabaseHandler):
     """
 
     def reset_user_attempts(self, request, credentials=None) -> int:
-        username = get_client_username(request, credentials)
-        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        # Axes passes the account's username; the failures were counted under what was typed,
+        # which may be one of its email addresses: forget both.
+        names = {get_client_username(request, credentials), login_name(request, None)}
+        count, _ = AccessAttempt.objects.filter(username__in=names - {""}).delete()
         return count
 
 

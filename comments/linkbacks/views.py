@@ -23,7 +23,7 @@ from newsroom.site import absolute_url
 
 from ..models import VerifiedSite
 from ..ratelimit import client_ip, rate_limit_exceeded
-from ..trackbacks.receive import ALREADY_REGISTERED
+from ..trackbacks.receive import ALREADY_REGISTERED, VERIFY_EMAIL_FIRST, address_unverified
 from .receive import mention_receive
 from .sites import SiteError, site_check_queue, site_register, sites_remove
 from .verify import verified_site_for
@@ -166,6 +166,8 @@ def sites(request):
         elif site is not None:
             site_check_queue(site=site)
             messages.success(request, f"{site.origin} is being checked; reload in a moment.")
+    elif address_unverified(request.user):
+        messages.error(request, VERIFY_EMAIL_FIRST)
     else:
         try:
             site = site_register(user=request.user, url=request.POST.get("site", ""))

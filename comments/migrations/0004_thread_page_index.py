@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comments', '0003_editors_moderate'),
+        ("comments", "0003_editors_moderate"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(condition=models.Q(('status__in', ['approved', 'removed'])), fields=['article', 'kind', 'created_at', 'id', 'status'], name='comment_thread_page_idx'),
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("status__in", ["approved", "removed"])),
+                fields=["article", "kind", "created_at", "id", "status"],
+                name="comment_thread_page_idx",
+            ),
         ),
     ]

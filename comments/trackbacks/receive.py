@@ -18,11 +18,19 @@ VERIFY_EMAIL_FIRST = (
 )
 
 
+def address_unverified(user) -> bool:
+    """An account with an address it has not verified: it may be someone else's address, whose
+    owner could later take the account over by a password reset. Until it is verified, nothing
+    that signs in or speaks for the account (a site, a token) is added to it."""
+    return bool(user.email) and not email_verified(user)
+
+
 def email_verified(user) -> bool:
     """Has the sender verified the address their pings are stored with?"""
-    return bool(user.email) and EmailAddress.objects.filter(
-        user=user, email__iexact=user.email, verified=True
-    ).exists()
+    return (
+        bool(user.email)
+        and EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    )
 
 
 @transaction.atomic

@@ -154,3 +154,20 @@ def test_a_verified_site_can_be_removed_only_by_its_owner(client, reader):
     response = client.post(reverse("comments:sites"), {"remove": str(site.pk)})
     assert response["Location"] == "/accounts/#sites"
     assert not VerifiedSite.objects.exists()
+
+
+def test_deleting_forgets_login_records_kept_under_the_email_address(client, reader):
+    """A login typed as the email address is recorded (with the IP address) under that address:
+    closing the account forgets those records too, not only the username's."""
+    from axes.models import AccessLog
+
+    failed = client.post("/accounts/login/", {"login": "Robin@Example.com", "password": "wrong"},
+                         REMOTE_ADDR="198.51.100.7")  # fmt: skip
+    assert failed.status_code == 200
+    assert AccessAttempt.objects.filter(username="robin@example.com").exists()
+    client.force_login(reader)
+    response = client.post(reverse("accounts:delete"), {"comments": "delete", "confirm": "on"})
+    assert response.status_code == 302
+    for model in (AccessAttempt, AccessLog):
+        assert not model.objects.filter(username__icontains="robin").exists()
+        assert not model.objects.filter(ip_address="198.51.100.7").exists()

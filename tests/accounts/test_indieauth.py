@@ -81,8 +81,15 @@ def test_what_is_not_a_profile_url_is_refused(typed):
 
 
 @hypothesis_settings(max_examples=300, deadline=None)
-@given(typed=st.one_of(st.text(max_size=80), st.from_regex(r"(https?://)?[a-zA-Z0-9.-]{1,30}"
-                                                           r"(:[0-9]{1,5})?(/[^#\s]{0,20})?")))
+@given(
+    typed=st.one_of(
+        st.text(max_size=80),
+        st.from_regex(
+            r"(https?://)?[a-zA-Z0-9.-]{1,30}"
+            r"(:[0-9]{1,5})?(/[^#\s]{0,20})?"
+        ),
+    )
+)
 def test_canonical_profile_urls_are_stable_and_clean(typed):
     try:
         me = canonical_me(typed)
@@ -151,8 +158,9 @@ def test_a_mismatched_me_is_refused(client, server):
 
 
 def test_a_me_on_the_same_site_with_another_endpoint_is_refused(client, local_sites):
-    with IndieAuthServer(me_path="/alice/") as server:
-        # /bob/ is on the same host but names no endpoint (404): it cannot be vouched for.
+    with IndieAuthServer() as server:
+        # /bob/ is on the same host but names no endpoint (404): it cannot be vouched for (nor
+        # is a page under a site ever a site: see the test below).
         server.returned_me = server.url("/bob/")
         response = sign_in(client, server)
     assert response.status_code == 400 and not VerifiedSite.objects.exists()
@@ -189,10 +197,11 @@ def test_a_code_the_endpoint_does_not_vouch_for_is_refused(client, server):
 
 
 def test_sites_that_name_no_endpoint_or_cannot_be_reached_are_form_errors(client, server):
-    server.routes["/plain/"] = (200, {"Content-Type": "text/html"}, b"<p>no links</p>")
-    response = client.post(START, {"me": server.url("/plain/")})
+    server.routes["/"] = (200, {"Content-Type": "text/html"}, b"<p>no links</p>")
+    response = client.post(START, {"me": server.url("/")})
     assert response.status_code == 200 and b"does not name an IndieAuth" in response.content
-    response = client.post(START, {"me": server.url("/missing/")})
+    del server.routes["/"]
+    response = client.post(START, {"me": server.url("/")})
     assert response.status_code == 200 and b"answered HTTP 404" in response.content
 
 
@@ -210,3 +219,74 @@ def test_a_site_proved_by_indieauth_vouches_for_its_pages(client, server):
     owner = VerifiedSite.objects.get().user
     assert verified_site_for(server.url("/2026/a-post/")).user == owner
     assert verified_site_for("https://elsewhere.example/post/") is None
+
+
+def test_proving_a_page_under_a_site_does_not_sign_in_as_the_sites_owner(local_sites):
+    """Accounts and verified sites are per origin: proving https://host/~mallory/ (a page on a
+    shared host, with its own endpoint) must not open the account that proved the host."""
+    from django.test import Client
+
+    with IndieAuthServer() as host, IndieAuthServer() as mallorys:
+        alice_client, mallory_client = Client(), Client()
+        sign_in(alice_client, host)
+        alice = get_user_model().objects.get()
+        # Mallory's page on the shared host names her own authorization endpoint.
+        host.routes["/~mallory/"] = mallorys._profile
+        mallorys.returned_me = host.url("/~mallory/")
+        start = mallory_client.post(START, {"me": host.url("/~mallory/")})
+        if start.status_code == 302:  # sent to her endpoint, which approves; back here
+            callback = urlsplit(mallorys.approve(start["Location"]))
+            mallory_client.get(f"{callback.path}?{callback.query}")
+        assert mallory_client.session.get("_auth_user_id") != str(alice.pk)
+        assert b"home page" in mallory_client.post(START, {"me": host.url("/~mallory/")}).content
+        assert (
+            not VerifiedSite.objects.exclude(user=alice)
+            .filter(origin=host.url("/").removesuffix("/"))
+            .exists()
+        )
+
+
+def test_an_account_with_a_second_factor_is_not_opened_by_its_site_alone(client, server):
+    """Signing in with one's site replaces the password, never the second factor: an account
+    that enrolled one logs in with its password and code (the site stays verified)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    reader = make_user("reader")
+    client.force_login(reader)
+    assert sign_in(client, server).status_code == 302  # adds the site to the account
+    TOTP.activate(reader, generate_totp_secret())
+    client.logout()
+    response = sign_in(client, server)
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 400 and b"second factor" in response.content
+    assert VerifiedSite.objects.get().user == reader
+
+
+def test_closed_sign_up_makes_no_account_through_indieauth_either(client, server, settings):
+    """ACCOUNTS_SIGNUP_OPEN off closes every way to a new account; existing ones still sign in."""
+    settings.ACCOUNTS_SIGNUP_OPEN = False
+    response = sign_in(client, server)
+    assert response.status_code == 400 and b"Sign-up is closed" in response.content
+    assert not get_user_model().objects.exists() and not VerifiedSite.objects.exists()
+    assert "_auth_user_id" not in client.session
+    settings.ACCOUNTS_SIGNUP_OPEN = True
+    assert sign_in(client, server).status_code == 302
+    client.post(reverse("account_logout"))
+    settings.ACCOUNTS_SIGNUP_OPEN = False
+    assert sign_in(client, server).status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_an_unverified_account_plants_no_way_back_in(client, server):
+    """Pre-hijacking: someone signs up with another person's address (unverified), adds their
+    own site, a token or a site to check; the owner later takes the account over by a password
+    reset. Nothing that opens the account, or speaks for it, may be added before the address is
+    verified."""
+    from comments.models import TrackbackToken
+
+    squatter = make_user("squatter", email="victim@example.com", email_verified=False)
+    client.force_login(squatter)
+    response = sign_in(client, server)
+    assert response.status_code == 400 and b"Verify your email first" in response.content
+    client.post(reverse("accounts:tokens"), {"name": "mine"})
+    client.post(reverse("comments:sites"), {"site": "https://squatter.example/"})
+    assert not VerifiedSite.objects.exists() and not TrackbackToken.objects.exists()

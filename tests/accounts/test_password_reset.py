@@ -97,9 +97,7 @@ def test_a_refusing_mail_server_costs_a_later_attempt(settings, client, desk, da
     assert retry.args_kwargs["args"] == ["desk@example.com"]
 
 
-def test_known_and_unknown_addresses_get_identical_answers(
-    client, desk, settings, database_tasks
-):
+def test_known_and_unknown_addresses_get_identical_answers(client, desk, settings, database_tasks):
     known, _ = ask(client, "desk@example.com", ip="198.51.100.1")
     unknown, _ = ask(client, "nobody@example.com", ip="198.51.100.2")
     assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])

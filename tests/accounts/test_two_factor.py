@@ -57,8 +57,10 @@ def enrol_totp(client, password=PASSWORD) -> str:
     return secret
 
 
-@pytest.mark.parametrize("make_staff", [make_editor, make_journalist,
-                                        lambda: make_user(is_staff=True, is_superuser=True)])
+@pytest.mark.parametrize(
+    "make_staff",
+    [make_editor, make_journalist, lambda: make_user(is_staff=True, is_superuser=True)],
+)
 def test_staff_without_a_second_factor_reach_no_admin_page(client, make_staff):
     staff = make_staff()
     assert log_in_with_password(client, staff).status_code == 302
@@ -70,8 +72,10 @@ def test_staff_without_a_second_factor_reach_no_admin_page(client, make_staff):
         assert response.status_code == 302, page
         assert response["Location"].startswith(ENROL + "?next="), page
     # POSTs too: an admin action cannot slip past.
-    response = client.post(reverse("admin:articles_article_changelist"),
-                           {"action": "delete_selected", "_selected_action": ["1"]})
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "delete_selected", "_selected_action": ["1"]},
+    )
     assert response.status_code == 302 and response["Location"].startswith(ENROL)
 
 

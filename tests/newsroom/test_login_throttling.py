@@ -134,3 +134,19 @@ def test_the_admin_login_is_the_sites_login(client):
     # A `next` elsewhere is not followed there.
     response = client.get("/admin/login/?next=https://evil.example/")
     assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+
+
+def test_a_login_by_email_address_clears_that_addresss_failures(client):
+    """A success forgets the failures of what was typed: an email address as well as a username.
+    Otherwise failures typed as the address add up across successful logins until the owner
+    is locked out with the right password."""
+    make_user("mira", email="mira@example.com", password="the-right-password")
+    page = LOGIN_PAGES[0]
+    for n in range(4):
+        assert attempt(client, page, "Mira@Example.com", ip=f"198.51.100.{n}").status_code == 200
+    ok = attempt(client, page, "mira@example.com", "the-right-password", ip="198.51.100.20")
+    assert ok.status_code == 302
+    client.logout()
+    assert attempt(client, page, "mira@example.com", ip="198.51.100.21").status_code == 200
+    again = attempt(client, page, "mira@example.com", "the-right-password", ip="198.51.100.22")
+    assert again.status_code == 302 and "_auth_user_id" in client.session

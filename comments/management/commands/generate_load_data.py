@@ -36,8 +36,7 @@ class Command(BaseCommand):
                 cursor.execute(f"{vacuum} articles_article, comments_comment")
         elapsed = time.monotonic() - started
         self.stdout.write(
-            f"Created {result.stories} stories and {result.comments} comments "
-            f"in {elapsed:.0f} s."
+            f"Created {result.stories} stories and {result.comments} comments in {elapsed:.0f} s."
         )
         if result.thread is not None:
             self.stdout.write(f"Long thread: {result.thread.get_absolute_url()}")

@@ -1,5 +1,6 @@
-"""A new blogger in a real browser: signs up from the story page, is refused a trackback until
-the address is verified, verifies it from the mail, makes a token, and sends a trackback."""
+"""A new blogger in a real browser: signs up from the story page, is refused a token and a
+trackback until the address is verified, verifies it from the mail, makes a token, and sends a
+trackback."""
 
 import re
 
@@ -45,7 +46,7 @@ def test_sign_up_verify_and_send_a_trackback(open_page, settings, blog, live_ser
     [message] = [m for m in mail.outbox if m.to == ["bea@example.com"]]
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", message.body)[1]
 
-    # Logged in but not verified: a token can be made, the trackback is refused.
+    # Logged in but not verified: no token can be made, and the trackback is refused.
     page.goto("/accounts/login/")
     page.fill("input[name=login]", "bea@example.com")
     page.fill("input[name=password]", "a-long-passphrase-9")
@@ -53,15 +54,21 @@ def test_sign_up_verify_and_send_a_trackback(open_page, settings, blog, live_ser
     page.wait_for_load_state()
     page.goto("/accounts/")
     assert "not verified yet" in page.locator("#sign-in").inner_text()
-    page.fill("#token-name", "My blog")
-    page.locator("#token-form [type=submit]").click()
-    page.wait_for_load_state()
-    token = page.locator("#new-token").inner_text()
-    assert re.fullmatch(r"tb_[0-9a-f]{40}", token)
 
-    def send_trackback(url):
+    def make_token():
+        page.goto("/accounts/")
+        page.fill("#token-name", "My blog")
+        page.locator("#token-form [type=submit]").click()
+        page.wait_for_load_state()
+
+    make_token()
+    assert "Verify your email first" in page.locator("main").inner_text()
+    assert page.locator("#new-token").count() == 0
+
+    def send_trackback(url, token=None):
         page.goto(story.get_absolute_url())
-        assert token in page.locator(".ping-url").inner_text()  # the personal ping URL
+        if token is not None:
+            assert token in page.locator(".ping-url").inner_text()  # the personal ping URL
         page.get_by_text("Send a trackback").click()
         page.fill("#tb-url", url)
         page.fill("#tb-title", "The ferry, seen from my window")
@@ -73,14 +80,17 @@ def test_sign_up_verify_and_send_a_trackback(open_page, settings, blog, live_ser
     assert "Your trackback was not accepted" in refused and "Verify your email first" in refused
     assert not Comment.objects.exists()
 
-    # The link from the mail, then the same ping goes through.
+    # The link from the mail; then a token, and the same ping goes through.
     page.goto(link)
     page.locator("main form [type=submit]").click()
     page.wait_for_load_state()
     page.goto("/accounts/")
     assert "verified" in page.locator("#sign-in").inner_text()
     assert "not verified" not in page.locator("#sign-in").inner_text()
-    accepted = send_trackback(blog.url("/ferry"))
+    make_token()
+    token = page.locator("#new-token").inner_text()
+    assert re.fullmatch(r"tb_[0-9a-f]{40}", token)
+    accepted = send_trackback(blog.url("/ferry"), token)
     assert "your trackback was received" in accepted
     trackback = Comment.objects.trackbacks().get()
     assert (trackback.user.username, trackback.url) == ("bea", blog.url("/ferry"))

@@ -3,6 +3,7 @@
 import pytest
 
 from comments.models import Comment
+from tests.browser.conftest import comment_form_ready
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,6 +16,7 @@ def test_a_published_comment_is_confirmed_and_highlighted(open_page, log_in, set
     page = open_page("phone")
     log_in(page, reader)
     page.goto(story.get_absolute_url())
+    comment_form_ready(page)
     page.fill("#comment-form [name=body]", "A ferry at last.")
     page.locator("#comment-form [type=submit]").click()
     page.wait_for_load_state()

@@ -4,6 +4,7 @@ through the page's own form (its script fetches the time-trap stamp when the for
 import pytest
 
 from comments.models import Comment
+from tests.browser.conftest import comment_form_ready
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,12 +33,8 @@ def test_a_reader_posts_a_comment_through_the_form(open_page, story, settings):
     page = open_page("phone")
     page.goto(story.get_absolute_url())
 
-    # Starting to write fetches a fresh time stamp; a person takes longer than that to type.
-    stamp = page.locator("#comment-form [name=rendered]")
-    stored = stamp.input_value()
+    comment_form_ready(page)  # starting to write fetches a fresh time stamp
     page.fill("#comment-form [name=name]", "Ada Reader")
-    page.wait_for_function("(old) => document.querySelector("
-                           "'#comment-form [name=rendered]').value !== old", arg=stored)
     page.fill("#comment-form [name=email]", "ada@example.com")
     page.fill("#comment-form [name=body]", "A ferry at last; the old one was always late.")
     page.locator("#comment-form [type=submit]").click()

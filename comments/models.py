@@ -175,9 +175,11 @@ class Comment(models.Model):
         return f"{self.get_kind_display()} by {self.name} on {self.article}"
 
     def save(self, *args, **kwargs):
-        # Derived, so it lives with the row: every door that saves a comment passes here.
-        self.body_rendered = comment_html(self.body)
+        # Derived, so it lives with the row: every door that saves a comment passes here. A save
+        # of other columns only (moderation, verification) leaves the stored HTML alone.
         update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_rendered = comment_html(self.body)
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_rendered"}
         super().save(*args, **kwargs)

@@ -3,7 +3,7 @@
 import pytest
 
 from comments.models import Comment
-from tests.browser.conftest import comment_form_ready
+from tests.browser.forms import comment_form_ready
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ through the page's own form (its script fetches the time-trap stamp when the for
 import pytest
 
 from comments.models import Comment
-from tests.browser.conftest import comment_form_ready
+from tests.browser.forms import comment_form_ready
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)

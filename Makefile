@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 "env PYENV_VERSION=3.13.0 python3" "env PYENV_VERSION=3.12.1 python3" python3; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$c"; break; fi; done)
 
-.PHONY: run serve backup restore test test-browser lint venv clean bench
+.PHONY: run serve backup restore test test-browser test-cluster cluster cluster-stop lint venv clean bench
 
 venv: $(STAMP)
 
@@ -70,6 +70,19 @@ test-browser: $(STAMP)
 # for BENCH_* settings). Installs wrk when missing; fills its own database once, then reuses it.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+# A cluster on this machine for development and tests (deploy/cluster.py): nginx on :8090 in front
+# of app servers :8091 and :8092, a task worker, a PostgreSQL primary and its streaming replica.
+cluster: $(STAMP)
+	@$(BIN)/python deploy/cluster.py start
+
+cluster-stop: $(STAMP)
+	@$(BIN)/python deploy/cluster.py stop
+
+# The cluster's own tests (tests/cluster): they start a fresh cluster and stop it at the end.
+test-cluster: $(STAMP)
+	ENV_FILE= DEBUG=0 SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} \
+		SITE_URL=$${SITE_URL:-http://testserver} $(BIN)/python -m pytest tests/cluster -m cluster $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

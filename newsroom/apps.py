@@ -14,3 +14,8 @@ class NewsroomConfig(AppConfig):
         roles.contribute(roles.EDITORS, ["django_tasks_database.view_dbtaskresult"])
         # Every stored text column, of every model, through every door: no control characters.
         pre_save.connect(stored_text_clean, dispatch_uid="newsroom:stored-text-clean")
+        # With a read replica, every new version records the primary's log position.
+        from newsroom import replica, versions
+
+        if replica.configured():
+            versions.position_register(replica.primary_position)

@@ -3,9 +3,11 @@
     python -m newsroom.serve              production: DEBUG off, migrate, collectstatic, gunicorn
     python -m newsroom.serve development  runserver on 127.0.0.1:PORT (8000; DEBUG as set)
 
-Both run the task worker beside the web server. Ctrl-C (SIGINT; also SIGTERM, SIGHUP) stops
-both, and so does either one exiting; a child that does not stop within GRACE seconds is killed,
-with its own children, so nothing is left running.
+Both run the task worker beside the web server; in production `SERVE_ROLE=web` runs the web server
+alone and `SERVE_ROLE=worker` the worker alone (several app servers, workers on their own), and
+`SERVE_SETUP=0` skips migrate and collectstatic (a release step ran them once for all servers).
+Ctrl-C (SIGINT; also SIGTERM, SIGHUP) stops both, and so does either one exiting; a child that
+does not stop within GRACE seconds is killed, with its own children, so nothing is left running.
 """
 
 import contextlib
@@ -118,12 +120,25 @@ def production() -> int:
     if problem := production_problem():
         print(problem, file=sys.stderr)
         return 2
-    _run([*MANAGE, "migrate", "--noinput"])
-    _run([*MANAGE, "setup_roles"])
-    _run([*MANAGE, "collectstatic", "--noinput", "--verbosity", "0"])
+    role = os.environ.get("SERVE_ROLE", "all")
+    if role not in ("all", "web", "worker"):
+        print(f"SERVE_ROLE must be all, web or worker, not {role!r}.", file=sys.stderr)
+        return 2
+    # SERVE_SETUP=0: a release step has migrated and collected static files once for every
+    # server (several servers doing it at once would race each other).
+    if os.environ.get("SERVE_SETUP", "1") != "0":
+        _run([*MANAGE, "migrate", "--noinput"])
+        _run([*MANAGE, "setup_roles"])
+        if role != "worker":
+            _run([*MANAGE, "collectstatic", "--noinput", "--verbosity", "0"])
     conf = str(BASE_DIR / "newsroom" / "gunicorn.conf.py")
     web = [sys.executable, "-m", "gunicorn", "--config", conf]
-    return run_together([web, [*WORKER, "--no-reload"]], restart=(1,))
+    worker = [*WORKER, "--no-reload"]
+    if role == "web":
+        return run_together([web])
+    if role == "worker":
+        return run_together([worker], restart=(0,))
+    return run_together([web, worker], restart=(1,))
 
 
 def development() -> int:

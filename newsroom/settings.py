@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "newsroom.pagecache.PageCacheMiddleware",
     # Outages and hostile input: a database outage answers 503, not 500.
     "newsroom.middleware.DatabaseOutageMiddleware",
+    # Scale-out: anonymous readers' pages read from the replica when one is set (newsroom/replica).
+    "newsroom.replica.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Outages and hostile input: undecodable bodies answer 400 before CSRF reads them.
@@ -383,5 +385,11 @@ PAGE_STALE_WHILE_REVALIDATE = env.int("PAGE_STALE_WHILE_REVALIDATE", default=60)
 # which is all this warning says.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
-# Search, sitemaps, archive and the content API (newsroom/content_settings.py).
+# A streaming read replica (newsroom/cluster_settings.py, newsroom/replica.py); search, sitemaps,
+# archive and the content API (newsroom/content_settings.py).
+from .cluster_settings import *  # noqa: E402, F403
 from .content_settings import *  # noqa: E402, F403
+
+if REPLICA_DATABASE is not None:  # noqa: F405
+    DATABASES["replica"] = REPLICA_DATABASE  # noqa: F405
+    DATABASE_ROUTERS = ["newsroom.replica.ReplicaRouter"]

@@ -31,6 +31,8 @@ STORY_PREFIX = f"{PREFIX}story:"
 _schedule: Callable[[], datetime | None] = lambda: None  # noqa: E731
 # When a story's page next changes by itself (its discussion closing); set by comments.
 _story_schedule: Callable[[int], datetime | None] = lambda pk: None  # noqa: E731
+# Where the primary's log stands now; set by newsroom.replica when a read replica is configured.
+_position: Callable[[], int | None] = lambda: None  # noqa: E731
 # Changes the cache missed while unreachable, made again once it answers.
 _missed: set[str] = set()
 _missed_lock = threading.Lock()
@@ -41,6 +43,9 @@ class Version:
     token: str
     changed_at: float  # seconds since the epoch: what Last-Modified says
     until: float | None = None  # the next scheduled change ends this version
+    # Where the primary's log stood when it was made (newsroom/replica.py): a page rendered under
+    # this version may be read from a replica that has replayed this far. None: the primary only.
+    lsn: int | None = None
 
 
 def story(pk: int) -> str:
@@ -52,6 +57,12 @@ def schedule_register(next_change: Callable[[], datetime | None]) -> None:
     """Tell the site's version when the next change that needs no write will happen."""
     global _schedule
     _schedule = next_change
+
+
+def position_register(position: Callable[[], int | None]) -> None:
+    """Record with each new version where the primary's log stands (for replica reads)."""
+    global _position
+    _position = position
 
 
 def story_schedule_register(next_change: Callable[[int], datetime | None]) -> None:
@@ -91,7 +102,9 @@ def _fresh(key: str) -> Version:
     elif key.startswith(STORY_PREFIX):
         at = _story_schedule(int(key.removeprefix(STORY_PREFIX)))
     until = at.timestamp() if at is not None else None
-    return Version(token=secrets.token_hex(8), changed_at=time.time(), until=until)
+    return Version(
+        token=secrets.token_hex(8), changed_at=time.time(), until=until, lsn=_position()
+    )
 
 
 def _renew(key: str) -> Version | None:

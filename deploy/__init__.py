@@ -1,0 +1,1 @@
+"""Running the newsroom elsewhere than one process: make cluster (deploy/cluster.py)."""

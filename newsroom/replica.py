@@ -85,6 +85,7 @@ def primary_position() -> int | None:
 class ReplicaHealth:
     """How far this process last saw the replica, and whether it is being left alone."""
 
+    alias: str = REPLICA
     replayed: int = -1
     lag: float = math.inf
     checked_at: float = -math.inf
@@ -109,7 +110,7 @@ class ReplicaHealth:
 
     def check(self) -> None:
         try:
-            with connections[REPLICA].cursor() as cursor:
+            with connections[self.alias].cursor() as cursor:
                 cursor.execute(REPLAY_SQL)
                 position, lag = cursor.fetchone()
         except DatabaseError as error:
@@ -131,7 +132,7 @@ class ReplicaHealth:
                 self.outage = True
                 logger.warning("The replica is unreachable (%s); reading the primary.",
                                str(error).strip())  # fmt: skip
-        connections[REPLICA].close()
+        connections[self.alias].close()
 
 
 health = ReplicaHealth()

@@ -1,0 +1,183 @@
+"""The read-replica router's rules, in one process (the real replica: tests/cluster).
+
+Who may read the replica, what a page needs it to have replayed, what the health check reads
+from a PostgreSQL server, and the read-your-writes cookie. The suite has no standby, so the
+health check is pointed at the test database itself, which answers as a replica that is never
+behind."""
+
+import pytest
+from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsroom import replica, versions
+from newsroom.pagecache import Page
+from newsroom.replica import (
+    PRIMARY,
+    REPLICA,
+    STICKY_COOKIE,
+    Reads,
+    ReplicaHealth,
+    ReplicaReadsMiddleware,
+    ReplicaRouter,
+    lsn_number,
+)
+from newsroom.versions import Version
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="log positions are PostgreSQL's"
+)
+factory = RequestFactory()
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1),
+       st.integers(0, 2**32 - 1))  # fmt: skip
+def test_log_positions_compare_as_postgresql_orders_them(high1, low1, high2, low2):
+    first, second = lsn_number(f"{high1:X}/{low1:X}"), lsn_number(f"{high2:X}/{low2:X}")
+    assert (first < second) == ((high1, low1) < (high2, low2))
+    assert (first == second) == ((high1, low1) == (high2, low2))
+
+
+def test_no_position_is_none():
+    assert lsn_number(None) is None and lsn_number("") is None
+
+
+def page_with(*positions):
+    page = Page(key="k", shareable=True)
+    page.held = {f"v{n}": Version("t", 0.0, lsn=lsn) for n, lsn in enumerate(positions)}
+    return page
+
+
+def reads_for(request, page=None):
+    if page is not None:
+        request.page = page
+    return Reads(request)
+
+
+def test_a_page_needs_the_furthest_position_of_its_versions():
+    assert reads_for(factory.get("/"), page_with(10, 300, 20)).needed() == 300
+
+
+@pytest.mark.parametrize(
+    "page", [None, page_with(), page_with(10, None)], ids=["no page", "no versions", "unknown"]
+)
+def test_a_page_that_cannot_say_what_it_needs_reads_the_primary(page):
+    reads = reads_for(factory.get("/"), page)
+    assert reads.needed() is None
+    assert reads.database() is None
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        factory.post("/"),
+        factory.get("/", HTTP_COOKIE="sessionid=abc"),
+        factory.get("/", HTTP_COOKIE="messages=abc"),
+        factory.get("/", HTTP_COOKIE=f"{STICKY_COOKIE}=1"),
+        factory.get("/", HTTP_AUTHORIZATION="Bearer token"),
+    ],
+    ids=["a form", "logged in", "a message waiting", "has just written", "software with a token"],
+)
+def test_only_anonymous_readers_who_have_not_just_written_may_read_the_replica(request_):
+    assert not Reads(request_).allowed
+
+
+def test_an_anonymous_reader_may():
+    assert Reads(factory.get("/category/news/")).allowed
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_the_health_check_reads_how_far_the_server_has_replayed(settings):
+    settings.REPLICA_CHECK_SECONDS = 0
+    health = ReplicaHealth(alias=PRIMARY)  # not in recovery: answers its own position, no lag
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        now = lsn_number(cursor.fetchone()[0])
+    assert health.usable(now)
+    assert health.lag == 0 and health.replayed >= now
+    assert not health.usable(health.replayed + 1)  # a page needing more than it has
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_replica_lagging_past_the_bound_is_not_read(settings):
+    settings.REPLICA_CHECK_SECONDS = 0
+    settings.REPLICA_MAX_LAG = -1  # any lag at all is too much
+    assert not ReplicaHealth(alias=PRIMARY).usable(0)
+
+
+def test_a_failed_replica_is_left_alone_for_the_retry_pause(settings):
+    settings.REPLICA_RETRY_SECONDS = 60
+    health = ReplicaHealth(alias=PRIMARY, replayed=10**9, lag=0)
+    health.failed(ConnectionError("refused"))
+    assert not health.usable(0)  # not even asked: no request waits on it
+    assert health.outage
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_versions_record_where_the_primary_log_stood(with_replica):
+    versions.position_register(replica.primary_position)
+    try:
+        made = versions.current([versions.SITE])[versions.SITE]
+    finally:
+        versions.position_register(lambda: None)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        assert 0 < made.lsn <= lsn_number(cursor.fetchone()[0])
+
+
+def test_every_write_and_migration_goes_to_the_primary():
+    router = ReplicaRouter()
+    assert router.db_for_write(None) == PRIMARY
+    assert router.allow_migrate(PRIMARY, "articles") and not router.allow_migrate(REPLICA, "x")
+    assert router.db_for_read(None) == PRIMARY  # outside a request: the worker, commands
+
+
+def test_the_middleware_is_not_used_without_a_replica():
+    from django.core.exceptions import MiddlewareNotUsed
+
+    with pytest.raises(MiddlewareNotUsed):
+        ReplicaReadsMiddleware(lambda request: HttpResponse())
+
+
+@pytest.fixture
+def with_replica(monkeypatch):
+    """As if DATABASE_REPLICA_URL were set (the suite's databases are made once, without it)."""
+    monkeypatch.setattr(replica, "configured", lambda: True)
+
+
+def middleware(status):
+    return ReplicaReadsMiddleware(lambda request: HttpResponse(status=status))
+
+
+def test_a_write_that_succeeded_sends_the_browser_to_the_primary_for_a_while(
+    settings, with_replica
+):
+    settings.REPLICA_STICKY_SECONDS = 30
+    response = middleware(302)(factory.post("/2026/11/30/story/comments/"))
+    cookie = response.cookies[STICKY_COOKIE]
+    assert cookie["max-age"] == 30 and cookie["httponly"]
+
+
+@pytest.mark.parametrize(("method", "status"), [("get", 200), ("post", 429), ("post", 400)])
+def test_reads_and_refused_writes_set_no_cookie(with_replica, method, status):
+    response = middleware(status)(getattr(factory, method)("/"))
+    assert STICKY_COOKIE not in response.cookies
+
+
+def test_inside_a_request_reads_follow_its_rules(with_replica):
+    """The router asks the request being served (a contextvar set by the middleware)."""
+    seen = {}
+
+    def view(request):
+        seen["allowed"] = replica._reads.get().allowed
+        seen["database"] = ReplicaRouter().db_for_read(None)  # no versions: the primary
+        return HttpResponse()
+
+    ReplicaReadsMiddleware(view)(factory.get("/"))
+    assert seen == {"allowed": True, "database": PRIMARY}
+    assert replica._reads.get() is None  # nothing left behind for the thread's next request

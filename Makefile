@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 "env PYENV_VERSION=3.13.0 python3" "env PYENV_VERSION=3.12.1 python3" python3; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$c"; break; fi; done)
 
-.PHONY: run serve backup restore test test-browser test-cluster cluster cluster-stop lint venv clean bench
+.PHONY: run serve backup restore test test-browser test-cluster cluster cluster-stop bench-cluster lint venv clean bench
 
 venv: $(STAMP)
 
@@ -83,6 +83,10 @@ cluster-stop: $(STAMP)
 test-cluster: $(STAMP)
 	ENV_FILE= DEBUG=0 SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} \
 		SITE_URL=$${SITE_URL:-http://testserver} $(BIN)/python -m pytest tests/cluster -m cluster $(PYTEST_ARGS)
+
+# make cluster under wrk: req/s through the balancer with one app server and with two.
+bench-cluster: $(STAMP)
+	$(BIN)/python benchmarks/cluster_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -181,3 +181,52 @@ def test_inside_a_request_reads_follow_its_rules(with_replica):
     ReplicaReadsMiddleware(view)(factory.get("/"))
     assert seen == {"allowed": True, "database": PRIMARY}
     assert replica._reads.get() is None  # nothing left behind for the thread's next request
+
+
+def test_a_replica_failing_mid_request_costs_the_reader_nothing(with_replica, monkeypatch):
+    """The view is run again with every read on the primary, and the replica is left alone."""
+    from django.db import OperationalError
+
+    monkeypatch.setattr(replica, "_answers", lambda alias: False)  # the replica went away
+    monkeypatch.setattr(replica, "health", ReplicaHealth(alias=PRIMARY, replayed=10, lag=0))
+    runs = []
+
+    def view(request):
+        reads = replica._reads.get()
+        runs.append(reads.allowed)
+        if len(runs) == 1:
+            reads.used_replica = True
+            raise OperationalError("server closed the connection unexpectedly")
+        return HttpResponse("the page")
+
+    middleware = ReplicaReadsMiddleware(lambda request: HttpResponse())
+    request = factory.get("/")
+    token = replica._reads.set(Reads(request))
+    try:
+        middleware.process_view(request, view, (), {})
+        try:
+            view(request)
+        except OperationalError as error:
+            response = middleware.process_exception(request, error)
+    finally:
+        replica._reads.reset(token)
+    assert response.content == b"the page"
+    assert runs == [True, False]  # the second run may not read the replica
+    assert replica.health.outage and not replica.health.usable(0)
+
+
+def test_an_error_of_the_primary_is_left_to_the_outage_page(with_replica, monkeypatch):
+    from django.db import OperationalError
+
+    monkeypatch.setattr(replica, "_answers", lambda alias: True)  # the replica is fine
+    request = factory.get("/")
+    reads = Reads(request)
+    reads.used_replica = True
+    token = replica._reads.set(reads)
+    try:
+        middleware = ReplicaReadsMiddleware(lambda request: HttpResponse())
+        middleware.process_view(request, lambda request: HttpResponse(), (), {})
+        answer = middleware.process_exception(request, OperationalError("primary down"))
+    finally:
+        replica._reads.reset(token)
+    assert answer is None  # newsroom.middleware.DatabaseOutageMiddleware answers 503

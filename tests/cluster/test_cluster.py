@@ -189,3 +189,32 @@ def test_with_replay_paused_an_edit_is_seen_at_once_by_its_writer_and_by_readers
             assert "Council meets on Friday" in page and "Thursday" not in page
     finally:
         cluster.replica_sql("SELECT pg_wal_replay_resume()")
+
+
+def test_an_image_uploaded_through_one_server_is_served_to_everyone(cluster, editor):
+    """Uploads and renditions are on the storage every server shares, not on the disk of the
+    server that took the upload: the balancer serves them, the other server's page shows them."""
+    import io
+
+    from PIL import Image
+
+    story = a_story(cluster, title="Lighthouse repainted")
+    change = f"{APP_A}/admin/articles/article/{story['pk']}/change/"
+    form = editor.get(change)
+    assert form.status == 200
+    picture = io.BytesIO()
+    Image.new("RGB", (1600, 900), (200, 40, 40)).save(picture, "JPEG")
+    fields = replaced(form_fields(form.text, "article_form"), image_alt="A red lighthouse")
+    answer = editor.post_files(
+        change,
+        [*fields, ("_continue", "Save and continue editing")],
+        {"image": ("lighthouse.jpg", picture.getvalue(), "image/jpeg")},
+    )
+    assert answer.status == 302, answer.text[-3000:]
+
+    page = Visitor().get(APP_B + story["path"]).text
+    sources = set(re.findall(r'(/media/[^"\s,]+\.(?:jpg|jpeg|webp|avif|png))', page))
+    assert sources, "the story page shows no uploaded image"
+    for source in sources:
+        image = Visitor().get(BALANCER + source)
+        assert image.status == 200 and image.headers["content-type"].startswith("image/"), source

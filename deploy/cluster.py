@@ -13,25 +13,32 @@ Parts (ports from the environment, defaults as in DESIGN.md):
                                                                       └── streaming replica  :5442
 
 PostgreSQL is a primary and a hot standby of their own (initdb, pg_basebackup -R), made in
-CLUSTER_DIR (default var/cluster) with the machine's PostgreSQL binaries; the machine's own server
-on 5432 is not touched. Durability is traded for speed there (fsync off): it is a test aid. The
-environment every app process gets is `cluster_environment()`; `compose.yaml` describes the same
-parts for a real deployment.
+CLUSTER_DIR (default: a folder in the system's temporary folder, named after the checkout) with
+the machine's PostgreSQL binaries; the machine's own server on 5432 is not touched. Durability
+is traded for speed there (fsync off): it is a test aid. The environment every app process gets
+is `cluster_environment()`; `compose.yaml` describes the same parts for a real deployment.
 """
 
 import contextlib
 import glob
+import hashlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-STATE = Path(os.environ.get("CLUSTER_DIR", BASE_DIR / "var" / "cluster")).resolve()
+# In the system's temporary folder by default, not in the checkout: PostgreSQL (run as postgres)
+# and nginx's workers (nobody) must reach it, and a checkout may sit in a folder only root opens.
+_CHECKOUT = hashlib.sha256(bytes(BASE_DIR)).hexdigest()[:8]
+STATE = Path(
+    os.environ.get("CLUSTER_DIR") or Path(tempfile.gettempdir()) / f"newsroom-cluster-{_CHECKOUT}"
+).resolve()
 PORT = int(os.environ.get("CLUSTER_PORT", "8090"))
 APP_PORTS = (
     int(os.environ.get("CLUSTER_APP_A", "8091")),

@@ -95,7 +95,7 @@ def current(keys: Iterable[str]) -> dict[str, Version] | None:
     return found
 
 
-def _fresh(key: str) -> Version:
+def _fresh(key: str, lsn: int | None = None) -> Version:
     at = None
     if key == SITE:
         at = _schedule()  # one query, paid by writers (and by readers after a cache flush)
@@ -103,7 +103,7 @@ def _fresh(key: str) -> Version:
         at = _story_schedule(int(key.removeprefix(STORY_PREFIX)))
     until = at.timestamp() if at is not None else None
     return Version(
-        token=secrets.token_hex(8), changed_at=time.time(), until=until, lsn=_position()
+        token=secrets.token_hex(8), changed_at=time.time(), until=until, lsn=lsn or _position()
     )
 
 
@@ -133,7 +133,8 @@ def change(*keys: str) -> None:
 
 def _replace(keys: Iterable[str]) -> None:
     keys = list(keys)
-    fresh = {key: _fresh(key) for key in keys}
+    position = _position()  # one look at the primary's log for all of them
+    fresh = {key: _fresh(key, position) for key in keys}
     try:
         cache.set_many(fresh, timeout=None)
         stored = cache_available()

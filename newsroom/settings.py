@@ -385,3 +385,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # Search, sitemaps, archive and the content API (newsroom/content_settings.py).
 from .content_settings import *  # noqa: E402, F403
+
+# Several app servers: the front cache's purge hook, shared storage (newsroom/ops_settings.py).
+from .ops_settings import *  # noqa: E402, F403
+
+STORAGES["default"] = MEDIA_STORAGE  # noqa: F405

@@ -31,6 +31,9 @@ if STORAGE_BUCKET:
             "querystring_auth": env.bool("STORAGE_SIGNED_URLS", default=False),
             "custom_domain": env.str("STORAGE_CUSTOM_DOMAIN", default="") or None,
             "addressing_style": env.str("STORAGE_ADDRESSING_STYLE", default="") or None,
+            # Readers fetch images from the bucket: make it readable by a bucket policy, or
+            # give each object an ACL here (`public-read`) where the store takes ACLs.
+            "default_acl": env.str("STORAGE_DEFAULT_ACL", default="") or None,
             # Names are random already; never overwrite a file another server just wrote.
             "file_overwrite": False,
         },

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from tests.articles.test_images import image_bytes, post_image, upload
 from tests.conftest import log_in_staff
@@ -101,6 +102,30 @@ def test_an_upload_and_its_renditions_go_to_the_bucket_and_pages_link_there(
         from PIL import Image
 
         assert Image.open(answer).size == (800, 500)
+
+
+@pytest.mark.django_db
+def test_a_body_image_is_named_by_its_site_path_and_shown_from_the_bucket(s3, s3_endpoint, client):
+    from articles.desk_models import BodyImage
+    from tests.factories import make_image_upload, make_journalist
+
+    log_in_staff(client, make_journalist())
+    response = client.post(reverse("admin:articles_article_body_image"),
+                           {"image": make_image_upload("ferry.png", fmt="PNG"), "alt": "Ferry"})
+    assert response.status_code == 201, response.content
+    image = BodyImage.objects.get()
+    stem = image.image.name.removesuffix(".png")
+    assert keys(s3) == sorted([image.image.name, *(f"{stem}-{w}w.png" for w in (400, 800, 1200))])
+    # The body keeps the site path (no bucket address in a story); the page shows the bucket's.
+    markdown = response.json()["markdown"]
+    assert markdown == f"![Ferry](/media/{image.image.name})"
+    story = make_article(body=f"Before.\n\n{markdown}\n\nAfter.")
+    client.logout()
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert f'src="{s3_endpoint}/{BUCKET}/{image.image.name}"' in page
+    assert f"{s3_endpoint}/{BUCKET}/{stem}-400w.png 400w" in page
+    with urllib.request.urlopen(f"{s3_endpoint}/{BUCKET}/{stem}-800w.png", timeout=10) as answer:  # noqa: S310
+        assert answer.status == 200
 
 
 @pytest.mark.django_db

@@ -59,6 +59,7 @@ def story_paths(story, *, section="politics", author=None, year=None, month=None
     local = timezone.localtime(story.published_at)
     base = story.get_absolute_url()
     paths = {base, f"{base}comments/feed/", f"/{local.year}/", f"/{local:%Y/%m}/",
+             f"/api/v1/stories/{story.pk}/", "/api/v1/stories/",
              f"/category/{section}/", f"/category/{section}/feed/",
              f"/category/{section}/feed/atom/"}  # fmt: skip
     if author:
@@ -129,7 +130,7 @@ def test_unpublishing_and_moving_a_section_purge_the_old_lists(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_comment_purges_only_the_story_page_and_its_comments_feed(
+def test_a_comment_purges_only_the_story_page_its_comments_feed_and_api_answers(
     front, client
 ):
     story = make_article()
@@ -138,7 +139,8 @@ def test_a_comment_purges_only_the_story_page_and_its_comments_feed(
     assert response.status_code in (200, 302, 303)
     assert Comment.objects.filter(article=story).exists()
     url = story.get_absolute_url()
-    assert sorted(purged(front)) == [url, f"{url}comments/feed/"]
+    api = ["/api/v1/stories/", f"/api/v1/stories/{story.pk}/"]
+    assert sorted(purged(front)) == sorted([url, f"{url}comments/feed/", *api])
 
     front.requests.clear()
     comment = make_comment(make_article(), status=Comment.Status.PENDING)
@@ -149,7 +151,8 @@ def test_a_comment_purges_only_the_story_page_and_its_comments_feed(
         moderator=make_editor("mod"),
     )
     other = comment.article.get_absolute_url()
-    assert sorted(purged(front)) == [other, f"{other}comments/feed/"]
+    api = ["/api/v1/stories/", f"/api/v1/stories/{comment.article_id}/"]
+    assert sorted(purged(front)) == sorted([other, f"{other}comments/feed/", *api])
 
 
 @pytest.mark.django_db(transaction=True)

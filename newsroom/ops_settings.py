@@ -4,7 +4,10 @@ Read from the environment like every other setting; newsroom/settings.py imports
 puts `MEDIA_STORAGE` in `STORAGES["default"]`.
 """
 
+from importlib.util import find_spec
+
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 env = environ.Env()
 
@@ -18,6 +21,11 @@ FRONTEND_PURGE_TIMEOUT = env.float("FRONTEND_PURGE_TIMEOUT", default=5.0)
 # then an S3-compatible store through django-storages (`pip install -e .[s3]`), which every app
 # server shares. The keys come from the environment only.
 STORAGE_BUCKET = env.str("STORAGE_BUCKET", default="")
+if STORAGE_BUCKET and not (find_spec("storages") and find_spec("boto3")):
+    # At start, not at the first upload: a server that cannot store images must not serve.
+    raise ImproperlyConfigured(
+        "STORAGE_BUCKET is set but django-storages is not installed: pip install -e '.[s3]'."
+    )
 if STORAGE_BUCKET:
     MEDIA_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",

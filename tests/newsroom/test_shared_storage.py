@@ -160,3 +160,20 @@ def test_the_bucket_settings_come_from_the_environment(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(ops_settings)
+
+
+def test_a_bucket_without_django_storages_installed_stops_the_start(monkeypatch):
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from newsroom import ops_settings
+
+    monkeypatch.setenv("STORAGE_BUCKET", "news-media")
+    monkeypatch.setitem(sys.modules, "storages", None)  # as if not installed
+    try:
+        with pytest.raises(ImproperlyConfigured, match=r"pip install -e '\.\[s3\]'"):
+            importlib.reload(ops_settings)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(ops_settings)

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
 from newsroom import roles
 
@@ -57,13 +57,15 @@ class ArticlesConfig(AppConfig):
 
         from newsroom import versions
 
-        from . import caching
+        from . import caching, purging
 
         models = (self.get_model("Article"), self.get_model("Category"),
                   self.get_model("AuthorProfile"))  # fmt: skip
         for model in models:
             post_save.connect(caching.site_changed, sender=model, dispatch_uid=f"page:{model}")
             post_delete.connect(caching.site_changed, sender=model, dispatch_uid=f"page-{model}")
+            # The paths the row had before a save are stale too (for the cache in front).
+            pre_save.connect(purging.remember_before, sender=model, dispatch_uid=f"purge:{model}")
         # A search engine beside the database (SEARCH_BACKEND) hears of every write to a story.
         from .tasks import search_index_follow
 

@@ -4,6 +4,7 @@ the renderer adds `srcset`, `width` and `height` from the address alone, with no
 import io
 import logging
 import re
+from html import escape
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -59,15 +60,32 @@ def renditions_make(name: str, width: int) -> list[str]:
     return made
 
 
+def _media_prefix() -> str:
+    return "/" + settings.MEDIA_URL.strip("/") + "/"
+
+
+def body_image_reference(name: str) -> str:
+    """How a body's Markdown names a stored image: its site path under MEDIA_URL, whatever the
+    storage, so a body never holds a bucket's address; pages get the storage's URL (below)."""
+    return _media_prefix() + name
+
+
+def body_image_url(src: str) -> str:
+    """The storage's URL of a body image named by its site path (the same path on the file
+    system storage; the bucket's address on an S3-compatible one)."""
+    return default_storage.url(src.removeprefix(_media_prefix()))
+
+
 def responsive_attributes(src: str) -> str:
     """` width=… height=… srcset=… sizes=… loading="lazy"` for one of our body images, or ""."""
-    own = "/" + settings.MEDIA_URL.strip("/") + "/" + BODY_IMAGES_DIR + "/"
+    own = _media_prefix() + BODY_IMAGES_DIR + "/"
     # Only names this app writes (letters, digits, / _ . -): nothing here needs escaping.
     match = _SIZED_NAME.fullmatch(src)
     if not src.startswith(own) or match is None or ".." in src:
         return ""
     width, height = int(match[1]), int(match[2])
-    candidates = [f"{rendition_name(src, w)} {w}w" for w in widths_for(width)]
-    candidates.append(f"{src} {width}w")
+    candidates = [f"{escape(body_image_url(rendition_name(src, w)))} {w}w"
+                  for w in widths_for(width)]  # fmt: skip
+    candidates.append(f"{escape(body_image_url(src))} {width}w")
     return (f' width="{width}" height="{height}" srcset="{", ".join(candidates)}"'
             f' sizes="{SIZES}" loading="lazy"')  # fmt: skip

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from newsroom import versions
 
+from . import purging
 from .models import Article
 from .tasks import sitemaps_prebuild
 
@@ -29,6 +30,7 @@ def site_changed(sender, instance, **kwargs) -> None:
     if isinstance(instance, Article) and instance.pk is not None:
         keys.append(versions.story(instance.pk))  # when its discussion closes may have moved
     versions.change(*keys)
+    purging.written(sender, instance)  # the cache in front, when there is one
     # After the commit, and after the new version (queued first); only where pages are kept.
     if settings.SITEMAP_PREBUILD and settings.PAGE_CACHE_SECONDS > 0:
         transaction.on_commit(sitemaps_prebuild.enqueue)
@@ -40,3 +42,4 @@ def author_changed(sender, instance, update_fields=None, **kwargs) -> None:
         return  # every login saves the user; no byline changes then
     if instance.is_staff or Article.objects.filter(author_id=instance.pk).exists():
         versions.change(versions.SITE)
+        purging.author_written(instance)

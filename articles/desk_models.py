@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .body_images import BODY_IMAGES_DIR, sized_name
+from .body_images import BODY_IMAGES_DIR, body_image_reference, sized_name
 from .images import EXTENSIONS
 
 
@@ -157,7 +157,7 @@ class BodyImage(models.Model):
     def markdown(self) -> str:
         """What the editor inserts into a body: `![alt](url)`."""
         alt = self.alt.replace("[", "(").replace("]", ")")
-        return f"![{alt}]({self.image.url})"
+        return f"![{alt}]({body_image_reference(self.image.name)})"
 
 
 class ReviewNote(models.Model):

@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from .body_images import responsive_attributes
+from .body_images import body_image_url, responsive_attributes
 
 # Words of the body that stand for a story without a standfirst (search engines, shares, feeds).
 DESCRIPTION_WORDS = 40
@@ -82,7 +82,10 @@ def _body_image_only(element: str, attribute: str, value: str) -> str | None:
 def _responsive(match: re.Match) -> str:
     # The sanitiser wrote this tag (attributes quoted and escaped); only our own uploads match.
     before, src, after = match.groups()
-    return f'<img{before} src="{src}"{responsive_attributes(html.unescape(src))}{after}>'
+    attributes = responsive_attributes(html.unescape(src))
+    if attributes:  # ours: the storage's address (the same path, or the bucket's URL)
+        src = html.escape(body_image_url(html.unescape(src)))
+    return f'<img{before} src="{src}"{attributes}{after}>'
 
 
 def render_markdown(text: str) -> SafeString:

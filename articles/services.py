@@ -368,5 +368,5 @@ def trackback_ping_retry(*, ping: TrackbackPing, by: AbstractBaseUser) -> bool:
     TrackbackPing.objects.filter(pk=ping.pk).update(
         status=TrackbackPing.Status.PENDING, message="Sending again…", next_attempt_at=held
     )
-    transaction.on_commit(partial(resend_trackback.enqueue, ping.pk))
+    transaction.on_commit(partial(resend_trackback.enqueue, ping.pk, held.isoformat()))
     return True

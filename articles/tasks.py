@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -64,12 +64,13 @@ def retry_trackbacks(article_id: int) -> None:
 
 
 @task
-def resend_trackback(ping_id: int) -> None:
+def resend_trackback(ping_id: int, held: str | None = None) -> None:
     """Send to one target again, as an editor asked; no answer is retried like any other."""
     ping = TrackbackPing.objects.select_related("article").filter(pk=ping_id).first()
     if ping is None:
         return
-    ping = trackback_ping_resend(ping=ping)
+    held_at = datetime.fromisoformat(held) if held else None
+    ping = trackback_ping_resend(ping=ping, held=held_at)
     if ping.status == TrackbackPing.Status.UNREACHABLE:
         _retry_later(ping.article_id, [ping])
 

@@ -8,7 +8,7 @@ one target again by hand.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html import unescape
 from urllib.parse import urlsplit
 
@@ -156,11 +156,22 @@ def article_send_trackbacks(
     return pings
 
 
-def trackback_ping_resend(*, ping: TrackbackPing) -> TrackbackPing:
-    """Send to one target again, whatever it answered before (an editor asked)."""
+def trackback_ping_resend(*, ping: TrackbackPing, held: datetime | None = None) -> TrackbackPing:
+    """Send to one target again, whatever it answered before (an editor asked).
+
+    `held` is the hold the editor's request put on the row: "Send again" pressed twice (through
+    two app servers, say) holds it twice, and only the send queued last still finds its hold,
+    so the target is told once.
+    """
     article = ping.article
     if not article.is_public:
         return ping
+    if held is not None:
+        claim = timezone.now() + timedelta(seconds=CLAIM_SECONDS)
+        if not TrackbackPing.objects.filter(pk=ping.pk, next_attempt_at=held).update(
+            next_attempt_at=claim
+        ):
+            return ping
     # No longer listed (the editor still asked): sent as a named page, without a token.
     target = next((t for t in article_targets(article) if t.url == ping.target_url), None)
     target = target or Target(url=ping.target_url)

@@ -11,7 +11,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         # Every door that stores, changes or deletes one comment (posting, trackbacks received,
         # the admin) forgets the story's stored pages; queryset updates call caching themselves.
-        from newsroom import versions
+        from newsroom import purge, versions
         from newsroom.linkbacks.advertise import advertiser_register
 
         from . import caching
@@ -22,6 +22,8 @@ class CommentsConfig(AppConfig):
         post_delete.connect(caching.comment_changed, sender=comment, dispatch_uid="page-comment")
         # Closing by age changes the page with no write: the story's version ends then.
         versions.story_schedule_register(caching.discussion_closes)
+        # A story's comments feed is forgotten by the cache in front with the story's page.
+        purge.story_paths_register(caching.story_comment_paths)
         # Story pages advertise the Webmention and Pingback endpoints.
         advertiser_register(mention_endpoints)
         # Editors moderate; `setup_roles` keeps the group in step with this list.

@@ -65,7 +65,8 @@ def notify_moderators(comment_id: int) -> None:
 def verify_trackback(trackback_id: int, recheck: bool = False) -> None:
     """Check a trackback's source off the request path, then tell editors if it waits.
 
-    Editors hear of a held trackback once, after its first check; a source that could not be
+    Editors hear of a held trackback once, after its first check (also when the job was queued
+    twice and two workers run it at once: see `trackback_verify`); a source that could not be
     reached is checked again later, and after the last attempt the trackback stays pending in
     the moderation queue and the failed task shows on the desk.
     """
@@ -76,9 +77,8 @@ def verify_trackback(trackback_id: int, recheck: bool = False) -> None:
     )
     if trackback is None:
         return
-    first_check = trackback.verified_at is None
     trackback = trackback_verify(trackback=trackback, recheck=recheck)
-    if trackback.status == Comment.Status.PENDING and first_check:
+    if trackback.status == Comment.Status.PENDING and trackback.first_check:
         notify_moderators.enqueue(trackback.pk)
     if trackback.verification == Comment.Verification.UNREACHABLE:
         raise TransientError(f"source unreachable: {trackback.verification_note}")

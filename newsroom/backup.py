@@ -6,6 +6,8 @@ SQLite's online backup API, so the site may keep running meanwhile) and `media/`
 
 A restore checks the whole archive before it touches anything, and a restore that fails
 changes nothing: the media files are swapped back and the database load is one transaction.
+Both work on the file system storage (MEDIA_ROOT) only; with a bucket (STORAGE_BUCKET) they
+refuse, saying so: the bucket is kept by its own means (versioning, replication).
 """
 
 import json
@@ -22,6 +24,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.utils import timezone
@@ -89,8 +92,19 @@ def _archive_path(directory: Path) -> Path:
     return path
 
 
+def media_on_file_system_check() -> None:
+    """Refuse, clearly, when uploads live elsewhere than MEDIA_ROOT (an S3-compatible bucket)."""
+    if not isinstance(storages["default"], FileSystemStorage):
+        raise CommandError(
+            "Backups and restores work with the file system storage (MEDIA_ROOT) only; uploads "
+            "are in a bucket (STORAGE_BUCKET). Back the bucket up with its own tools (versioning, "
+            "replication) and the database with pg_dump."
+        )
+
+
 def backup_create(*, directory: Path) -> Path:
     """Write an archive of the database and media files into `directory`; return its path."""
+    media_on_file_system_check()
     if connection.vendor not in DATABASE_FILES:
         raise CommandError(f"Backups support PostgreSQL and SQLite, not {connection.vendor}.")
     directory.mkdir(parents=True, exist_ok=True)
@@ -237,6 +251,7 @@ def _media_swapped(media: Path, restored: Path, aside: Path) -> Iterator[None]:
 
 def backup_restore(*, archive: Path) -> dict:
     """Put the archive's database and media files in place of the current ones, or nothing."""
+    media_on_file_system_check()
     manifest = backup_describe(archive=archive)
     media = Path(settings.MEDIA_ROOT)
     try:

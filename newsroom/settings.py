@@ -385,11 +385,13 @@ PAGE_STALE_WHILE_REVALIDATE = env.int("PAGE_STALE_WHILE_REVALIDATE", default=60)
 # which is all this warning says.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
-# A streaming read replica (newsroom/cluster_settings.py, newsroom/replica.py); search, sitemaps,
-# archive and the content API (newsroom/content_settings.py).
+# A streaming read replica (cluster_settings, newsroom/replica.py); search, sitemaps, archive and
+# the content API (content_settings); the front cache's purge hook, shared storage (ops_settings).
 from .cluster_settings import *  # noqa: E402, F403
 from .content_settings import *  # noqa: E402, F403
+from .ops_settings import *  # noqa: E402, F403
 
+STORAGES["default"] = MEDIA_STORAGE  # noqa: F405
 if REPLICA_DATABASE is not None:  # noqa: F405
     DATABASES["replica"] = REPLICA_DATABASE  # noqa: F405
     DATABASE_ROUTERS = ["newsroom.replica.ReplicaRouter"]

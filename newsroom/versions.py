@@ -6,7 +6,8 @@ its story's version, which changes when a comment or trackback on it changes and
 when its discussion closes by age. Changing a version
 stores a new token, so every process sharing the cache (Redis) sees the change at once. While the
 cache is unreachable there are no versions and nothing is kept (`current()` answers None), and
-changes that could not be stored are stored again once it answers.
+changes that could not be stored are stored again once it answers; a process that found it
+unreachable also renews the site's version then, since the process that wrote may be gone.
 """
 
 import secrets
@@ -90,6 +91,7 @@ def current(keys: Iterable[str]) -> dict[str, Version] | None:
         if key not in found:
             version = _renew(key)
             if version is None:
+                _away()
                 return None
             found[key] = version
     return found
@@ -143,6 +145,14 @@ def _replace(keys: Iterable[str]) -> None:
     if not stored:
         with _missed_lock:
             _missed.update(keys)
+
+
+def _away() -> None:
+    # The cache is unreachable from here: a change made meanwhile by another process may be
+    # lost with it (a server recycled or stopped before the cache came back). Once it is back,
+    # this process forgets every stored page, whoever wrote; each process that saw it away does.
+    with _missed_lock:
+        _missed.add(SITE)
 
 
 def _retry_missed() -> None:

@@ -34,6 +34,8 @@ def _vouching_site(trackback: Comment) -> str | None:
 def trackback_verify(*, trackback: Comment, recheck: bool = False) -> Comment:
     """Fetch the ping's source and record what it says; a linking source may be shown.
 
+    The trackback returned says whether this was its first check (`first_check`).
+
     The status follows the check only while the trackback waits for it, or when a moderator
     asked for the check again (`recheck`); otherwise an editor's decision stands.
     """
@@ -54,15 +56,23 @@ def trackback_verify(*, trackback: Comment, recheck: bool = False) -> Comment:
     # A mention (Webmention, Pingback) says nothing but its URL: its title is the page's.
     untitled = trackback.title == _url_title(trackback)
     named = {"title": check.title} if check.title and untitled else {}
+    now = timezone.now()
+    # The first check is the one whose UPDATE fills `verified_at`: of two workers checking the
+    # same trackback at once (the job queued twice), only one counts as first (the row's lock
+    # makes the other's condition false), so editors hear of it once.
+    first_check = bool(
+        Comment.objects.filter(pk=trackback.pk, verified_at__isnull=True).update(verified_at=now)
+    )
     Comment.objects.filter(pk=trackback.pk).update(
         **named,
         verification=Comment.Verification(check.outcome),
         verification_note=check.note[:300],
-        verified_at=timezone.now(),
+        verified_at=now,
         status=status,
         moderation_reason=reason,
         updated_at=timezone.now(),
     )
     stories_discussion_changed([trackback.article_id])
     trackback.refresh_from_db()
+    trackback.first_check = first_check
     return trackback

@@ -79,3 +79,26 @@ def test_an_editors_send_again_is_not_sent_twice_by_the_cron_meanwhile():
     assert len(posted) == 2  # the first, refused; the editor's, once
     ping.refresh_from_db()
     assert ping.status == "sent"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_send_again_pressed_twice_tells_the_target_once(database_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.newsroom.conftest import run_worker
+
+    with LocalServer() as server:
+        server.routes["/ping"] = (403, {}, b"")
+        article = make_article(trackback_targets=server.url("/ping"))
+        article_send_trackbacks(article=article)
+        assert TrackbackPing.objects.get().status == "refused"
+        server.routes["/ping"] = XML_OK
+        editor = make_editor("desk")
+        for _ in range(2):  # a double click, each through its own app server
+            services.trackback_ping_retry(ping=TrackbackPing.objects.get(), by=editor)
+        assert DBTaskResult.objects.filter(task_path="articles.tasks.resend_trackback").count() == 2
+        run_worker()
+    posted = [r for r in server.requests if r[0] == "POST" and r[1] == "/ping"]
+    assert len(posted) == 2  # the first, refused; the editor's, once
+    ping = TrackbackPing.objects.get()
+    assert (ping.status, ping.attempts) == ("sent", 2)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from newsroom.backup import backup_describe, backup_restore
+from newsroom.backup import backup_describe, backup_restore, media_on_file_system_check
 
 
 class Command(BaseCommand):
@@ -21,6 +21,7 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args, archive, interactive=True, **options):
+        media_on_file_system_check()  # before asking anything
         manifest = backup_describe(archive=archive)
         if interactive:
             question = (

@@ -74,7 +74,9 @@ def primary_position() -> int | None:
         return None
     try:
         with connections[PRIMARY].cursor() as cursor:
-            cursor.execute("SELECT pg_current_wal_lsn()")
+            # The insert position, not the write position: with synchronous_commit off a commit
+            # returns before its record is written, so the write position can still be behind it.
+            cursor.execute("SELECT pg_current_wal_insert_lsn()")
             return lsn_number(cursor.fetchone()[0])
     except DatabaseError as error:  # no position: pages under this version read the primary
         logger.warning("Could not read the primary's log position: %s", error)

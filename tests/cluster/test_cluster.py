@@ -93,7 +93,8 @@ def fresh_stamps(reader: Visitor, origin: str, path: str, count: int) -> list[st
     return stamps
 
 
-def test_a_comment_posted_through_one_server_appears_through_the_other(cluster):
+@pytest.mark.parametrize("attempt", [1, 2, 3])  # a race lost one time in four shows up
+def test_a_comment_posted_through_one_server_appears_through_the_other(cluster, attempt):
     story = a_story(cluster, title="Harbour dredging starts")
     reader, other_reader = Visitor(), Visitor()
     assert other_reader.get(APP_A + story["path"]).status == 200  # A keeps the page
@@ -102,7 +103,7 @@ def test_a_comment_posted_through_one_server_appears_through_the_other(cluster):
 
     answer = comment_on(reader, APP_B, story["path"], body, stamp)
 
-    assert answer.status == 302, answer.text[-2000:]
+    assert answer.status == 302 and "#c" in answer.location, answer.text[-2000:]  # published
     assert body in other_reader.get(APP_A + story["path"]).text
     assert body in other_reader.get(BALANCER + story["path"]).text
 

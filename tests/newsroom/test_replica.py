@@ -126,7 +126,7 @@ def test_versions_record_where_the_primary_log_stood(with_replica):
     finally:
         versions.position_register(lambda: None)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()")
+        cursor.execute("SELECT pg_current_wal_insert_lsn()")
         assert 0 < made.lsn <= lsn_number(cursor.fetchone()[0])
 
 

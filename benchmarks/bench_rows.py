@@ -254,4 +254,5 @@ def write_results(path: Path, label: str, description: str, table: str) -> None:
     sections = re.split(r"(?m)^(?=## )", text)
     head, runs = sections[0], [s for s in sections[1:] if not s.startswith(f"## {label}\n")]
     runs.append(f"## {label}\n\n{description}\n\n{table}\n\n")
+    runs = [run.rstrip("\n") + "\n\n" for run in runs]  # a blank line between sections
     path.write_text(head.rstrip("\n") + "\n\n" + "".join(runs).rstrip("\n") + "\n")

@@ -58,7 +58,7 @@ def fill(stories: int) -> None:
     demo_load(with_users=False)
     have = Article.objects.filter(slug__startswith=SLUG_PREFIX).count()
     if have < stories:
-        call_command("generate_load_data", stories=stories - have)
+        call_command("generate_load_data", stories=stories - have, index_after=True)
     else:
         print(f"database already holds {have} generated stories")
 

@@ -87,9 +87,13 @@ class _Text:
 
 @transaction.atomic
 def load_data_create(
-    *, stories: int, comments: int, thread: int = 2000, seed: int = 11
+    *, stories: int, comments: int, thread: int = 2000, seed: int = 11, index_after: bool = False
 ) -> LoadDataResult:
-    """Create published stories, and comments spread over them with one long thread."""
+    """Create published stories, and comments spread over them with one long thread.
+
+    `index_after`: drop the search indexes for the load and build them after it (PostgreSQL;
+    much faster for a big load, but the table is locked until the load commits).
+    """
     rng = random.Random(seed)  # noqa: S311 (made-up text, reproducible; no secret)
     text = _Text(rng)
     result = LoadDataResult()
@@ -97,7 +101,7 @@ def load_data_create(
     if not categories:
         categories = [Category.objects.create(name="General", slug="general")]
     first = _next_number()
-    with bulk_indexing(connection):
+    with bulk_indexing(connection, rebuild=index_after):
         story_ids = _stories_create(stories, first, categories, text)
     result.stories = len(story_ids)
     if story_ids and comments:

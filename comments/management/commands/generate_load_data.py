@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--thread", type=int, default=2000, help="Comments on the newest generated story."
         )
-        parser.add_argument("--seed", type=int, default=11, help="Random seed for the text.")
+        parser.add_argument(
+            "--seed", type=int, default=11, help="Random seed for the text (same vocabulary)."
+        )
         parser.add_argument(
             "--index-after",
             action="store_true",

@@ -24,6 +24,8 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
+from newsroom import versions
+
 # The text search configuration: stemming and stop words for English.
 SEARCH_CONFIG = "english"
 # The body is capped before indexing: a tsvector may not exceed 1 MB.
@@ -151,6 +153,8 @@ def index_ensure(connection) -> None:
             for statement in PG_RUM_INSTALL if rum else PG_GIN_INSTALL:
                 cursor.execute(statement)
             cursor.execute(PG_BACKFILL)
+            if cursor.rowcount:  # stored search pages were made without these stories
+                versions.change(versions.SITE)
             _strategies.pop(_strategy_key(connection), None)
         elif connection.vendor == "sqlite":
             cursor.execute(
@@ -167,8 +171,10 @@ def index_ensure(connection) -> None:
             cursor.execute(SQLITE_TABLE)
             for name, body in SQLITE_TRIGGERS.items():
                 cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
-            # Writes made while a trigger was missing are not in the index: start it afresh.
+            # Writes made while a trigger was missing are not in the index: start it afresh,
+            # and forget the stored search pages made without them.
             cursor.execute(SQLITE_REBUILD)
+            versions.change(versions.SITE)
 
 
 def index_drop(connection) -> None:

@@ -219,20 +219,26 @@ class DatabaseBackend(SearchBackend):
 
 def _article(row: tuple) -> Article:
     """A story as `only(*RESULT_FIELDS)` would read it, with its section, author and snippet."""
-    db = Article.objects.db
     columns = len(_ARTICLE_COLUMNS)
-    article = Article.from_db(db, _ARTICLE_COLUMNS, row[:columns])
+    article = _from_db(Article, dict(zip(_ARTICLE_COLUMNS, row[:columns], strict=True)))
     category_name, category_slug, username, first_name, last_name, snippet = row[columns:]
-    article.category = Category.from_db(
-        db, ("id", "name", "slug"), (article.category_id, category_name, category_slug)
+    article.category = _from_db(
+        Category, {"id": article.category_id, "name": category_name, "slug": category_slug}
     )
     if article.author_id is not None:
-        article.author = get_user_model().from_db(
-            db, ("id", "username", "first_name", "last_name"),
-            (article.author_id, username, first_name, last_name),
-        )  # fmt: skip
+        article.author = _from_db(get_user_model(), {
+            "id": article.author_id, "username": username, "first_name": first_name,
+            "last_name": last_name,
+        })  # fmt: skip
     article.snippet_raw = snippet
     return article
+
+
+def _from_db(model, values: dict):
+    """An instance with these fields loaded (the others deferred), as a query would make it;
+    `from_db` takes them in the model's own field order."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(Article.objects.db, names, [values[name] for name in names])
 
 
 def _fts5_filter(queryset: QuerySet, expression: str) -> QuerySet:

@@ -189,15 +189,13 @@ class DatabaseBackend(SearchBackend):
     def count(self, query: str) -> Count:
         """Exact up to SEARCH_EXACT_COUNT matches, else an estimate (PostgreSQL); one query."""
         limit = settings.SEARCH_EXACT_COUNT
-        published = Article.objects.published()
         if self._connection.vendor == "postgresql":
             # The planner's estimate first (planning one query); matches are counted only when
             # it says they are few, and then at most limit + 1 of them.
             sql, params = _compiled(
                 self._connection, ("count", limit),
-                lambda marked: published.filter(search_vector=websearch(marked)).values("pk")[
-                    : limit + 1
-                ],
+                lambda marked: Article.objects.published()
+                .filter(search_vector=websearch(marked)).values("pk")[: limit + 1],
             )  # fmt: skip
             with self._connection.cursor() as cursor:
                 cursor.execute(
@@ -213,7 +211,8 @@ class DatabaseBackend(SearchBackend):
         expression = fts5_expression(parse_websearch(query))
         if expression is None:
             return Count(0)
-        found = _fts5_filter(published, expression).values("pk")[: limit + 1].count()
+        matching = _fts5_filter(Article.objects.published(), expression)
+        found = matching.values("pk")[: limit + 1].count()
         return Count(found) if found <= limit else Count(limit, exact=False, at_least=True)
 
 

@@ -26,6 +26,7 @@ from .models import Comment
 from .rendering import comment_html
 
 BATCH = 2000
+VOCABULARY_SEED = 11
 SLUG_PREFIX = "load-"
 # Generated stories reach back ten years however many there are (an archive's real shape: the
 # listings and sitemaps span years), and at least this far apart.
@@ -58,15 +59,17 @@ class _Text:
 
     SYLLABLES = ["ka", "ro", "mi", "ten", "sal", "bor", "vin", "qua", "del", "pho", "lux", "ter"]
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, vocabulary_rng: random.Random | None = None):
         self.rng = rng
+        vocabulary_rng = vocabulary_rng or rng
         seed_text = demo.SEED_PAGE.read_text(encoding="utf-8")
         words = {w.strip(".,\"'()[]:;").lower() for w in seed_text.split()} - {""}
         words.update(NEWS_WORDS)
         while len(words) < 4000:
-            words.add("".join(rng.choice(self.SYLLABLES) for _ in range(rng.randint(2, 4))))
+            syllables = vocabulary_rng.randint(2, 4)
+            words.add("".join(vocabulary_rng.choice(self.SYLLABLES) for _ in range(syllables)))
         self.words = sorted(words)
-        rng.shuffle(self.words)
+        vocabulary_rng.shuffle(self.words)
         # Zipf: a few words in most stories, most words in few.
         weights = [1 / rank for rank in range(1, len(self.words) + 1)]
         self.cumulative = list(itertools.accumulate(weights))
@@ -87,17 +90,23 @@ class _Text:
 
 @transaction.atomic
 def load_data_create(
-    *, stories: int, comments: int, thread: int = 2000, seed: int = 11
+    *, stories: int, comments: int, thread: int = 2000, seed: int = 11, index_after: bool = False
 ) -> LoadDataResult:
-    """Create published stories, and comments spread over them with one long thread."""
+    """Create published stories, and comments spread over them with one long thread.
+
+    `index_after`: drop the search indexes for the load and build them after it (PostgreSQL;
+    much faster for a big load, but the table is locked until the load commits).
+    """
     rng = random.Random(seed)  # noqa: S311 (made-up text, reproducible; no secret)
-    text = _Text(rng)
+    # Another seed gives other text over the same vocabulary (more stories for the same words).
+    vocabulary = None if seed == VOCABULARY_SEED else random.Random(VOCABULARY_SEED)  # noqa: S311
+    text = _Text(rng, vocabulary)
     result = LoadDataResult()
     categories = list(Category.objects.all())
     if not categories:
         categories = [Category.objects.create(name="General", slug="general")]
     first = _next_number()
-    with bulk_indexing(connection):
+    with bulk_indexing(connection, rebuild=index_after):
         story_ids = _stories_create(stories, first, categories, text)
     result.stories = len(story_ids)
     if story_ids and comments:

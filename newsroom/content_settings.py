@@ -29,3 +29,6 @@ SEARCH_RANK_ALL = env.int("SEARCH_RANK_ALL", default=10_000)
 SEARCH_RANK_LIMIT = env.int("SEARCH_RANK_LIMIT", default=100)
 SEARCH_EXACT_COUNT = env.int("SEARCH_EXACT_COUNT", default=200)
 SEARCH_MAX_PAGES = env.int("SEARCH_MAX_PAGES", default=50)
+# A page of results is stored for anonymous readers (under the site's version) this long at most:
+# readers' words make endless distinct pages, which should not stay as long as the site's own.
+SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=300)

@@ -17,6 +17,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -36,6 +37,10 @@ PAGE_PREFIX = "v1:page:"
 # The one spelling of a parameter's value a stored page may have: a positive number, no zeros
 # in front, that fits a bigint. Any other spelling is rendered, never stored.
 CANONICAL_NUMBER = re.compile(r"[1-9][0-9]{0,17}")
+# Parameters that carry words (a search's `q`): stored only in their one spelling, the one the
+# view itself would print (printable, single spaces, nothing around, at most this long).
+TEXT_PARAMS = frozenset({"q"})
+TEXT_PARAM_CHARS = 200
 # Headers a stored page keeps; anything per response (cookies, dates) is left out.
 KEPT_HEADERS = {
     "content-type", "content-language", "vary", "content-security-policy", "x-frame-options",
@@ -51,6 +56,7 @@ class Page:
     key: str
     shareable: bool
     storable: bool = True  # False: the view found its parameters point nowhere (see page_unstored)
+    seconds: int | None = None  # kept at most this long (None: PAGE_CACHE_SECONDS)
     keys: list[str] = field(default_factory=lambda: [versions.SITE])
     held: dict[str, Version] | None = None  # None: the cache cannot keep versions now
 
@@ -129,11 +135,21 @@ def page_key(request) -> str | None:
         return None  # answered 400 further in
     params = []
     for name, values in request.GET.lists():
-        if len(values) != 1 or not CANONICAL_NUMBER.fullmatch(values[0]):
+        if len(values) != 1 or not _canonical(name, values[0]):
             return None
-        params.append(f"{name}={values[0]}")
-    address = f"{site_origin()}{request.path}?{'&'.join(sorted(params))}"
+        params.append((name, values[0]))
+    # Encoded: a value's own "&" or "=" cannot pass for another parameter.
+    address = f"{site_origin()}{request.path}?{urlencode(sorted(params))}"
     return f"{PAGE_PREFIX}{deploy_salt()}:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _canonical(name: str, value: str) -> bool:
+    if name in TEXT_PARAMS:
+        return (
+            0 < len(value) <= TEXT_PARAM_CHARS and value.isprintable()
+            and " ".join(value.split()) == value
+        )  # fmt: skip
+    return CANONICAL_NUMBER.fullmatch(value) is not None
 
 
 def page_unstored(request) -> None:
@@ -143,16 +159,20 @@ def page_unstored(request) -> None:
         page.storable = False
 
 
-def public_page(*, params: frozenset[str] = frozenset(), per_story: bool = False):
+def public_page(*, params: frozenset[str] = frozenset(), per_story: bool = False, seconds=None):
     """Make a GET view a public page; only the query parameters in `params` vary it.
 
     A `per_story` view answers 304 only from `story_page`, once its story's version is known.
+    `seconds` (a callable, read per request): keep its pages at most that long, when less than
+    PAGE_CACHE_SECONDS (pages that readers' words make, such as searches).
     """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             begun = page_begin(request, params=params, conditional=not per_story)
+            if seconds is not None and hasattr(request, "page"):
+                request.page.seconds = seconds()
             return begun or view(request, *args, **kwargs)
 
         return wrapped
@@ -264,6 +284,8 @@ class PageCacheMiddleware:
 
     def store(self, page: Page, response) -> None:
         lifetime = settings.PAGE_CACHE_SECONDS
+        if page.seconds is not None:
+            lifetime = min(lifetime, page.seconds)
         if page.until is not None:
             lifetime = min(lifetime, int(page.until - time.time()))
         if lifetime <= 0:

@@ -48,6 +48,11 @@ class SearchPage:
 class SearchBackend:
     """What a search backend does: rank, count, and keep its index (if it has its own)."""
 
+    # True: a story's write is found as soon as it commits (the write changes the site's
+    # version, which forgets stored search pages). False: the index is brought up to date later
+    # (by the worker), so a page of results is never stored for the next reader.
+    current_at_commit = True
+
     def ranked_among(self, count: Count) -> int | None:
         """None: every match was ranked; a number: only that many (the newest) were."""
         return None

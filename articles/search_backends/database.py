@@ -11,13 +11,17 @@ Ties of relevance go to the newer story. Snippets are PostgreSQL's `ts_headline`
 excerpt or FTS5's `snippet()`, for the page's rows only, in the page's own query.
 """
 
+from datetime import datetime
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections
 from django.db.models import F, FloatField, Func, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Category
 from articles.search import HIGHLIGHT, fts5_expression, mark_snippet, parse_websearch
 from articles.search_index import FTS_TABLE, PG_TITLE_VECTOR, RUM, SEARCH_CONFIG, search_strategy
 
@@ -31,6 +35,43 @@ RESULT_FIELDS = (
     "title", "slug", "standfirst", "byline", "published_at", "created_at", "category__name",
     "category__slug", "author__username", "author__first_name", "author__last_name",
 )  # fmt: skip
+# PostgreSQL: a page's row, read as values and made into a story with its section and author.
+_ARTICLE_COLUMNS = (
+    "id", "title", "slug", "standfirst", "byline", "published_at", "created_at", "category_id",
+    "author_id",
+)  # fmt: skip
+_ROW = (
+    *_ARTICLE_COLUMNS, "category__name", "category__slug", "author__username",
+    "author__first_name", "author__last_name", "snippet_raw",
+)  # fmt: skip
+# Stands for the reader's query while the ORM writes a search's SQL (once per process and shape).
+_QUERY_MARK = "\ue002search-query\ue002"
+_compiled_sql: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _compiled(connection, key: tuple, build) -> tuple:
+    """The SQL of `build(query)`, written by the ORM once per process for this shape (key), and
+    its parameters for this query and this moment.
+
+    Writing the two queries of a search page through the ORM cost more Python time than the
+    database spent answering them. The ORM still writes every statement, with a marker for the
+    query; only the marker and the moment (`published()`'s "now") change from one search to
+    the next, and every other value of the shape (limits, offsets, settings) is in the key.
+    """
+    key = (connection.alias, str(connection.settings_dict.get("NAME")), *key)
+    entry = _compiled_sql.get(key)
+    if entry is None:
+        entry = build(_QUERY_MARK).query.sql_with_params()
+        _compiled_sql[key] = entry
+    return entry
+
+
+def _bind(params: tuple, query: str) -> list:
+    now = timezone.now()
+    return [
+        query if value == _QUERY_MARK else now if isinstance(value, datetime) else value
+        for value in params
+    ]
 
 
 class RumDistance(Func):
@@ -72,10 +113,27 @@ class DatabaseBackend(SearchBackend):
             row.snippet = mark_snippet(row.snippet_raw or "")
         return list(rows)
 
-    def _postgres(self, query: str, start: int, stop: int, count: Count) -> QuerySet:
+    def _postgres(self, query: str, start: int, stop: int, count: Count) -> list[Article]:
+        sql, params = self.page_sql(query, start, stop, count)
+        with self._connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [_article(row) for row in cursor.fetchall()]
+
+    def page_sql(self, query: str, start: int, stop: int, count: Count) -> tuple[str, list]:
+        """PostgreSQL: the SQL that reads rows start..stop of the results, and its parameters."""
+        connection = self._connection
+        ordered = search_strategy(connection) == RUM and self._ranks_all(count)
+        limit = settings.SEARCH_RANK_LIMIT
+        sql, params = _compiled(
+            connection, ("page", ordered, start, stop, limit),
+            lambda marked: self._postgres_page(marked, start, stop, ordered),
+        )  # fmt: skip
+        return sql, _bind(params, query)
+
+    def _postgres_page(self, query: str, start: int, stop: int, ordered: bool) -> QuerySet:
         q = websearch(query)
         matches = Article.objects.published().filter(search_vector=q)
-        if search_strategy(self._connection) == RUM and self._ranks_all(count):
+        if ordered:
             # The first `stop` by relevance, straight from the index; ranked again outside
             # with the recency tie-break, which the index cannot give.
             distance = RumDistance(F("search_vector"), q)
@@ -98,10 +156,9 @@ class DatabaseBackend(SearchBackend):
         # The ids carry every filter (published, matching); the page's rows are read by id.
         return (
             Article.objects.filter(pk__in=window)
-            .select_related("category", "author")
-            .only(*RESULT_FIELDS)
             .annotate(snippet_raw=headline)
-            .order_by(*order)[start:stop]
+            .order_by(*order)
+            .values_list(*_ROW)[start:stop]
         )
 
     def _sqlite(self, query: str, start: int, stop: int) -> QuerySet | list:
@@ -132,18 +189,20 @@ class DatabaseBackend(SearchBackend):
     def count(self, query: str) -> Count:
         """Exact up to SEARCH_EXACT_COUNT matches, else an estimate (PostgreSQL); one query."""
         limit = settings.SEARCH_EXACT_COUNT
-        published = Article.objects.published()
         if self._connection.vendor == "postgresql":
             # The planner's estimate first (planning one query); matches are counted only when
             # it says they are few, and then at most limit + 1 of them.
-            matches = published.filter(search_vector=websearch(query)).values("pk")[: limit + 1]
-            sql, params = matches.query.sql_with_params()
+            sql, params = _compiled(
+                self._connection, ("count", limit),
+                lambda marked: Article.objects.published()
+                .filter(search_vector=websearch(marked)).values("pk")[: limit + 1],
+            )  # fmt: skip
             with self._connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT e, CASE WHEN e <= %s THEN (SELECT count(*) FROM ("  # noqa: S608
                     f"{sql}) AS m) END FROM (SELECT articles_search_estimate("
                     "websearch_to_tsquery(%s::regconfig, %s)) AS e) AS n",
-                    [2 * limit, *params, SEARCH_CONFIG, query],
+                    [2 * limit, *_bind(params, query), SEARCH_CONFIG, query],
                 )
                 estimate, exact = cursor.fetchone()
             if exact is not None and exact <= limit:
@@ -152,8 +211,33 @@ class DatabaseBackend(SearchBackend):
         expression = fts5_expression(parse_websearch(query))
         if expression is None:
             return Count(0)
-        found = _fts5_filter(published, expression).values("pk")[: limit + 1].count()
+        matching = _fts5_filter(Article.objects.published(), expression)
+        found = matching.values("pk")[: limit + 1].count()
         return Count(found) if found <= limit else Count(limit, exact=False, at_least=True)
+
+
+def _article(row: tuple) -> Article:
+    """A story as `only(*RESULT_FIELDS)` would read it, with its section, author and snippet."""
+    columns = len(_ARTICLE_COLUMNS)
+    article = _from_db(Article, dict(zip(_ARTICLE_COLUMNS, row[:columns], strict=True)))
+    category_name, category_slug, username, first_name, last_name, snippet = row[columns:]
+    article.category = _from_db(
+        Category, {"id": article.category_id, "name": category_name, "slug": category_slug}
+    )
+    if article.author_id is not None:
+        article.author = _from_db(get_user_model(), {
+            "id": article.author_id, "username": username, "first_name": first_name,
+            "last_name": last_name,
+        })  # fmt: skip
+    article.snippet_raw = snippet
+    return article
+
+
+def _from_db(model, values: dict):
+    """An instance with these fields loaded (the others deferred), as a query would make it;
+    `from_db` takes them in the model's own field order."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(Article.objects.db, names, [values[name] for name in names])
 
 
 def _fts5_filter(queryset: QuerySet, expression: str) -> QuerySet:

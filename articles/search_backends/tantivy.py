@@ -52,6 +52,8 @@ def tantivy_query_text(query: str) -> str | None:
 
 
 class TantivyBackend(SearchBackend):
+    current_at_commit = False  # the worker indexes after the commit
+
     @cached_property
     def schema(self) -> tantivy.Schema:
         return _schema()

@@ -140,8 +140,8 @@ def test_the_first_page_is_read_from_the_rum_index_in_relevance_order():
     many_stories(make_category(), 3000, body="The harbour pilot boards.", prefix="Pilot")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_article")
-    rows = DatabaseBackend()._postgres("harbour", 0, 21, Count(3000, exact=False))
-    sql, params = rows.query.sql_with_params()
+    # The very statement a search runs (written once per process, bound for this query).
+    sql, params = DatabaseBackend().page_sql("harbour", 0, 21, Count(3000, exact=False))
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]

@@ -18,15 +18,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--thread", type=int, default=2000, help="Comments on the newest generated story."
         )
-        parser.add_argument("--seed", type=int, default=11, help="Random seed for the text.")
+        parser.add_argument(
+            "--seed", type=int, default=11, help="Random seed for the text (same vocabulary)."
+        )
+        parser.add_argument(
+            "--index-after",
+            action="store_true",
+            help="PostgreSQL: drop the search indexes for the load and build them after it "
+            "(fast for millions of stories; the table is locked until the load commits).",
+        )
 
-    def handle(self, *args, stories, comments, thread, seed, **options):
+    def handle(self, *args, stories, comments, thread, seed, index_after, **options):
         if stories < 0 or comments < 0 or thread < 0:
             raise CommandError("--stories, --comments and --thread must be 0 or more.")
         if comments and not stories:
             raise CommandError("Comments need stories: give --stories too.")
         started = time.monotonic()
-        result = load_data_create(stories=stories, comments=comments, thread=thread, seed=seed)
+        result = load_data_create(
+            stories=stories, comments=comments, thread=thread, seed=seed, index_after=index_after
+        )
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner, and a visibility map that lets listing pages
             # read ids from the index alone (autovacuum would get there, later). VACUUM cannot

@@ -148,6 +148,13 @@ class Reads:
         self.request = request
         self.allowed = anonymous(request) and STICKY_COOKIE not in request.COOKIES
         self.used_replica = False
+        # Every version this request was handed (versions.peek/current), not only the page's: a
+        # list's count or the archive's months are kept under the site's version read when they
+        # are filled, which may be newer than the page's; what fills them must have its writes.
+        self.seen: list[int | None] = []
+
+    def saw(self, found) -> None:
+        self.seen.extend(getattr(version, "lsn", None) for version in found)
 
     def needed(self) -> int | None:
         """The log position every version of this page needs; None: a page without versions."""
@@ -155,7 +162,7 @@ class Reads:
         held = page.held if page is not None else None
         if not held:
             return None
-        positions = [getattr(version, "lsn", None) for version in held.values()]
+        positions = [getattr(version, "lsn", None) for version in held.values()] + self.seen
         return None if None in positions else max(positions)
 
     def database(self) -> str | None:
@@ -169,6 +176,13 @@ class Reads:
 
 
 _reads: ContextVar[Reads | None] = ContextVar("newsroom_replica_reads", default=None)
+
+
+def versions_seen(found) -> None:
+    """versions.peek/current handed these out during the request being served (if any)."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.saw(found)
 
 
 class ReplicaRouter:

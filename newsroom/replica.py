@@ -202,6 +202,17 @@ class ReplicaRouter:
         return db == PRIMARY
 
 
+# What a hot standby answers when it cancels a query to go on replaying the primary's log
+# ("canceling statement due to conflict with recovery"): serialization failure, or a deadlock
+# on a buffer pin. Reads here never run serializable, so on a reader's page it is the replica's.
+RECOVERY_CONFLICTS = {"40001", "40P01"}
+
+
+def recovery_conflict(error: Exception) -> bool:
+    """Whether a database error is the replica cancelling a query, not anything being down."""
+    return getattr(error.__cause__, "sqlstate", None) in RECOVERY_CONFLICTS
+
+
 def _answers(alias: str) -> bool:
     try:
         with connections[alias].cursor() as cursor:
@@ -245,9 +256,12 @@ class ReplicaReadsMiddleware:
             or not hasattr(request, "replica_view")
         ):
             return None
-        if _answers(REPLICA):
-            return None  # the replica is fine: the error is the primary's (newsroom.middleware)
-        health.failed(exception)
+        if not recovery_conflict(exception):
+            if _answers(REPLICA):
+                return None  # the replica is fine: the error is the primary's (newsroom.middleware)
+            health.failed(exception)
+        # The replica went away, or cancelled the query to replay the primary's log (a hot
+        # standby does under load): the page is rendered again from the primary.
         reads.allowed = False
         view_func, view_args, view_kwargs = request.replica_view
         try:

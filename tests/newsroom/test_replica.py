@@ -288,3 +288,45 @@ def test_what_is_kept_under_a_newer_version_than_the_page_is_not_read_from_the_r
         assert router.db_for_read(Article) == PRIMARY
     finally:
         replica._reads.reset(token)
+
+
+# --- A hot standby cancelling a query ----------------------------------------------------------
+@postgres_only
+@pytest.mark.django_db
+def test_a_query_the_replica_cancels_for_recovery_is_run_again_on_the_primary(
+    with_replica, monkeypatch
+):
+    """'canceling statement due to conflict with recovery' (SQLSTATE 40001) while the replica
+    answers: the reader gets the page from the primary, not the outage page."""
+    from django.db import OperationalError, transaction
+
+    monkeypatch.setattr(replica, "REPLICA", PRIMARY)  # the suite's database answers as replica
+    monkeypatch.setattr(replica, "health", ReplicaHealth(alias=PRIMARY))
+
+    request = factory.get("/")
+    reads = Reads(request)
+    runs = []
+
+    def view(request):
+        runs.append(replica._reads.get().allowed)
+        if len(runs) == 1:
+            replica._reads.get().used_replica = True
+            with transaction.atomic(), connection.cursor() as cursor:  # PostgreSQL's own error
+                cursor.execute(
+                    "DO $$ BEGIN RAISE EXCEPTION 'canceling statement due to conflict with "
+                    "recovery' USING ERRCODE = '40001'; END $$"
+                )
+        return HttpResponse("the page")
+
+    token = replica._reads.set(reads)
+    try:
+        middleware = ReplicaReadsMiddleware(lambda request: HttpResponse())
+        middleware.process_view(request, view, (), {})
+        with pytest.raises(OperationalError) as raised:
+            view(request)
+        answer = middleware.process_exception(request, raised.value)
+    finally:
+        replica._reads.reset(token)
+    assert answer is not None and answer.content == b"the page"
+    assert runs == [True, False]
+    assert not replica.health.outage  # the replica is not down: it is read again next time

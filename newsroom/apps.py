@@ -19,3 +19,4 @@ class NewsroomConfig(AppConfig):
 
         if replica.configured():
             versions.position_register(replica.primary_position)
+            versions.seen_register(replica.versions_seen)

@@ -18,6 +18,8 @@ if REPLICA_DATABASE is not None:
     # Persistent connections, no pool: a replica that is down must refuse at once (a pool waits
     # for its timeout). Checked before reuse, so one broken by a restart is replaced.
     REPLICA_DATABASE.update({"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True})
+    # libpq and psycopg take any connect_timeout under 2 seconds as 2: a replica that does not
+    # answer costs the request that asks it up to 2 s, once per REPLICA_RETRY_SECONDS per process.
     REPLICA_DATABASE.setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("REPLICA_CONNECT_TIMEOUT", default=1)
     )

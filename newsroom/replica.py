@@ -148,6 +148,13 @@ class Reads:
         self.request = request
         self.allowed = anonymous(request) and STICKY_COOKIE not in request.COOKIES
         self.used_replica = False
+        # Every version this request was handed (versions.peek/current), not only the page's: a
+        # list's count or the archive's months are kept under the site's version read when they
+        # are filled, which may be newer than the page's; what fills them must have its writes.
+        self.seen: list[int | None] = []
+
+    def saw(self, found) -> None:
+        self.seen.extend(getattr(version, "lsn", None) for version in found)
 
     def needed(self) -> int | None:
         """The log position every version of this page needs; None: a page without versions."""
@@ -155,7 +162,7 @@ class Reads:
         held = page.held if page is not None else None
         if not held:
             return None
-        positions = [getattr(version, "lsn", None) for version in held.values()]
+        positions = [getattr(version, "lsn", None) for version in held.values()] + self.seen
         return None if None in positions else max(positions)
 
     def database(self) -> str | None:
@@ -169,6 +176,13 @@ class Reads:
 
 
 _reads: ContextVar[Reads | None] = ContextVar("newsroom_replica_reads", default=None)
+
+
+def versions_seen(found) -> None:
+    """versions.peek/current handed these out during the request being served (if any)."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.saw(found)
 
 
 class ReplicaRouter:
@@ -186,6 +200,17 @@ class ReplicaRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return db == PRIMARY
+
+
+# What a hot standby answers when it cancels a query to go on replaying the primary's log
+# ("canceling statement due to conflict with recovery"): serialization failure, or a deadlock
+# on a buffer pin. Reads here never run serializable, so on a reader's page it is the replica's.
+RECOVERY_CONFLICTS = {"40001", "40P01"}
+
+
+def recovery_conflict(error: Exception) -> bool:
+    """Whether a database error is the replica cancelling a query, not anything being down."""
+    return getattr(error.__cause__, "sqlstate", None) in RECOVERY_CONFLICTS
 
 
 def _answers(alias: str) -> bool:
@@ -231,9 +256,12 @@ class ReplicaReadsMiddleware:
             or not hasattr(request, "replica_view")
         ):
             return None
-        if _answers(REPLICA):
-            return None  # the replica is fine: the error is the primary's (newsroom.middleware)
-        health.failed(exception)
+        if not recovery_conflict(exception):
+            if _answers(REPLICA):
+                return None  # the replica is fine: the error is the primary's (newsroom.middleware)
+            health.failed(exception)
+        # The replica went away, or cancelled the query to replay the primary's log (a hot
+        # standby does under load): the page is rendered again from the primary.
         reads.allowed = False
         view_func, view_args, view_kwargs = request.replica_view
         try:

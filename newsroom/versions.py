@@ -34,6 +34,9 @@ _schedule: Callable[[], datetime | None] = lambda: None  # noqa: E731
 _story_schedule: Callable[[int], datetime | None] = lambda pk: None  # noqa: E731
 # Where the primary's log stands now; set by newsroom.replica when a read replica is configured.
 _position: Callable[[], int | None] = lambda: None  # noqa: E731
+# Told of every version handed out; set by newsroom.replica: a request that saw a version (a
+# page's, or one a cached count or list is kept under) reads only a replica that has its writes.
+_seen: Callable[[Iterable["Version"]], None] = lambda found: None  # noqa: E731
 # Changes the cache missed while unreachable, made again once it answers.
 _missed: set[str] = set()
 _missed_lock = threading.Lock()
@@ -66,6 +69,12 @@ def position_register(position: Callable[[], int | None]) -> None:
     _position = position
 
 
+def seen_register(seen: Callable[[Iterable[Version]], None]) -> None:
+    """Be told of the versions handed out by `peek` and `current` (for replica reads)."""
+    global _seen
+    _seen = seen
+
+
 def story_schedule_register(next_change: Callable[[int], datetime | None]) -> None:
     """Tell story versions when a story's page next changes with no write."""
     global _story_schedule
@@ -75,11 +84,13 @@ def story_schedule_register(next_change: Callable[[int], datetime | None]) -> No
 def peek(keys: Iterable[str]) -> dict[str, Version]:
     """The current versions among `keys` that exist and have not run out; never makes any."""
     now = time.time()
-    return {
+    found = {
         key: version
         for key, version in cache.get_many(list(keys)).items()
         if isinstance(version, Version) and (version.until is None or now < version.until)
     }
+    _seen(found.values())
+    return found
 
 
 def current(keys: Iterable[str]) -> dict[str, Version] | None:
@@ -94,6 +105,7 @@ def current(keys: Iterable[str]) -> dict[str, Version] | None:
                 _away()
                 return None
             found[key] = version
+            _seen([version])
     return found
 
 

@@ -1,9 +1,13 @@
 """compose.yaml, the deployment a user takes elsewhere, says what `make cluster` runs here: the same
 parts, and settings the code actually reads (a misspelt variable would be silently ignored)."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from newsroom.serve import REQUIRED
@@ -56,3 +60,21 @@ def test_every_variable_compose_sets_is_one_the_code_reads():
 def test_the_balancer_and_the_app_servers_share_the_media_volume():
     assert any(volume.startswith("media:") for volume in SERVICES["web"]["volumes"])
     assert any(volume.startswith("media:/srv/media") for volume in SERVICES["balancer"]["volumes"])
+
+
+@pytest.mark.django_db
+def test_the_web_containers_health_check_passes_where_only_the_public_host_is_allowed(
+    live_server, settings
+):
+    """compose's health check asks the app server for /healthz at 127.0.0.1 inside the
+    container, where ALLOWED_HOSTS names the site's public host only: it must name that host,
+    or the app answers 400 and every web container is reported unhealthy."""
+    settings.ALLOWED_HOSTS = ["news.example.com"]
+    check = SERVICES["web"]["healthcheck"]["test"]
+    assert check[:2] == ["CMD", "python"]
+    command = [sys.executable] + [
+        part.replace("http://127.0.0.1:8000", live_server.url) for part in check[2:]
+    ]
+    environment = {**os.environ, "SITE_URL": "https://news.example.com"}  # as compose sets it
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]

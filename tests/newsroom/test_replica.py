@@ -230,3 +230,103 @@ def test_an_error_of_the_primary_is_left_to_the_outage_page(with_replica, monkey
     finally:
         replica._reads.reset(token)
     assert answer is None  # newsroom.middleware.DatabaseOutageMiddleware answers 503
+
+
+# --- Caches filled under a version newer than the page's --------------------------------------
+@pytest.fixture
+def replica_wiring(monkeypatch):
+    """The hooks `newsroom` installs at start when DATABASE_REPLICA_URL is set, as it installs
+    them; put back as they were afterwards."""
+    from django.apps import apps
+
+    monkeypatch.setattr(replica, "configured", lambda: True)
+    monkeypatch.setattr(versions, "_position", versions._position)
+    monkeypatch.setattr(versions, "_seen", getattr(versions, "_seen", None), raising=False)
+    apps.get_app_config("newsroom").ready()
+
+
+def _archive_key():
+    from articles.discovery import _archive_key
+
+    return _archive_key()
+
+
+def _count_key():
+    from newsroom.pagination import IndexedPaginator
+
+    return IndexedPaginator([], 20, count_key="/")._count_cache_key()
+
+
+@pytest.mark.parametrize("kept_under", [_count_key, _archive_key], ids=["count", "archive"])
+def test_what_is_kept_under_a_newer_version_than_the_page_is_not_read_from_the_replica(
+    replica_wiring, monkeypatch, settings, kept_under
+):
+    """A page began under the site's version v1 (which the replica has replayed); a story was
+    published (v2) before the page counted its list (or listed the archive's months). The count
+    is kept under v2 for every reader: a replica that has not replayed v2's writes would store
+    the old count under it (a new author's page answering 404, the new month missing) until
+    the next change."""
+    import time
+
+    from django.core.cache import cache
+
+    from articles.models import Article
+
+    settings.REPLICA_CHECK_SECONDS = 3600  # the replica's position below is the one to trust
+    monkeypatch.setattr(
+        replica, "health",
+        ReplicaHealth(alias=PRIMARY, replayed=150, lag=0, checked_at=time.monotonic()),
+    )  # fmt: skip
+    request = factory.get("/")
+    request.page = page_with(100)  # the page's version: replayed
+    cache.set(versions.SITE, Version("v2", time.time(), lsn=200), timeout=None)  # not yet
+    token = replica._reads.set(Reads(request))
+    try:
+        router = ReplicaRouter()
+        assert router.db_for_read(Article) == REPLICA
+        assert "v2" in kept_under()
+        assert router.db_for_read(Article) == PRIMARY
+    finally:
+        replica._reads.reset(token)
+
+
+# --- A hot standby cancelling a query ----------------------------------------------------------
+@postgres_only
+@pytest.mark.django_db
+def test_a_query_the_replica_cancels_for_recovery_is_run_again_on_the_primary(
+    with_replica, monkeypatch
+):
+    """'canceling statement due to conflict with recovery' (SQLSTATE 40001) while the replica
+    answers: the reader gets the page from the primary, not the outage page."""
+    from django.db import OperationalError, transaction
+
+    monkeypatch.setattr(replica, "REPLICA", PRIMARY)  # the suite's database answers as replica
+    monkeypatch.setattr(replica, "health", ReplicaHealth(alias=PRIMARY))
+
+    request = factory.get("/")
+    reads = Reads(request)
+    runs = []
+
+    def view(request):
+        runs.append(replica._reads.get().allowed)
+        if len(runs) == 1:
+            replica._reads.get().used_replica = True
+            with transaction.atomic(), connection.cursor() as cursor:  # PostgreSQL's own error
+                cursor.execute(
+                    "DO $$ BEGIN RAISE EXCEPTION 'canceling statement due to conflict with "
+                    "recovery' USING ERRCODE = '40001'; END $$"
+                )
+        return HttpResponse("the page")
+
+    token = replica._reads.set(reads)
+    try:
+        middleware = ReplicaReadsMiddleware(lambda request: HttpResponse())
+        middleware.process_view(request, view, (), {})
+        with pytest.raises(OperationalError) as raised:
+            view(request)
+        answer = middleware.process_exception(request, raised.value)
+    finally:
+        replica._reads.reset(token)
+    assert answer is not None and answer.content == b"the page"
+    assert runs == [True, False]
+    assert not replica.health.outage  # the replica is not down: it is read again next time

@@ -249,7 +249,9 @@ def _flush_cache() -> None:
 
 def stop(quiet: bool = False) -> None:
     for pid_file in sorted((STATE / "pids").glob("*.pid")) if STATE.exists() else []:
-        _stop_group(int(pid_file.read_text()))
+        pid = int(pid_file.read_text())
+        if _ours(pid):  # a pid file left by a cluster long gone may name someone else's process
+            _stop_group(pid)
         pid_file.unlink()
     for name, port in (("replica", REPLICA_PORT), ("primary", PRIMARY_PORT)):
         if (_pg_folder(name) / "postmaster.pid").exists():
@@ -257,6 +259,14 @@ def stop(quiet: bool = False) -> None:
                 _pg_ctl(_pg_folder(name), port, "stop")
     if not quiet:
         print("Cluster stopped.")
+
+
+def _ours(pid: int) -> bool:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    except OSError:
+        return False
+    return b"newsroom.serve" in command or b"nginx" in command
 
 
 def _stop_group(pid: int, grace: float = 20) -> None:

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles import authors
-from tests.articles.test_search_stored import search, titles
+from tests.articles.test_search_stored import search, stored_pages, titles
 from tests.factories import make_article, make_category, make_user
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +68,30 @@ def test_tantivy_bylines_cost_no_query_per_result(django_assert_num_queries, set
         response = client.get("/search/", {"q": "harbour"})
     assert len(titles(response)) == 6
     assert len(re.findall(r'rel="author">Writer Number\d+</a>', response.content.decode())) == 5
+
+
+def test_tantivy_pages_are_never_answered_304_nor_kept_by_a_cache_in_front(settings, tmp_path):
+    """The engine hears of a write after its commit (the worker), when the site's version has
+    changed already: a page validated by that version would keep a story out of the results for
+    a browser or a CDN that revalidates it, until the next write."""
+    from articles.search_backends import search_backend
+
+    settings.SEARCH_BACKEND = "tantivy"
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
+    category = make_category()
+    make_article(category=category, title="Harbour dredging", body="The harbour.")
+    search_backend().rebuild()
+    client = Client()
+    late = make_article(category=category, title="Harbour reopens", body="The harbour.")
+    first = search(client, "harbour")  # rendered after the commit, before the worker ran
+    assert titles(first) == ["Harbour dredging"]
+    assert "ETag" not in first.headers
+    assert not first.headers["Cache-Control"].startswith("public")
+    search_backend().index([late.pk])  # the worker's turn
+    again = client.get("/search/", {"q": "harbour"}, headers={
+        "If-None-Match": first.headers.get("ETag", '"none"'),
+        "If-Modified-Since": first.headers.get("Last-Modified", "Mon, 30 Nov 2026 00:00:00 GMT"),
+    })  # fmt: skip
+    assert again.status_code == 200
+    assert sorted(titles(again)) == ["Harbour dredging", "Harbour reopens"]
+    assert stored_pages() == []

@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 from django.views import generic
 
 from newsroom.linkbacks.advertise import advertise_headers, advertised
-from newsroom.pagecache import fragment_context, page_unstored, public_page, story_page
+from newsroom.pagecache import fragment_context, public_page, story_page
 from newsroom.pagination import IndexedPaginator
 
 from . import search
@@ -154,7 +154,11 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
 
 
 @method_decorator(
-    public_page(params=frozenset({"q", "page"}), seconds=lambda: settings.SEARCH_CACHE_SECONDS),
+    public_page(
+        params=frozenset({"q", "page"}), seconds=lambda: settings.SEARCH_CACHE_SECONDS,
+        # An engine the worker updates after the commit: its results change with no write.
+        shared=lambda: search_backend().current_at_commit,
+    ),
     name="dispatch",
 )
 class SearchView(generic.TemplateView):
@@ -172,8 +176,6 @@ class SearchView(generic.TemplateView):
         number = self.request.GET.get("page", "1")
         if not number.isascii() or not number.isdigit() or len(number) > 6:
             raise Http404("No such page of results.")
-        if not search_backend().current_at_commit:
-            page_unstored(self.request)
         page = search_page(query, int(number), settings.ARTICLES_PER_PAGE)
         if page is None:
             raise Http404("No such page of results.")

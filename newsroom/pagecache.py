@@ -159,18 +159,26 @@ def page_unstored(request) -> None:
         page.storable = False
 
 
-def public_page(*, params: frozenset[str] = frozenset(), per_story: bool = False, seconds=None):
+def public_page(
+    *, params: frozenset[str] = frozenset(), per_story: bool = False, seconds=None, shared=None
+):
     """Make a GET view a public page; only the query parameters in `params` vary it.
 
     A `per_story` view answers 304 only from `story_page`, once its story's version is known.
     `seconds` (a callable, read per request): keep its pages at most that long, when less than
-    PAGE_CACHE_SECONDS (pages that readers' words make, such as searches).
+    PAGE_CACHE_SECONDS (pages that readers' words make, such as searches). `shared` (a callable,
+    read per request): False when the page does not follow the versions (it may change with no
+    write, as results of an engine the worker updates after the commit): rendered each time,
+    with no validators and `private, no-cache`, so that no 304 and no cache in front keeps it.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            begun = page_begin(request, params=params, conditional=not per_story)
+            follows = shared is None or shared()
+            begun = page_begin(
+                request, params=params, conditional=not per_story, shareable=follows
+            )
             if seconds is not None and hasattr(request, "page"):
                 request.page.seconds = seconds()
             return begun or view(request, *args, **kwargs)
@@ -181,13 +189,19 @@ def public_page(*, params: frozenset[str] = frozenset(), per_story: bool = False
 
 
 def page_begin(
-    request, *, params: frozenset[str] = frozenset(), conditional: bool = True
+    request, *, params: frozenset[str] = frozenset(), conditional: bool = True,
+    shareable: bool = True,
 ) -> HttpResponse | None:
-    """Read the site's version for this page; a 304 (if `conditional`) when the reader has it."""
+    """Read the site's version for this page; a 304 (if `conditional`) when the reader has it.
+
+    `shareable` False: the page is never stored, validated nor shared (see `public_page`).
+    """
     if request.method not in ("GET", "HEAD"):
         return None
     key = page_key(request)
-    shareable = key is not None and anonymous(request) and set(request.GET) <= set(params)
+    shareable = (
+        shareable and key is not None and anonymous(request) and set(request.GET) <= set(params)
+    )
     request.page = page = Page(key=key or "", shareable=shareable)
     page.held = _safely(versions.current, page.keys)
     return _not_modified(request, page) if shareable and conditional else None

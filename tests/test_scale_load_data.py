@@ -93,3 +93,24 @@ def test_impossible_sizes_are_refused(options):
     with pytest.raises(CommandError):
         call_command("generate_load_data", **options)
     assert not generated().exists()
+
+
+def test_index_after_builds_the_search_indexes_again_and_finds_the_stories():
+    from django.db import connection
+
+    from articles import search_index
+
+    make_category()
+    before = search_index.search_strategy(connection)
+    postgres = connection.vendor == "postgresql"
+    indexes = search_index.pg_search_indexes(connection) if postgres else set()
+    call_command("generate_load_data", stories=15, index_after=True)
+    story = generated().get(slug=f"{SLUG_PREFIX}4")
+    title_word = max(story.title.split(), key=len)
+    assert story in search_backend().window(title_word, start=0, stop=100)
+    assert search_index.search_strategy(connection) == before
+    if postgres:
+        assert search_index.pg_search_indexes(connection) == indexes
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_class WHERE relname = %s", [search_index.TITLE_INDEX])
+            assert cursor.fetchone() is not None

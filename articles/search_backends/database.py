@@ -21,7 +21,8 @@ from django.db.models import F, FloatField, Func, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from articles.models import Article, Category
+from articles.models import Article, AuthorProfile, Category
+from articles.people import BYLINE_JOIN
 from articles.search import HIGHLIGHT, fts5_expression, mark_snippet, parse_websearch
 from articles.search_index import FTS_TABLE, PG_TITLE_VECTOR, RUM, SEARCH_CONFIG, search_strategy
 
@@ -30,10 +31,12 @@ from . import Count, SearchBackend
 # FTS5 bm25() weights per column (title, standfirst, body): the title counts most.
 _FTS_WEIGHTS = "5.0, 2.0, 1.0"
 _NEWEST = ("-published_at", "-pk")
-# What a result shows (title, link, section, date, byline, standfirst): not the bodies.
+# What a result shows (title, link, section, date, byline and the writer's page, standfirst):
+# not the bodies.
 RESULT_FIELDS = (
     "title", "slug", "standfirst", "byline", "published_at", "created_at", "category__name",
     "category__slug", "author__username", "author__first_name", "author__last_name",
+    "author__author_profile__slug",
 )  # fmt: skip
 # PostgreSQL: a page's row, read as values and made into a story with its section and author.
 _ARTICLE_COLUMNS = (
@@ -42,7 +45,8 @@ _ARTICLE_COLUMNS = (
 )  # fmt: skip
 _ROW = (
     *_ARTICLE_COLUMNS, "category__name", "category__slug", "author__username",
-    "author__first_name", "author__last_name", "snippet_raw",
+    "author__first_name", "author__last_name", "author__author_profile__id",
+    "author__author_profile__slug", "snippet_raw",
 )  # fmt: skip
 # Stands for the reader's query while the ORM writes a search's SQL (once per process and shape).
 _QUERY_MARK = "\ue002search-query\ue002"
@@ -174,7 +178,7 @@ class DatabaseBackend(SearchBackend):
         window = Article.objects.filter(Q(pk__in=newest[:limit]) | Q(pk__in=titled[:limit]))
         return (
             _fts5_matches(window, expression)
-            .select_related("category", "author")
+            .select_related("category", BYLINE_JOIN)
             .only(*RESULT_FIELDS)
             .extra(  # noqa: S610 - fixed SQL; only the markers are parameters
                 select={
@@ -217,10 +221,13 @@ class DatabaseBackend(SearchBackend):
 
 
 def _article(row: tuple) -> Article:
-    """A story as `only(*RESULT_FIELDS)` would read it, with its section, author and snippet."""
+    """A story as `only(*RESULT_FIELDS)` would read it, with its section, author (and the
+    author's page, or the knowledge that there is none: `byline_page` asks no query) and
+    snippet."""
     columns = len(_ARTICLE_COLUMNS)
     article = _from_db(Article, dict(zip(_ARTICLE_COLUMNS, row[:columns], strict=True)))
-    category_name, category_slug, username, first_name, last_name, snippet = row[columns:]
+    category_name, category_slug, username, first_name, last_name = row[columns : columns + 5]
+    profile_id, profile_slug, snippet = row[columns + 5 :]
     article.category = _from_db(
         Category, {"id": article.category_id, "name": category_name, "slug": category_slug}
     )
@@ -229,6 +236,13 @@ def _article(row: tuple) -> Article:
             "id": article.author_id, "username": username, "first_name": first_name,
             "last_name": last_name,
         })  # fmt: skip
+        profile = None
+        if profile_id is not None:
+            profile = _from_db(AuthorProfile, {
+                "id": profile_id, "user_id": article.author_id, "slug": profile_slug,
+            })  # fmt: skip
+            profile.user = article.author
+        AuthorProfile.user.field.remote_field.set_cached_value(article.author, profile)
     article.snippet_raw = snippet
     return article
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article
+from articles.people import BYLINE_JOIN
 from articles.search import HIGHLIGHT, mark_snippet, parse_websearch
 
 from . import Count, SearchBackend
@@ -110,7 +111,7 @@ class TantivyBackend(SearchBackend):
         rows = list(
             Article.objects.published()
             .filter(pk__in=scores)
-            .select_related("category", "author")
+            .select_related("category", BYLINE_JOIN)  # bylines link with no query per story
             .defer("body", "body_rendered")
         )
         rows.sort(key=lambda a: (-scores[a.pk], -a.published_at.timestamp(), -a.pk))

@@ -13,7 +13,7 @@ benchmarks/results.md under BENCH_LABEL (default "Cluster: through the balancer"
 import http.cookiejar
 import os
 import re
-import subprocess
+import statistics
 import sys
 import tempfile
 import time
@@ -36,16 +36,8 @@ READER, PASSWORD = "bench-cluster-reader", "bench-cluster-reader-pass-5521"
 BALANCER = f"http://127.0.0.1:{cluster.PORT}"
 
 
-def shell(code: str) -> str:
-    done = subprocess.run(  # noqa: S603 (our own argv)
-        [sys.executable, str(cluster.BASE_DIR / "manage.py"), "shell", "-c", code],
-        env=cluster.cluster_environment(), capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return done.stdout.strip().splitlines()[-1]
-
-
 def seed_story_path() -> str:
-    return shell(
+    return cluster.django_shell(
         "from articles.models import Article\n"
         "print(Article.objects.published().order_by('pk').first().get_absolute_url())\n"
     )
@@ -53,7 +45,7 @@ def seed_story_path() -> str:
 
 def logged_in_cookie() -> str:
     """A reader's session, made through the login form as a browser makes it."""
-    shell(
+    cluster.django_shell(
         "from django.contrib.auth import get_user_model\n"
         "from allauth.account.models import EmailAddress\n"
         f"user = get_user_model().objects.create_user({READER!r}, 'r@example.com', {PASSWORD!r})\n"
@@ -115,12 +107,6 @@ def main() -> int:
     return 0
 
 
-def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def table(measured: dict, rows: list[Row]) -> str:
     lines = ["| balancer in front of | " + " | ".join(row.name for row in rows) + " |",
              "| --- |" + " --- |" * len(rows)]  # fmt: skip
@@ -128,7 +114,7 @@ def table(measured: dict, rows: list[Row]) -> str:
         cells = []
         for row in rows:
             results = runs[row.name]
-            rps = median([r["rps"] for r in results])
+            rps = statistics.median(r["rps"] for r in results)
             errors = sum(r["status_errors"] + r["socket_errors"] for r in results)
             cells.append(f"{rps:.0f} req/s" + (f" ({errors} errors)" if errors else ""))
         lines.append(f"| {name} | " + " | ".join(cells) + " |")

@@ -178,6 +178,19 @@ def manage(*args: str) -> None:
     _run([PYTHON, str(BASE_DIR / "manage.py"), *args], env=cluster_environment())
 
 
+def django_shell(code: str) -> str:
+    """Run Django code against the cluster (`manage.py shell -c`); the last line it printed.
+
+    For its tests and its benchmark: a journalist's earlier work, a reader's account."""
+    done = subprocess.run(  # noqa: S603 (our own argv)
+        [PYTHON, str(BASE_DIR / "manage.py"), "shell", "-c", code],
+        env=cluster_environment(), cwd=BASE_DIR, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode:
+        raise RuntimeError(f"manage.py shell failed:\n{done.stderr[-3000:]}")
+    return done.stdout.strip().splitlines()[-1]
+
+
 def spawn(name: str, command: list[str], env: dict[str, str] | None = None) -> None:
     log = open(STATE / "logs" / f"{name}.log", "ab")  # noqa: SIM115 (the child keeps it)
     child = subprocess.Popen(  # noqa: S603 (our own argv)

@@ -64,13 +64,7 @@ def cluster():
 def shell(code: str) -> dict:
     """Run Django code on the cluster's primary (as a management command would) and return the
     JSON it prints last."""
-    done = subprocess.run(
-        [sys.executable, str(parts.BASE_DIR / "manage.py"), "shell", "-c", code],
-        env=parts.cluster_environment(), capture_output=True, text=True, check=False,
-        cwd=parts.BASE_DIR,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(parts.django_shell(code))
 
 
 @pytest.fixture(scope="session")

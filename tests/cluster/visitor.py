@@ -1,7 +1,6 @@
 """A browser for the cluster tests: real HTTP to any of the cluster's addresses, its own cookies,
 the headers a browser sends with a form, and no redirect followed unasked."""
 
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -158,7 +157,3 @@ def form_fields(html: str, form_id: str) -> list[tuple[str, str]]:
 def replaced(fields: list[tuple[str, str]], **values: str) -> list[tuple[str, str]]:
     return [(name, values.get(name, value)) for name, value in fields]
 
-
-def title_of(html: str) -> str:
-    found = re.search(r"<title>(.*?)</title>", html, re.S)
-    return found[1].strip() if found else ""

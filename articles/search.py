@@ -8,8 +8,11 @@ Finding and ranking stories is the search backends' work (articles/search_backen
 """
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
+import Stemmer
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -19,6 +22,12 @@ MAX_TERMS = 16
 _START, _STOP = HIGHLIGHT = "\ue000", "\ue001"
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 _SEARCHABLE = re.compile(r"\w")
+# A snippet: about this many characters of the stored excerpt (some 35 words), opening a few
+# words before the matches.
+SNIPPET_CHARS = 220
+SNIPPET_LEAD = 30
+# A lexeme in PostgreSQL's text form of a tsquery: 'word', a quote inside doubled.
+_LEXEME = re.compile(r"'((?:[^']|'')*)'")
 # FTS5 snippets come from the Markdown source: headings and quote or list markers read as noise.
 _MARKDOWN_MARKERS = re.compile(r"(^|\s)[#>*]+(?=\s)")
 
@@ -84,3 +93,80 @@ def mark_snippet(text: str) -> SafeString:
     text = _MARKDOWN_MARKERS.sub(r"\1", text).replace("**", "").replace("`", "")
     html = escape(" ".join(text.split())).replace(_START, "<mark>").replace(_STOP, "</mark>")
     return mark_safe(html)  # noqa: S308 - escaped just above; only <mark> is added
+
+
+def positive_query(groups: list[list[Term]]) -> str:
+    """The words and phrases a query asks for, without its exclusions: what snippets mark."""
+    return " OR ".join(f'"{term.text}"' for group in groups for term in group if not term.negated)
+
+
+def tsquery_lexemes(tsquery_text: str) -> frozenset[str]:
+    """The lexemes of PostgreSQL's text form of a tsquery ('budget' | 'tariff')."""
+    return frozenset(match.replace("''", "'") for match in _LEXEME.findall(tsquery_text) if match)
+
+
+class Highlighter:
+    """Cuts snippets for one page of results: about SNIPPET_CHARS of a text around the most
+    matches, each matching word between the highlight markers (mark_snippet makes them <mark>);
+    the opening words when none match.
+
+    In Python rather than PostgreSQL's ts_headline, which parses every shown excerpt again on
+    every search (2 ms of a page of 20). A word is stemmed, with the Snowball English stemmer of
+    PostgreSQL's `english` configuration, only when it begins as one of the query's lexemes.
+    """
+
+    def __init__(self, lexemes: frozenset[str]):
+        self.lexemes = lexemes
+        self.candidates = _candidates(lexemes) if lexemes else None
+        self.stemmer = Stemmer.Stemmer("english")  # one per page: stemmers are not thread-safe
+        self.stems: dict[str, str] = {}
+
+    def _matches(self, text: str) -> list[tuple[int, int]]:
+        if self.candidates is None:
+            return []
+        matches, stems = [], self.stems
+        for word in self.candidates.finditer(text):
+            token = word.group().lower()
+            if token not in stems:
+                stems[token] = self.stemmer.stemWord(token)
+            if stems[token] in self.lexemes:
+                matches.append(word.span())
+        return matches
+
+    def __call__(self, text: str) -> str:
+        matches = self._matches(text)
+        start = 0
+        if matches:
+            # The window with the most matches, each window opening a little before a match.
+            firsts, best = [first for first, _ in matches], 0
+            for first in firsts:
+                candidate = max(0, first - SNIPPET_LEAD)
+                end = candidate + SNIPPET_CHARS
+                inside = bisect_left(firsts, end) - bisect_left(firsts, candidate)
+                if inside > best:
+                    start, best = candidate, inside
+            start = text.rfind(" ", 0, start) + 1 if start else 0  # from a word's beginning
+        stop = len(text)
+        if stop - start > SNIPPET_CHARS:
+            stop = max(text.rfind(" ", start, start + SNIPPET_CHARS), start + SNIPPET_CHARS // 2)
+        parts, position = [], start
+        for first, last in matches:
+            if start <= first and last <= stop:
+                parts += [text[position:first], _START, text[first:last], _STOP]
+                position = last
+        parts.append(text[position:stop])
+        # Cut text is shown as cut, as FTS5's snippets show it.
+        lead, tail = "… " if start else "", " …" if stop < len(text) else ""
+        return lead + "".join(parts).strip() + tail
+
+
+# Porter2 keeps a word's first two letters, but for these three.
+_STEM_EXCEPTIONS = {"die": "dying", "lie": "lying", "tie": "tying"}
+
+
+@lru_cache(maxsize=256)
+def _candidates(lexemes: frozenset[str]) -> re.Pattern:
+    """Words that may stem to one of the lexemes: those that begin with its first two letters."""
+    beginnings = sorted({re.escape(lexeme[:2]) for lexeme in lexemes})
+    beginnings += sorted(_STEM_EXCEPTIONS[lexeme] for lexeme in lexemes & _STEM_EXCEPTIONS.keys())
+    return re.compile(rf"\b(?:{'|'.join(beginnings)})\w*", re.IGNORECASE)

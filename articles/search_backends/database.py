@@ -7,23 +7,33 @@ Two queries a page: the count, then the page's stories with their snippets.
   match. Past that many, RUM would rank them all inside the scan: search ranks as below.
 - Otherwise (very many matches, the GIN path, SQLite): the newest SEARCH_RANK_LIMIT matches and
   the newest SEARCH_RANK_LIMIT title matches are ranked.
-Ties of relevance go to the newer story. Snippets are PostgreSQL's `ts_headline` over the stored
-excerpt or FTS5's `snippet()`, for the page's rows only, in the page's own query.
+Ties of relevance go to the newer story. Snippets are cut from the page's stored excerpts in
+Python (`articles.search.highlight`, by the lexemes PostgreSQL reads in the query), or by FTS5's
+`snippet()` in the page's own query.
 """
 
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
-from django.db.models import F, FloatField, Func, Q, QuerySet
+from django.db.models import F, FloatField, Func, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from articles.models import Article, AuthorProfile, Category
 from articles.people import BYLINE_JOIN
-from articles.search import HIGHLIGHT, fts5_expression, mark_snippet, parse_websearch
+from articles.search import (
+    HIGHLIGHT,
+    Highlighter,
+    fts5_expression,
+    mark_snippet,
+    parse_websearch,
+    positive_query,
+    tsquery_lexemes,
+)
 from articles.search_index import FTS_TABLE, PG_TITLE_VECTOR, RUM, SEARCH_CONFIG, search_strategy
 
 from . import Count, SearchBackend
@@ -46,10 +56,12 @@ _ARTICLE_COLUMNS = (
 _ROW = (
     *_ARTICLE_COLUMNS, "category__name", "category__slug", "author__username",
     "author__first_name", "author__last_name", "author__author_profile__id",
-    "author__author_profile__slug", "snippet_raw",
+    "author__author_profile__slug", "search_excerpt", "query_lexemes",
 )  # fmt: skip
 # Stands for the reader's query while the ORM writes a search's SQL (once per process and shape).
 _QUERY_MARK = "\ue002search-query\ue002"
+# Stands for what the query asks for, without its exclusions (the words snippets mark).
+_ASKED_MARK = "\ue002search-asked\ue002"
 _compiled_sql: dict[tuple, tuple[str, tuple]] = {}
 
 
@@ -72,10 +84,12 @@ def _compiled(connection, key: tuple, build) -> tuple:
 
 def _bind(params: tuple, query: str) -> list:
     now = timezone.now()
+    marks = {_QUERY_MARK: query, _ASKED_MARK: positive_query(parse_websearch(query))}
     return [
-        query if value == _QUERY_MARK else now if isinstance(value, datetime) else value
+        marks.get(value, value) if isinstance(value, str)
+        else now if isinstance(value, datetime) else value
         for value in params
-    ]
+    ]  # fmt: skip
 
 
 class RumDistance(Func):
@@ -121,7 +135,9 @@ class DatabaseBackend(SearchBackend):
         sql, params = self.page_sql(query, start, stop, count)
         with self._connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [_article(row) for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+        highlight = Highlighter(tsquery_lexemes(rows[0][-1]) if rows else frozenset())
+        return [_article(row, highlight) for row in rows]
 
     def page_sql(self, query: str, start: int, stop: int, count: Count) -> tuple[str, list]:
         """PostgreSQL: the SQL that reads rows start..stop of the results, and its parameters."""
@@ -152,15 +168,13 @@ class DatabaseBackend(SearchBackend):
             )
             window = newest[:limit].union(titled[:limit])
             order = [SearchRank(F("search_vector"), q).desc(), *_NEWEST]
-        # One fragment: ts_headline's fragment search costs five times as much.
-        headline = SearchHeadline(
-            "search_excerpt", q, config=SEARCH_CONFIG, start_sel=HIGHLIGHT[0],
-            stop_sel=HIGHLIGHT[1], max_words=35, min_words=15,
-        )  # fmt: skip
+        # Snippets are cut in Python from the stored excerpt (articles.search.highlight), by
+        # the lexemes of what the query asks for, as PostgreSQL reads them.
+        lexemes = Cast(websearch(_ASKED_MARK), TextField())
         # The ids carry every filter (published, matching); the page's rows are read by id.
         return (
             Article.objects.filter(pk__in=window)
-            .annotate(snippet_raw=headline)
+            .annotate(query_lexemes=lexemes)
             .order_by(*order)
             .values_list(*_ROW)[start:stop]
         )
@@ -220,14 +234,14 @@ class DatabaseBackend(SearchBackend):
         return Count(found) if found <= limit else Count(limit, exact=False, at_least=True)
 
 
-def _article(row: tuple) -> Article:
+def _article(row: tuple, highlight: Highlighter) -> Article:
     """A story as `only(*RESULT_FIELDS)` would read it, with its section, author (and the
     author's page, or the knowledge that there is none: `byline_page` asks no query) and
-    snippet."""
+    snippet (the query's words marked in its excerpt)."""
     columns = len(_ARTICLE_COLUMNS)
     article = _from_db(Article, dict(zip(_ARTICLE_COLUMNS, row[:columns], strict=True)))
     category_name, category_slug, username, first_name, last_name = row[columns : columns + 5]
-    profile_id, profile_slug, snippet = row[columns + 5 :]
+    profile_id, profile_slug, excerpt, _ = row[columns + 5 :]
     article.category = _from_db(
         Category, {"id": article.category_id, "name": category_name, "slug": category_slug}
     )
@@ -243,7 +257,7 @@ def _article(row: tuple) -> Article:
             })  # fmt: skip
             profile.user = article.author
         AuthorProfile.user.field.remote_field.set_cached_value(article.author, profile)
-    article.snippet_raw = snippet
+    article.snippet_raw = highlight(excerpt)
     return article
 
 

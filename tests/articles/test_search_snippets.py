@@ -1,0 +1,133 @@
+"""Search snippets cut in Python from the stored excerpt (articles.search.Highlighter): the words
+PostgreSQL matched are the words marked, around the most matches, escaped."""
+
+import re
+
+import pytest
+from django.db import connection
+from hypothesis import example, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from articles.search import (
+    HIGHLIGHT,
+    SNIPPET_CHARS,
+    Highlighter,
+    mark_snippet,
+    parse_websearch,
+    positive_query,
+    tsquery_lexemes,
+)
+from tests.articles.test_search import search
+from tests.factories import make_article
+
+START, STOP = HIGHLIGHT
+MARKED = re.compile(f"{START}(.*?){STOP}")
+# Inflected forms, the three words Porter2 changes in their first letters, and near misses.
+WORDS = [
+    "vehicle", "vehicles", "Vehicle's", "electric", "electrical", "electricity", "running",
+    "runs", "ran", "dying", "die", "lying", "lies", "tying", "ties", "happily", "happiness",
+    "happy", "generations", "generate", "Harbour", "harbours", "council", "councils", "the",
+    "tariff-free", "Budget", "budgeted", "ÉLAN", "élan", "naïve", "x", "2024", "e-mail", "co_op",
+]  # fmt: skip
+
+
+def marked_words(snippet: str) -> list[str]:
+    return MARKED.findall(snippet)
+
+
+def test_the_window_holds_the_most_matches_and_says_where_it_was_cut():
+    text = (
+        "Opening words about nothing in particular. " * 6
+        + "A lone harbour here. "
+        + "Filler filler filler filler filler. " * 8
+        + "The harbour pilots and harbour master met harbour staff. "
+        + "Closing words that say nothing. " * 6
+    )
+    snippet = Highlighter(frozenset({"harbour"}))(text)
+    assert len(marked_words(snippet)) == 3  # the dense passage, not the lone mention
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert len(snippet) <= SNIPPET_CHARS + 4
+    body = snippet.removeprefix("… ").removesuffix(" …").replace(START, "").replace(STOP, "")
+    assert body in text and text.index(body) > 0  # whole words, from the text itself
+    assert text[text.index(body) - 1] == " "
+
+
+def test_without_a_match_the_opening_words_are_shown():
+    text = "First words of the story. " + "More words. " * 40
+    snippet = Highlighter(frozenset({"estuari"}))(text)
+    assert snippet.startswith("First words of the story.") and snippet.endswith(" …")
+    assert START not in snippet
+    assert Highlighter(frozenset({"estuari"}))("Short.") == "Short."
+    assert Highlighter(frozenset())("") == ""
+
+
+def test_what_the_query_asks_for_leaves_out_its_exclusions():
+    assert positive_query(parse_websearch('harbour -council "electric car" -"old port"')) == (
+        '"harbour" OR "electric car"'
+    )
+    assert positive_query(parse_websearch("-council")) == ""
+    assert tsquery_lexemes("'harbour' & !'council' | 'o''brien' <-> 'car'") == {
+        "harbour", "council", "o'brien", "car",
+    }  # fmt: skip
+
+
+@given(
+    words=st.lists(st.sampled_from([*WORDS, "<b>", "&amp;", "\u00a0", "…"]), max_size=120),
+    lexemes=st.frozensets(st.sampled_from(["vehicl", "die", "run", "happi", "x", "é"])),
+)
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_a_snippet_is_a_marked_slice_of_the_text(words, lexemes):
+    text = " ".join(words)
+    snippet = Highlighter(lexemes)(text)
+    # Markers come in pairs around whole words that stem to a lexeme; nothing else is added.
+    assert snippet.count(START) == snippet.count(STOP) == len(marked_words(snippet))
+    plain = snippet.removeprefix("… ").removesuffix(" …").replace(START, "").replace(STOP, "")
+    assert plain in text
+    assert len(plain) <= SNIPPET_CHARS
+    html = str(mark_snippet(snippet))
+    assert "<b>" not in html and html.count("<mark>") == len(marked_words(snippet))
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own stemming")
+@given(words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=15), query=st.sampled_from(
+    ["vehicle", "electric", "run", "die", "lie OR tie", "happy", "generation", "harbour -council",
+     '"tariff free"', "budget", "élan", "naive", "the vehicle", "x", "2024", "email", "co_op"]
+))  # fmt: skip
+@example(words=["lying", "ties", "tying", "lies"], query="lie OR tie")
+@example(words=["dying", "die"], query="die")
+@example(words=["Vehicle's", "vehicles", "happily", "happiness"], query="the vehicle OR happy")
+@hypothesis_settings(max_examples=150, deadline=None)
+def test_the_words_marked_are_the_words_postgresql_matches(words, query):
+    """Every word that PostgreSQL's own headline marks (HighlightAll: the whole text) is marked
+    by the snippet, and no other."""
+    text, asked = " ".join(words), positive_query(parse_websearch(query))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT websearch_to_tsquery('english', %s)::text, ts_headline('english', %s,"
+            " websearch_to_tsquery('english', %s), %s)",
+            [asked, text, asked, f"HighlightAll=true, StartSel={START}, StopSel={STOP}"],
+        )
+        lexemes_text, headline = cursor.fetchone()
+    assert len(text) <= SNIPPET_CHARS  # the snippet is the whole text
+    snippet = Highlighter(tsquery_lexemes(lexemes_text))(text)
+    assert sorted(w.lower() for w in marked_words(snippet)) == sorted(
+        w.lower() for w in marked_words(headline)
+    )
+
+
+@pytest.mark.django_db
+def test_a_search_page_marks_inflected_forms_in_the_excerpt(client):
+    make_article(
+        title="Fleet news",
+        body="Opening words. The council bought electric vehicles for the harbour crews.",
+    )
+    html = search(client, "vehicle").content.decode()
+    [snippet] = re.findall(r'<p class="snippet">(.*?)</p>', html, re.S)
+    assert "<mark>vehicles</mark>" in snippet
+    html = search(client, "harbour -budget").content.decode()
+    [snippet] = re.findall(r'<p class="snippet">(.*?)</p>', html, re.S)
+    assert "<mark>harbour</mark>" in snippet and "<mark>" not in snippet.replace(
+        "<mark>harbour</mark>", ""
+    )

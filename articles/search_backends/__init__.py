@@ -27,6 +27,8 @@ class Count:
     value: int
     exact: bool = True
     at_least: bool = False
+    # How many stories there are to search (an estimate), when the backend knows.
+    among: int | None = None
 
 
 @dataclass

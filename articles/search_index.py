@@ -251,6 +251,9 @@ def bulk_indexing(connection, *, rebuild: bool = False):
         with connection.cursor() as cursor:
             # The load's deferred foreign key checks first: no index is built over pending ones.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # Sorting a million stories' entries in memory rather than in temporary files
+            # (the default 64 MB); for this transaction only.
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             for statement in PG_RUM_INSTALL if rum else PG_GIN_INSTALL:
                 cursor.execute(statement)
         return

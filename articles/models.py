@@ -15,6 +15,7 @@ from newsroom.site import absolute_url
 
 from .desk_models import BodyImage, DeskQuerySet, DraftRevision, ReviewNote, StoryRedirect  # noqa: F401
 from .images import SocialImage, article_social_image, lead_image_upload_to
+from .paths import story_path
 from .people import BYLINE_JOIN, AuthorProfile  # noqa: F401 - the model lives there
 from .ping_records import TrackbackPing  # noqa: F401 - every model of the app is found here
 from .rendering import article_description_text, render_markdown, search_excerpt_text
@@ -261,7 +262,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs=self.url_kwargs())
+        return story_path(**self.url_kwargs())
 
     def stored_text_refresh(self) -> None:
         """Render the body and its summary into their stored columns (bulk writers call this)."""

@@ -110,7 +110,9 @@ def match_count(client, query: str) -> str:
 
     html = client.get("/search/", {"q": query}).content.decode()
     found = re.search(r'role="status">(.*?) for <strong>', html, re.S)
-    return re.sub(r"<[^>]+>", "", found.group(1)).strip() if found else "?"
+    text = re.sub(r"<[^>]+>", "", found.group(1)).strip() if found else "?"
+    # Which way the page was ranked: every match, or the newest and the title matches.
+    return text + (" (newest ranked)" if "ranked among the" in html else "")
 
 
 def search_table(client, settings, queries: list[str], runs: int) -> None:

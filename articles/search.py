@@ -169,4 +169,5 @@ def _candidates(lexemes: frozenset[str]) -> re.Pattern:
     """Words that may stem to one of the lexemes: those that begin with its first two letters."""
     beginnings = sorted({re.escape(lexeme[:2]) for lexeme in lexemes})
     beginnings += sorted(_STEM_EXCEPTIONS[lexeme] for lexeme in lexemes & _STEM_EXCEPTIONS.keys())
-    return re.compile(rf"\b(?:{'|'.join(beginnings)})\w*", re.IGNORECASE)
+    # Letters and digits: PostgreSQL's parser splits words at an underscore, as at a space.
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(beginnings)})[^\W_]*", re.IGNORECASE)

@@ -97,6 +97,7 @@ def test_a_snippet_is_a_marked_slice_of_the_text(words, lexemes):
 ))  # fmt: skip
 @example(words=["lying", "ties", "tying", "lies"], query="lie OR tie")
 @example(words=["dying", "die"], query="die")
+@example(words=["co_op", "e-mail", "2024"], query="co_op OR mail")
 @example(words=["Vehicle's", "vehicles", "happily", "happiness"], query="the vehicle OR happy")
 @hypothesis_settings(max_examples=150, deadline=None)
 def test_the_words_marked_are_the_words_postgresql_matches(words, query):

@@ -1,14 +1,15 @@
 """Search in the database itself: PostgreSQL's full-text index (RUM or GIN), or SQLite's FTS5.
 
 Two queries a page: the count, then the page's stories with their snippets.
-- PostgreSQL with RUM, up to SEARCH_RANK_ALL matches (the planner's estimate): the index returns
+- PostgreSQL with RUM, up to SEARCH_RANK_ALL matches (the planner's estimate), or more while
+  ranking them costs less than finding the newest (see `_ranks_all`): the index returns
   matches ordered by relevance (`<=>`, the inverse of `ts_rank`, title A > standfirst B >
   body C), so the page reads its own index entries and ranks every match: no cap hides a title
-  match. Past that many, RUM would rank them all inside the scan: search ranks as below.
+  match. RUM ranks every match inside the scan, so past that many, search ranks as below.
 - Otherwise (very many matches, the GIN path, SQLite): the newest SEARCH_RANK_LIMIT matches and
   the newest SEARCH_RANK_LIMIT title matches are ranked.
 Ties of relevance go to the newer story. Snippets are cut from the page's stored excerpts in
-Python (`articles.search.highlight`, by the lexemes PostgreSQL reads in the query), or by FTS5's
+Python (`articles.search.Highlighter`, by the lexemes PostgreSQL reads in the query), or by FTS5's
 `snippet()` in the page's own query.
 """
 
@@ -191,7 +192,7 @@ class DatabaseBackend(SearchBackend):
             )
             window = newest[:limit].union(titled[:limit])
             order = [SearchRank(F("search_vector"), q).desc(), *_NEWEST]
-        # Snippets are cut in Python from the stored excerpt (articles.search.highlight), by
+        # Snippets are cut in Python from the stored excerpt (articles.search.Highlighter), by
         # the lexemes of what the query asks for, as PostgreSQL reads them.
         lexemes = Cast(websearch(_ASKED_MARK), TextField())
         # The ids carry every filter (published, matching); the page's rows are read by id.

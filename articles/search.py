@@ -134,6 +134,8 @@ class Highlighter:
         return matches
 
     def __call__(self, text: str) -> str:
+        # A story's own marker characters would become stray <mark>s: spaces instead.
+        text = text.replace(_START, " ").replace(_STOP, " ")
         matches = self._matches(text)
         start = 0
         if matches:

@@ -59,6 +59,9 @@ def test_without_a_match_the_opening_words_are_shown():
     assert snippet.startswith("First words of the story.") and snippet.endswith(" …")
     assert START not in snippet
     assert Highlighter(frozenset({"estuari"}))("Short.") == "Short."
+    # The marker characters themselves, typed into a story, mark nothing.
+    typed = Highlighter(frozenset({"estuari"}))(f"An {START}estuary{STOP} {STOP}walk.")
+    assert marked_words(typed) == ["estuary"] and str(mark_snippet(typed)).count("<mark>") == 1
     assert Highlighter(frozenset())("") == ""
 
 

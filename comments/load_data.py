@@ -8,17 +8,22 @@ common and rare words as in a real archive.
 """
 
 import itertools
+import multiprocessing
 import random
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from multiprocessing.connection import Connection
 
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from articles import demo
 from articles.models import Article, Category
+from articles.rendering import render_markdown
 from articles.search_index import bulk_indexing
 from newsroom import versions
 
@@ -35,6 +40,9 @@ STORY_SPACING = timedelta(minutes=7)
 # Words the search benchmark asks for (benchmarks/search_latency.py), among the Zipf vocabulary.
 NEWS_WORDS = ["harbour", "council", "budget", "tariff", "electric", "vehicle", "automotive"]
 REVISION_REASON = "Generated load data"
+# The child that makes the text starts as a copy of this process: no imports, no Django setup
+# (the default start method on Python 3.14 and macOS would start a fresh interpreter).
+_FORK = multiprocessing.get_context("fork")
 # How generated comments end up: most shown, a few removed (placeholders), held or spam.
 COMMENT_STATUSES = [
     (Comment.Status.APPROVED, 94),
@@ -43,6 +51,10 @@ COMMENT_STATUSES = [
     (Comment.Status.SPAM, 1),
 ]
 REPLY_SHARE = 0.2
+# Words that are no Markdown or HTML syntax in a sentence of two or more (nor at a paragraph's
+# start, as ": " would be): a body made of them renders as its paragraphs in <p>
+# (tests/test_load_data_rendering.py checks it).
+PLAIN_WORD = re.compile(r"[a-z0-9\u2022][a-z0-9,:'()\u2013\u2022]*")
 
 
 @dataclass
@@ -73,6 +85,7 @@ class _Text:
         # Zipf: a few words in most stories, most words in few.
         weights = [1 / rank for rank in range(1, len(self.words) + 1)]
         self.cumulative = list(itertools.accumulate(weights))
+        self.plain = all(PLAIN_WORD.fullmatch(word) for word in self.words)
 
     def words_of(self, count: int) -> str:
         return " ".join(self.rng.choices(self.words, cum_weights=self.cumulative, k=count))
@@ -80,12 +93,19 @@ class _Text:
     def sentence(self, low: int, high: int) -> str:
         return self.words_of(self.rng.randint(low, high)).capitalize() + "."
 
-    def body(self) -> str:
+    def body(self) -> tuple[str, str]:
+        """A story's Markdown and its HTML, as render_markdown makes it (without its cost)."""
         paragraphs = [
             " ".join(self.sentence(8, 20) for _ in range(self.rng.randint(2, 4)))
             for _ in range(self.rng.randint(3, 6))
         ]
-        return "\n\n".join(paragraphs)
+        markdown = "\n\n".join(paragraphs)
+        return markdown, paragraphs_html(paragraphs) if self.plain else render_markdown(markdown)
+
+
+def paragraphs_html(paragraphs: list[str]) -> str:
+    """render_markdown's HTML for paragraphs of sentences of PLAIN_WORDs: each in <p>, as is."""
+    return "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
 
 
 @transaction.atomic
@@ -134,30 +154,65 @@ def _next_number() -> int:
 
 def _stories_create(count: int, first: int, categories: list[Category], text: _Text) -> list[int]:
     """Create published stories, newest first, evenly spread over the last LOAD_SPAN."""
-    now = timezone.now()
-    spacing = max(STORY_SPACING, LOAD_SPAN / max(count, 1))
     story_ids = []
-    for start in range(0, count, BATCH):
-        batch = [
-            Article(
-                title=text.sentence(5, 10).rstrip("."),
-                slug=f"{SLUG_PREFIX}{first + n}",
-                category=categories[n % len(categories)],
-                standfirst=text.sentence(12, 24),
-                body=text.body(),
-                byline="Load Desk",
-                status=Article.Status.PUBLISHED,
-                published_at=now - spacing * (n + 1),
-            )
-            for n in range(start, min(start + BATCH, count))
-        ]
-        for article in batch:
-            article.stored_text_refresh()  # bulk_create skips save(), which fills them
+    category_ids = [category.pk for category in categories]
+    for batch in _made_ahead(_story_batches(count, first, category_ids, text), text.rng):
         created = bulk_create_with_history(
             batch, Article, batch_size=BATCH, default_change_reason=REVISION_REASON
         )
         story_ids.extend(article.pk for article in created)
+        reset_queries()  # with DEBUG on, each batch's SQL (megabytes) would be kept to the end
     return story_ids
+
+
+def _story_batches(
+    count: int, first: int, category_ids: list[int], text: _Text
+) -> Iterator[list[Article]]:
+    now = timezone.now()
+    spacing = max(STORY_SPACING, LOAD_SPAN / max(count, 1))
+    for start in range(0, count, BATCH):
+        batch = []
+        for n in range(start, min(start + BATCH, count)):
+            article = Article(
+                title=text.sentence(5, 10).rstrip("."),
+                slug=f"{SLUG_PREFIX}{first + n}",
+                category_id=category_ids[n % len(category_ids)],
+                standfirst=text.sentence(12, 24),
+                byline="Load Desk",
+                status=Article.Status.PUBLISHED,
+                published_at=now - spacing * (n + 1),
+            )
+            article.body, body_rendered = text.body()
+            article.stored_text_refresh(body_rendered)  # bulk_create skips save(), which does it
+            batch.append(article)
+        yield batch
+
+
+def _made_ahead(batches: Iterator[list[Article]], rng: random.Random) -> Iterator[list[Article]]:
+    """`batches`, made in a child process while this one inserts the batch before.
+
+    Making the text and HTML is half the load's Python work: the child does it on the other
+    core. It alone draws from `rng` meanwhile, in the same order as before, and hands back the
+    generator's state at the end, so what this process draws next (comments) is unchanged.
+    """
+    receiver, sender = _FORK.Pipe(duplex=False)
+    maker = _FORK.Process(target=_send_all, args=(batches, rng, sender), daemon=True)
+    maker.start()
+    sender.close()  # the child's copy stays open: a child that dies ends recv() with EOFError
+    try:
+        while (batch := receiver.recv()) is not None:
+            yield batch
+        rng.setstate(receiver.recv())
+    finally:
+        maker.kill()  # finished by now, unless the load failed: then nothing it makes is wanted
+        maker.join()
+
+
+def _send_all(batches: Iterator[list[Article]], rng: random.Random, sender: Connection) -> None:
+    for batch in batches:
+        sender.send(batch)  # blocks while the parent inserts: one batch ahead, no more
+    sender.send(None)
+    sender.send(rng.getstate())
 
 
 def _comments_create(story_ids: list[int], rng: random.Random, text: _Text) -> int:

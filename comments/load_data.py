@@ -8,13 +8,10 @@ common and rare words as in a real archive.
 """
 
 import itertools
-import multiprocessing
 import random
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from multiprocessing.connection import Connection
 
 from django.db import connection, reset_queries, transaction
 from django.db.models.functions import Length
@@ -40,9 +37,6 @@ STORY_SPACING = timedelta(minutes=7)
 # Words the search benchmark asks for (benchmarks/search_latency.py), among the Zipf vocabulary.
 NEWS_WORDS = ["harbour", "council", "budget", "tariff", "electric", "vehicle", "automotive"]
 REVISION_REASON = "Generated load data"
-# The child that makes the text starts as a copy of this process: no imports, no Django setup
-# (the default start method on Python 3.14 and macOS would start a fresh interpreter).
-_FORK = multiprocessing.get_context("fork")
 # How generated comments end up: most shown, a few removed (placeholders), held or spam.
 COMMENT_STATUSES = [
     (Comment.Status.APPROVED, 94),
@@ -154,29 +148,16 @@ def _next_number() -> int:
 
 def _stories_create(count: int, first: int, categories: list[Category], text: _Text) -> list[int]:
     """Create published stories, newest first, evenly spread over the last LOAD_SPAN."""
-    story_ids = []
-    category_ids = [category.pk for category in categories]
-    for batch in _made_ahead(_story_batches(count, first, category_ids, text), text.rng):
-        created = bulk_create_with_history(
-            batch, Article, batch_size=BATCH, default_change_reason=REVISION_REASON
-        )
-        story_ids.extend(article.pk for article in created)
-        reset_queries()  # with DEBUG on, each batch's SQL (megabytes) would be kept to the end
-    return story_ids
-
-
-def _story_batches(
-    count: int, first: int, category_ids: list[int], text: _Text
-) -> Iterator[list[Article]]:
     now = timezone.now()
     spacing = max(STORY_SPACING, LOAD_SPAN / max(count, 1))
+    story_ids = []
     for start in range(0, count, BATCH):
         batch = []
         for n in range(start, min(start + BATCH, count)):
             article = Article(
                 title=text.sentence(5, 10).rstrip("."),
                 slug=f"{SLUG_PREFIX}{first + n}",
-                category_id=category_ids[n % len(category_ids)],
+                category=categories[n % len(categories)],
                 standfirst=text.sentence(12, 24),
                 byline="Load Desk",
                 status=Article.Status.PUBLISHED,
@@ -185,34 +166,12 @@ def _story_batches(
             article.body, body_rendered = text.body()
             article.stored_text_refresh(body_rendered)  # bulk_create skips save(), which does it
             batch.append(article)
-        yield batch
-
-
-def _made_ahead(batches: Iterator[list[Article]], rng: random.Random) -> Iterator[list[Article]]:
-    """`batches`, made in a child process while this one inserts the batch before.
-
-    Making the text and HTML is half the load's Python work: the child does it on the other
-    core. It alone draws from `rng` meanwhile, in the same order as before, and hands back the
-    generator's state at the end, so what this process draws next (comments) is unchanged.
-    """
-    receiver, sender = _FORK.Pipe(duplex=False)
-    maker = _FORK.Process(target=_send_all, args=(batches, rng, sender), daemon=True)
-    maker.start()
-    sender.close()  # the child's copy stays open: a child that dies ends recv() with EOFError
-    try:
-        while (batch := receiver.recv()) is not None:
-            yield batch
-        rng.setstate(receiver.recv())
-    finally:
-        maker.kill()  # finished by now, unless the load failed: then nothing it makes is wanted
-        maker.join()
-
-
-def _send_all(batches: Iterator[list[Article]], rng: random.Random, sender: Connection) -> None:
-    for batch in batches:
-        sender.send(batch)  # blocks while the parent inserts: one batch ahead, no more
-    sender.send(None)
-    sender.send(rng.getstate())
+        created = bulk_create_with_history(
+            batch, Article, batch_size=BATCH, default_change_reason=REVISION_REASON
+        )
+        story_ids.extend(article.pk for article in created)
+        reset_queries()  # with DEBUG on, each batch's SQL (megabytes) would be kept to the end
+    return story_ids
 
 
 def _comments_create(story_ids: list[int], rng: random.Random, text: _Text) -> int:

@@ -1,7 +1,5 @@
 """`generate_load_data` makes stories and comments in bulk that behave like written ones."""
 
-import random
-
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
@@ -9,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.search_backends import search_backend
-from comments.load_data import SLUG_PREFIX, _made_ahead, _story_batches, _Text
+from comments.load_data import SLUG_PREFIX
 from comments.models import Comment
 from tests.factories import make_article, make_category
 
@@ -116,17 +114,3 @@ def test_index_after_builds_the_search_indexes_again_and_finds_the_stories():
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_class WHERE relname = %s", [search_index.TITLE_INDEX])
             assert cursor.fetchone() is not None
-
-
-def test_batches_made_in_the_child_process_are_those_made_here(monkeypatch):
-    """The child draws the stories' text and hands its random state back for the comments."""
-    monkeypatch.setattr("comments.load_data.BATCH", 4)  # three batches for nine stories
-    there, here = _Text(random.Random(5)), _Text(random.Random(5))
-    made_there = _made_ahead(_story_batches(9, 0, [1], there), there.rng)
-    made_here = _story_batches(9, 0, [1], here)
-
-    def text_of(batches):
-        return [(a.title, a.body, a.body_rendered, a.search_excerpt) for b in batches for a in b]
-
-    assert text_of(made_there) == text_of(made_here)
-    assert there.rng.random() == here.rng.random()  # the comments' draws go on alike

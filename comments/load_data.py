@@ -9,16 +9,18 @@ common and rare words as in a real archive.
 
 import itertools
 import random
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from articles import demo
 from articles.models import Article, Category
+from articles.rendering import render_markdown
 from articles.search_index import bulk_indexing
 from newsroom import versions
 
@@ -43,6 +45,10 @@ COMMENT_STATUSES = [
     (Comment.Status.SPAM, 1),
 ]
 REPLY_SHARE = 0.2
+# Words that are no Markdown or HTML syntax in a sentence of two or more (nor at a paragraph's
+# start, as ": " would be): a body made of them renders as its paragraphs in <p>
+# (tests/test_load_data_rendering.py checks it).
+PLAIN_WORD = re.compile(r"[a-z0-9\u2022][a-z0-9,:'()\u2013\u2022]*")
 
 
 @dataclass
@@ -73,6 +79,7 @@ class _Text:
         # Zipf: a few words in most stories, most words in few.
         weights = [1 / rank for rank in range(1, len(self.words) + 1)]
         self.cumulative = list(itertools.accumulate(weights))
+        self.plain = all(PLAIN_WORD.fullmatch(word) for word in self.words)
 
     def words_of(self, count: int) -> str:
         return " ".join(self.rng.choices(self.words, cum_weights=self.cumulative, k=count))
@@ -80,12 +87,19 @@ class _Text:
     def sentence(self, low: int, high: int) -> str:
         return self.words_of(self.rng.randint(low, high)).capitalize() + "."
 
-    def body(self) -> str:
+    def body(self) -> tuple[str, str]:
+        """A story's Markdown and its HTML, as render_markdown makes it (without its cost)."""
         paragraphs = [
             " ".join(self.sentence(8, 20) for _ in range(self.rng.randint(2, 4)))
             for _ in range(self.rng.randint(3, 6))
         ]
-        return "\n\n".join(paragraphs)
+        markdown = "\n\n".join(paragraphs)
+        return markdown, paragraphs_html(paragraphs) if self.plain else render_markdown(markdown)
+
+
+def paragraphs_html(paragraphs: list[str]) -> str:
+    """render_markdown's HTML for paragraphs of sentences of PLAIN_WORDs: each in <p>, as is."""
+    return "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
 
 
 @transaction.atomic
@@ -138,25 +152,25 @@ def _stories_create(count: int, first: int, categories: list[Category], text: _T
     spacing = max(STORY_SPACING, LOAD_SPAN / max(count, 1))
     story_ids = []
     for start in range(0, count, BATCH):
-        batch = [
-            Article(
+        batch = []
+        for n in range(start, min(start + BATCH, count)):
+            article = Article(
                 title=text.sentence(5, 10).rstrip("."),
                 slug=f"{SLUG_PREFIX}{first + n}",
                 category=categories[n % len(categories)],
                 standfirst=text.sentence(12, 24),
-                body=text.body(),
                 byline="Load Desk",
                 status=Article.Status.PUBLISHED,
                 published_at=now - spacing * (n + 1),
             )
-            for n in range(start, min(start + BATCH, count))
-        ]
-        for article in batch:
-            article.stored_text_refresh()  # bulk_create skips save(), which fills them
+            article.body, body_rendered = text.body()
+            article.stored_text_refresh(body_rendered)  # bulk_create skips save(), which does it
+            batch.append(article)
         created = bulk_create_with_history(
             batch, Article, batch_size=BATCH, default_change_reason=REVISION_REASON
         )
         story_ids.extend(article.pk for article in created)
+        reset_queries()  # with DEBUG on, each batch's SQL (megabytes) would be kept to the end
     return story_ids
 
 

@@ -8,7 +8,6 @@ Finding and ranking stories is the search backends' work (articles/search_backen
 """
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -125,8 +124,11 @@ class Highlighter:
         if self.candidates is None:
             return []
         matches, stems = [], self.stems
-        for word in self.candidates.finditer(text):
-            token = word.group().lower()
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a letter that lowers to two ("İ"): word by word
+            lowered = None
+        for word in self.candidates.finditer(lowered or text):
+            token = word.group() if lowered else word.group().lower()
             if token not in stems:
                 stems[token] = self.stemmer.stemWord(token)
             if stems[token] in self.lexemes:
@@ -140,13 +142,15 @@ class Highlighter:
         start = 0
         if matches:
             # The window with the most matches, each window opening a little before a match.
-            firsts, best = [first for first, _ in matches], 0
+            firsts, best, low, high = [first for first, _ in matches], 0, 0, 0
             for first in firsts:
                 candidate = max(0, first - SNIPPET_LEAD)
-                end = candidate + SNIPPET_CHARS
-                inside = bisect_left(firsts, end) - bisect_left(firsts, candidate)
-                if inside > best:
-                    start, best = candidate, inside
+                while firsts[low] < candidate:  # both edges only move forward
+                    low += 1
+                while high < len(firsts) and firsts[high] < candidate + SNIPPET_CHARS:
+                    high += 1
+                if high - low > best:
+                    start, best = candidate, high - low
             start = text.rfind(" ", 0, start) + 1 if start else 0  # from a word's beginning
         stop = len(text)
         if stop - start > SNIPPET_CHARS:

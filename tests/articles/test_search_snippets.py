@@ -53,6 +53,11 @@ def test_the_window_holds_the_most_matches_and_says_where_it_was_cut():
     assert text[text.index(body) - 1] == " "
 
 
+def test_letters_that_lower_to_two_characters_keep_the_marks_in_place():
+    snippet = Highlighter(frozenset({"harbour"}))("İİİ İzmir HARBOUR and İstanbul harbours.")
+    assert marked_words(snippet) == ["HARBOUR", "harbours"]
+
+
 def test_without_a_match_the_opening_words_are_shown():
     text = "First words of the story. " + "More words. " * 40
     snippet = Highlighter(frozenset({"estuari"}))(text)

@@ -149,7 +149,10 @@ def test_make_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(tmp_path)
 def test_the_application_leaves_what_it_loaded_at_start_out_of_garbage_collection():
     """Loading newsroom.wsgi (as gunicorn's workers do) freezes Django and the apps' modules:
     a full collection then scans only what requests made, instead of pausing one for 50 ms."""
-    script = "import gc, sys; import newsroom.wsgi; print(gc.get_freeze_count(), 'articles.views' in sys.modules)"
+    script = (
+        "import gc, sys; import newsroom.wsgi; "
+        "print(gc.get_freeze_count(), 'articles.views' in sys.modules)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
         env=clean_environ(SECRET_KEY="s", DEBUG="1"),

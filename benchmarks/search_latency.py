@@ -176,12 +176,12 @@ def main() -> None:
 
     ensure_database(os.environ["DATABASE_URL"])
     # The application as the server loads it (newsroom.wsgi: set up, startup objects frozen).
-    import newsroom.wsgi
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client, override_settings
 
+    import newsroom.wsgi
     from articles.models import Article
 
     call_command("migrate", verbosity=0)

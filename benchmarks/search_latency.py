@@ -175,13 +175,12 @@ def main() -> None:
     args = parser.parse_args()
 
     ensure_database(os.environ["DATABASE_URL"])
-    # The application as the server loads it (newsroom.wsgi: set up, startup objects frozen).
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client, override_settings
 
-    import newsroom.wsgi
+    import newsroom.wsgi  # the application as the server loads it: set up, startup frozen
     from articles.models import Article
 
     call_command("migrate", verbosity=0)

@@ -116,7 +116,8 @@ class Highlighter:
 
     def __init__(self, lexemes: frozenset[str]):
         self.lexemes = lexemes
-        self.candidates = _candidates(lexemes) if lexemes else None
+        self.candidates = _candidates(lexemes, re.IGNORECASE) if lexemes else None
+        self.lowered_candidates = _candidates(lexemes, 0) if lexemes else None
         self.stemmer = Stemmer.Stemmer("english")  # one per page: stemmers are not thread-safe
         self.stems: dict[str, str] = {}
 
@@ -127,7 +128,8 @@ class Highlighter:
         lowered = text.lower()
         if len(lowered) != len(text):  # a letter that lowers to two ("İ"): word by word
             lowered = None
-        for word in self.candidates.finditer(lowered or text):
+        pattern = self.candidates if lowered is None else self.lowered_candidates
+        for word in pattern.finditer(lowered or text):
             token = word.group() if lowered else word.group().lower()
             if token not in stems:
                 stems[token] = self.stemmer.stemWord(token)
@@ -166,14 +168,17 @@ class Highlighter:
         return lead + "".join(parts).strip() + tail
 
 
-# Porter2 keeps a word's first two letters, but for these three.
+# Porter2 changes only a word's ending: a stem but its last two letters begins the word (checked
+# over the 83,000 distinct words of Python's and this project's packages' sources), but for these
+# three.
 _STEM_EXCEPTIONS = {"die": "dying", "lie": "lying", "tie": "tying"}
 
 
 @lru_cache(maxsize=256)
-def _candidates(lexemes: frozenset[str]) -> re.Pattern:
-    """Words that may stem to one of the lexemes: those that begin with its first two letters."""
-    beginnings = sorted({re.escape(lexeme[:2]) for lexeme in lexemes})
+def _candidates(lexemes: frozenset[str], flags: int) -> re.Pattern:
+    """Words that may stem to one of the lexemes: those that begin as it does, but for its last
+    two letters (at least its first two)."""
+    beginnings = sorted({re.escape(lexeme[: max(2, len(lexeme) - 2)]) for lexeme in lexemes})
     beginnings += sorted(_STEM_EXCEPTIONS[lexeme] for lexeme in lexemes & _STEM_EXCEPTIONS.keys())
     # Letters and digits: PostgreSQL's parser splits words at an underscore, as at a space.
-    return re.compile(rf"(?<![^\W_])(?:{'|'.join(beginnings)})[^\W_]*", re.IGNORECASE)
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(beginnings)})[^\W_]*", flags)

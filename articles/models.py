@@ -265,11 +265,8 @@ class Article(models.Model):
         return story_path(**self.url_kwargs())
 
     def stored_text_refresh(self, body_rendered: str | None = None) -> None:
-        """Render the body and its summary into their stored columns (bulk writers call this).
-
-        `body_rendered`: the body's HTML when the caller knows render_markdown's result already
-        (the load generator's plain paragraphs); the summaries are still made from it here.
-        """
+        """Render the body and its summary into their stored columns (bulk writers call this);
+        `body_rendered`: render_markdown's result, when the caller knows it (load data)."""
         self.body_rendered = render_markdown(self.body) if body_rendered is None else body_rendered
         self.__dict__.pop("body_html", None)
         self.description = article_description_text(self.standfirst, self.body_rendered)

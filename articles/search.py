@@ -95,6 +95,18 @@ def mark_snippet(text: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - escaped just above; only <mark> is added
 
 
+# Where PostgreSQL's websearch_to_tsquery may read a "-" as NOT: wherever it does not follow a
+# letter or digit (a space, "(", a quote, another "-", the start...). It reads "harbour - council"
+# and "harbour (-council)" so, and a seventeenth term past MAX_TERMS too, where parse_websearch
+# sees no exclusion; "tariff-free" is one word to both.
+_MAY_NEGATE = re.compile(r"(?:^|[\W_])-")
+
+
+def may_exclude(query: str) -> bool:
+    """Whether PostgreSQL may read an exclusion in the query (when in doubt, yes)."""
+    return _MAY_NEGATE.search(query) is not None
+
+
 def positive_query(groups: list[list[Term]]) -> str:
     """The words and phrases a query asks for, without its exclusions: what snippets mark."""
     return " OR ".join(f'"{term.text}"' for group in groups for term in group if not term.negated)

@@ -138,7 +138,9 @@ class Highlighter:
             return []
         matches, stems = [], self.stems
         for word in self.candidates.finditer(text):
-            token = word.group().lower()
+            # Lowercased letter by letter, as PostgreSQL's lower() does: Python makes "İ" two
+            # characters ("i" and a combining dot), and "İstanbul" would stem to no lexeme.
+            token = word.group().replace("İ", "i").lower()
             if token not in stems:
                 stems[token] = self.stemmer.stemWord(token)
             if stems[token] in self.lexemes:

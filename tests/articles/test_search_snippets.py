@@ -135,3 +135,24 @@ def test_a_search_page_marks_inflected_forms_in_the_excerpt(client):
     assert "<mark>harbour</mark>" in snippet and "<mark>" not in snippet.replace(
         "<mark>harbour</mark>", ""
     )
+
+
+def test_a_capital_dotted_i_lowercases_as_postgresql_lowercases_it():
+    # PostgreSQL reads "İstanbul" as the lexeme 'istanbul'; Python's lower() adds a dot to it.
+    snippet = Highlighter(frozenset({"istanbul"}))("Ferries from İstanbul and ISTANBUL.")
+    assert marked_words(snippet) == ["İstanbul", "ISTANBUL"]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own stemming")
+def test_postgresql_marks_the_capital_dotted_i_too():
+    text = "Ferries from İstanbul and ISTANBUL."
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT websearch_to_tsquery('english', 'istanbul')::text, ts_headline('english', %s,"
+            " websearch_to_tsquery('english', 'istanbul'), %s)",
+            [text, f"HighlightAll=true, StartSel={START}, StopSel={STOP}"],
+        )
+        lexemes_text, headline = cursor.fetchone()
+    snippet = Highlighter(tsquery_lexemes(lexemes_text))(text)
+    assert marked_words(snippet) == marked_words(headline)

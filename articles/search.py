@@ -141,6 +141,10 @@ class Highlighter:
             # Lowercased letter by letter, as PostgreSQL's lower() does: Python makes "İ" two
             # characters ("i" and a combining dot), and "İstanbul" would stem to no lexeme.
             token = word.group().replace("İ", "i").lower()
+            if _WHOLE_TOKEN.search(token):  # a host, address, path, number: no stem of its own
+                if token in self.lexemes:
+                    matches.append(word.span())
+                continue
             if token not in stems:
                 stems[token] = self.stemmer.stemWord(token)
             if stems[token] in self.lexemes:
@@ -176,6 +180,8 @@ class Highlighter:
         return lead + "".join(parts).strip() + tail
 
 
+# What a lexeme holds only when PostgreSQL's parser read a host, address, path or number.
+_WHOLE_TOKEN = re.compile(r"[./@]")
 # Porter2 keeps a word's first two letters, but for these three.
 _STEM_EXCEPTIONS = {"die": "dying", "lie": "lying", "tie": "tying"}
 
@@ -183,7 +189,18 @@ _STEM_EXCEPTIONS = {"die": "dying", "lie": "lying", "tie": "tying"}
 @lru_cache(maxsize=256)
 def _candidates(lexemes: frozenset[str]) -> re.Pattern:
     """Words that may stem to one of the lexemes: those that begin with its first two letters."""
-    beginnings = sorted({re.escape(lexeme[:2]) for lexeme in lexemes})
+    words = {lexeme for lexeme in lexemes if not _WHOLE_TOKEN.search(lexeme)}
+    beginnings = sorted({re.escape(lexeme[:2]) for lexeme in words})
     beginnings += sorted(_STEM_EXCEPTIONS[lexeme] for lexeme in lexemes & _STEM_EXCEPTIONS.keys())
+    # Host names, e-mail addresses, paths, numbers with decimals and versions are one lexeme
+    # each (news.example.com, 3.14, v2.1.3), not stemmed: found as they are, longest first.
+    whole = sorted(
+        (re.escape(lexeme) for lexeme in lexemes - words),
+        key=len, reverse=True,
+    )  # fmt: skip
+    # ...and not as the start of a longer one (/usr/bin in /usr/bin/env, 3.14 in 3.14.2).
+    alternatives = [rf"{lexeme}(?![^\W_]|[-./@][^\W_])" for lexeme in whole]
+    if beginnings:
+        alternatives.append(rf"(?:{'|'.join(beginnings)})[^\W_]*")
     # Letters and digits: PostgreSQL's parser splits words at an underscore, as at a space.
-    return re.compile(rf"(?<![^\W_])(?:{'|'.join(beginnings)})[^\W_]*", re.IGNORECASE)
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(alternatives)})", re.IGNORECASE)

@@ -101,6 +101,10 @@ def test_a_snippet_is_a_marked_slice_of_the_text(words, lexemes):
 @example(words=["lying", "ties", "tying", "lies"], query="lie OR tie")
 @example(words=["dying", "die"], query="die")
 @example(words=["co_op", "e-mail", "2024"], query="co_op OR mail")
+@example(
+    words=["See", "news.example.com,", "v2.1.3", "3.14", "User@Example.com", "/usr/bin"],
+    query="news.example.com OR 3.14 OR user@example.com OR v2.1.3 OR /usr/bin",
+)
 @example(words=["Vehicle's", "vehicles", "happily", "happiness"], query="the vehicle OR happy")
 @hypothesis_settings(max_examples=150, deadline=None)
 def test_the_words_marked_are_the_words_postgresql_matches(words, query):
@@ -156,3 +160,12 @@ def test_postgresql_marks_the_capital_dotted_i_too():
         lexemes_text, headline = cursor.fetchone()
     snippet = Highlighter(tsquery_lexemes(lexemes_text))(text)
     assert marked_words(snippet) == marked_words(headline)
+
+
+def test_hosts_addresses_paths_and_numbers_are_marked_whole():
+    # One lexeme each to PostgreSQL's parser, never stemmed; ts_headline marks them.
+    lexemes = frozenset({"news.example.com", "3.14", "user@example.com", "/usr/bin", "v2.1.3"})
+    text = "See news.example.com, v2.1.3, 3.14 and 3.145, User@Example.com or /usr/bin/env, 3.14.2"
+    assert marked_words(Highlighter(lexemes)(text)) == [
+        "news.example.com", "v2.1.3", "3.14", "User@Example.com",
+    ]  # fmt: skip

@@ -165,7 +165,10 @@ class Highlighter:
                 inside = bisect_left(firsts, end) - bisect_left(firsts, candidate)
                 if inside > best:
                     start, best = candidate, inside
-            start = text.rfind(" ", 0, start) + 1 if start else 0  # from a word's beginning
+            if start:  # from a word's beginning, unless a very long word would push the
+                # matches out of the snippet (a long address): then from inside it
+                space = text.rfind(" ", 0, start)
+                start = space + 1 if start - space <= SNIPPET_LEAD else start
         stop = len(text)
         if stop - start > SNIPPET_CHARS:
             stop = max(text.rfind(" ", start, start + SNIPPET_CHARS), start + SNIPPET_CHARS // 2)

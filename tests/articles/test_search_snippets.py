@@ -169,3 +169,10 @@ def test_hosts_addresses_paths_and_numbers_are_marked_whole():
     assert marked_words(Highlighter(lexemes)(text)) == [
         "news.example.com", "v2.1.3", "3.14", "User@Example.com",
     ]  # fmt: skip
+
+
+def test_a_very_long_word_before_the_match_does_not_push_it_out():
+    text = "Intro " + "x" * 300 + " harbour pilots"
+    snippet = Highlighter(frozenset({"harbour"}))(text)
+    assert marked_words(snippet) == ["harbour"] and snippet.startswith("… ")
+    assert snippet.removeprefix("… ").replace(START, "").replace(STOP, "") in text

@@ -267,8 +267,7 @@ class Article(models.Model):
     def stored_text_refresh(self, body_rendered: str | None = None) -> None:
         """Render the body and its summary into their stored columns (bulk writers call this).
 
-        `body_rendered`: the body's HTML when the caller knows render_markdown's result already
-        (the load generator's plain paragraphs); the summaries are still made from it here.
+        `body_rendered`: render_markdown's result when the caller knows it (the load generator).
         """
         self.body_rendered = render_markdown(self.body) if body_rendered is None else body_rendered
         self.__dict__.pop("body_html", None)

@@ -94,6 +94,18 @@ def mark_snippet(text: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - escaped just above; only <mark> is added
 
 
+# Where PostgreSQL's websearch_to_tsquery may read a "-" as NOT: wherever it does not follow a
+# letter or digit (a space, "(", a quote, another "-", the start...). It reads "harbour - council"
+# and "harbour (-council)" so, and a seventeenth term past MAX_TERMS too, where parse_websearch
+# sees no exclusion; "tariff-free" is one word to both.
+_MAY_NEGATE = re.compile(r"(?:^|[\W_])-")
+
+
+def may_exclude(query: str) -> bool:
+    """Whether PostgreSQL may read an exclusion in the query (when in doubt, yes)."""
+    return _MAY_NEGATE.search(query) is not None
+
+
 def positive_query(groups: list[list[Term]]) -> str:
     """The words and phrases a query asks for, without its exclusions: what snippets mark."""
     return " OR ".join(f'"{term.text}"' for group in groups for term in group if not term.negated)
@@ -125,12 +137,18 @@ class Highlighter:
         if self.candidates is None:
             return []
         matches, stems = [], self.stems
-        lowered = text.lower()
-        if len(lowered) != len(text):  # a letter that lowers to two ("İ"): word by word
+        # Lowercased as PostgreSQL's lower() does: Python makes "İ" two characters ("i" and a
+        # combining dot), and "İstanbul" would stem to no lexeme.
+        lowered = text.replace("İ", "i").lower()
+        if len(lowered) != len(text):  # another letter that lowers to two: word by word
             lowered = None
         pattern = self.candidates if lowered is None else self.lowered_candidates
         for word in pattern.finditer(lowered or text):
-            token = word.group() if lowered else word.group().lower()
+            token = word.group() if lowered else word.group().replace("İ", "i").lower()
+            if _WHOLE_TOKEN.search(token):  # a host, address, path, number: no stem of its own
+                if token in self.lexemes:
+                    matches.append(word.span())
+                continue
             if token not in stems:
                 stems[token] = self.stemmer.stemWord(token)
             if stems[token] in self.lexemes:
@@ -153,7 +171,10 @@ class Highlighter:
                     high += 1
                 if high - low > best:
                     start, best = candidate, high - low
-            start = text.rfind(" ", 0, start) + 1 if start else 0  # from a word's beginning
+            if start:  # from a word's beginning, unless a very long word would push the
+                # matches out of the snippet (a long address): then from inside it
+                space = text.rfind(" ", 0, start)
+                start = space + 1 if start - space <= SNIPPET_LEAD else start
         stop = len(text)
         if stop - start > SNIPPET_CHARS:
             stop = max(text.rfind(" ", start, start + SNIPPET_CHARS), start + SNIPPET_CHARS // 2)
@@ -168,6 +189,8 @@ class Highlighter:
         return lead + "".join(parts).strip() + tail
 
 
+# What a lexeme holds only when PostgreSQL's parser read a host, address, path or number.
+_WHOLE_TOKEN = re.compile(r"[./@]")
 # Porter2 changes only a word's ending: a stem but its last two letters begins the word (checked
 # over the 83,000 distinct words of Python's and this project's packages' sources), but for these
 # three.
@@ -177,8 +200,19 @@ _STEM_EXCEPTIONS = {"die": "dying", "lie": "lying", "tie": "tying"}
 @lru_cache(maxsize=256)
 def _candidates(lexemes: frozenset[str], flags: int) -> re.Pattern:
     """Words that may stem to one of the lexemes: those that begin as it does, but for its last
-    two letters (at least its first two)."""
-    beginnings = sorted({re.escape(lexeme[: max(2, len(lexeme) - 2)]) for lexeme in lexemes})
+    two letters (at least its first two); and hosts, addresses, paths and numbers whole."""
+    words = {lexeme for lexeme in lexemes if not _WHOLE_TOKEN.search(lexeme)}
+    beginnings = sorted({re.escape(lexeme[: max(2, len(lexeme) - 2)]) for lexeme in words})
     beginnings += sorted(_STEM_EXCEPTIONS[lexeme] for lexeme in lexemes & _STEM_EXCEPTIONS.keys())
+    # Host names, e-mail addresses, paths, numbers with decimals and versions are one lexeme
+    # each (news.example.com, 3.14, v2.1.3), not stemmed: found as they are, longest first.
+    whole = sorted(
+        (re.escape(lexeme) for lexeme in lexemes - words),
+        key=len, reverse=True,
+    )  # fmt: skip
+    # ...and not as the start of a longer one (/usr/bin in /usr/bin/env, 3.14 in 3.14.2).
+    alternatives = [rf"{lexeme}(?![^\W_]|[-./@][^\W_])" for lexeme in whole]
+    if beginnings:
+        alternatives.append(rf"(?:{'|'.join(beginnings)})[^\W_]*")
     # Letters and digits: PostgreSQL's parser splits words at an underscore, as at a space.
-    return re.compile(rf"(?<![^\W_])(?:{'|'.join(beginnings)})[^\W_]*", flags)
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(alternatives)})", flags)

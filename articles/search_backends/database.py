@@ -32,6 +32,7 @@ from articles.search import (
     Highlighter,
     fts5_expression,
     mark_snippet,
+    may_exclude,
     parse_websearch,
     positive_query,
     tsquery_lexemes,
@@ -156,7 +157,8 @@ class DatabaseBackend(SearchBackend):
         connection = self._connection
         ordered = search_strategy(connection) == RUM and self._ranks_all(count)
         limit = settings.SEARCH_RANK_LIMIT
-        excludes = any(term.negated for group in parse_websearch(query) for term in group)
+        # As PostgreSQL reads the query: parse_websearch misses some of its exclusions.
+        excludes = may_exclude(query)
         sql, params = _compiled(
             connection, ("page", ordered, excludes, start, stop, limit),
             lambda marked: self._postgres_page(marked, start, stop, ordered, excludes),

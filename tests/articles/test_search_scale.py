@@ -269,3 +269,39 @@ def test_title_matches_ranked_among_the_newest_still_honour_exclusions(client, s
     assert "Harbour works" not in found
     if query.startswith("harbour"):
         assert "Harbour tides" in found  # an old title match, found through the title index
+
+
+# PostgreSQL reads an exclusion in each, where parse_websearch sees none: "- council" (a dash
+# alone), "(-council)" (after a parenthesis), and "-council" as the seventeenth term.
+PG_ONLY_EXCLUSIONS = [
+    "harbour - council",
+    "harbour (-council)",
+    " OR ".join(f"zq{n}" for n in range(15)) + " OR harbour -council",
+]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's reading of `-`")
+@pytest.mark.parametrize("query", PG_ONLY_EXCLUSIONS)
+def test_title_matches_honour_every_exclusion_postgresql_reads(client, settings, query):
+    settings.SEARCH_RANK_ALL, settings.SEARCH_RANK_LIMIT = 0, 1
+    category = make_category()
+    make_article(category=category, title="Harbour works", body="The city council met.",
+                 published_at=timezone.now() - timedelta(days=30))  # fmt: skip
+    make_article(category=category, title="Harbour tides", body="Low water at noon.",
+                 published_at=timezone.now() - timedelta(days=40))  # fmt: skip
+    for n in range(3):
+        make_article(category=category, title=f"Quay {n}", body="The harbour is busy.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT websearch_to_tsquery('english', %s)::text", [query])
+        assert "!'council'" in cursor.fetchone()[0]  # PostgreSQL excludes the word
+    found = titles(search(client, query))
+    assert "Harbour works" not in found and "Harbour tides" in found
+
+
+def test_a_dash_that_may_exclude_is_seen():
+    from articles.search import may_exclude
+
+    for query in [*PG_ONLY_EXCLUSIONS, "-council", 'a -"b c"', 'a "b"-c', "a !-c"]:
+        assert may_exclude(query), query
+    for query in ["tariff-free", "harbour council", "e-mail 1-2", ""]:
+        assert not may_exclude(query), query

@@ -106,6 +106,10 @@ def test_a_snippet_is_a_marked_slice_of_the_text(words, lexemes):
 @example(words=["lying", "ties", "tying", "lies"], query="lie OR tie")
 @example(words=["dying", "die"], query="die")
 @example(words=["co_op", "e-mail", "2024"], query="co_op OR mail")
+@example(
+    words=["See", "news.example.com,", "v2.1.3", "3.14", "User@Example.com", "/usr/bin"],
+    query="news.example.com OR 3.14 OR user@example.com OR v2.1.3 OR /usr/bin",
+)
 @example(words=["Vehicle's", "vehicles", "happily", "happiness"], query="the vehicle OR happy")
 @hypothesis_settings(max_examples=150, deadline=None)
 def test_the_words_marked_are_the_words_postgresql_matches(words, query):
@@ -140,3 +144,40 @@ def test_a_search_page_marks_inflected_forms_in_the_excerpt(client):
     assert "<mark>harbour</mark>" in snippet and "<mark>" not in snippet.replace(
         "<mark>harbour</mark>", ""
     )
+
+
+def test_a_capital_dotted_i_lowercases_as_postgresql_lowercases_it():
+    # PostgreSQL reads "İstanbul" as the lexeme 'istanbul'; Python's lower() adds a dot to it.
+    snippet = Highlighter(frozenset({"istanbul"}))("Ferries from İstanbul and ISTANBUL.")
+    assert marked_words(snippet) == ["İstanbul", "ISTANBUL"]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own stemming")
+def test_postgresql_marks_the_capital_dotted_i_too():
+    text = "Ferries from İstanbul and ISTANBUL."
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT websearch_to_tsquery('english', 'istanbul')::text, ts_headline('english', %s,"
+            " websearch_to_tsquery('english', 'istanbul'), %s)",
+            [text, f"HighlightAll=true, StartSel={START}, StopSel={STOP}"],
+        )
+        lexemes_text, headline = cursor.fetchone()
+    snippet = Highlighter(tsquery_lexemes(lexemes_text))(text)
+    assert marked_words(snippet) == marked_words(headline)
+
+
+def test_hosts_addresses_paths_and_numbers_are_marked_whole():
+    # One lexeme each to PostgreSQL's parser, never stemmed; ts_headline marks them.
+    lexemes = frozenset({"news.example.com", "3.14", "user@example.com", "/usr/bin", "v2.1.3"})
+    text = "See news.example.com, v2.1.3, 3.14 and 3.145, User@Example.com or /usr/bin/env, 3.14.2"
+    assert marked_words(Highlighter(lexemes)(text)) == [
+        "news.example.com", "v2.1.3", "3.14", "User@Example.com",
+    ]  # fmt: skip
+
+
+def test_a_very_long_word_before_the_match_does_not_push_it_out():
+    text = "Intro " + "x" * 300 + " harbour pilots"
+    snippet = Highlighter(frozenset({"harbour"}))(text)
+    assert marked_words(snippet) == ["harbour"] and snippet.startswith("… ")
+    assert snippet.removeprefix("… ").replace(START, "").replace(STOP, "") in text

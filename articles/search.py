@@ -94,6 +94,12 @@ def mark_snippet(text: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - escaped just above; only <mark> is added
 
 
+def mark_plain_snippet(text: str) -> SafeString:
+    """mark_snippet for a snippet of plain text (a stored excerpt): no Markdown to drop."""
+    html = escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped just above; only <mark> is added
+
+
 # Where PostgreSQL's websearch_to_tsquery may read a "-" as NOT: wherever it does not follow a
 # letter or digit (a space, "(", a quote, another "-", the start...). It reads "harbour - council"
 # and "harbour (-council)" so, and a seventeenth term past MAX_TERMS too, where parse_websearch
@@ -144,6 +150,9 @@ class Highlighter:
             lowered = None
         pattern = self.candidates if lowered is None else self.lowered_candidates
         for word in pattern.finditer(lowered or text):
+            begin = word.start()
+            if begin and text[begin - 1].isalnum():  # inside a word, not at its beginning
+                continue
             token = word.group() if lowered else word.group().replace("İ", "i").lower()
             if _WHOLE_TOKEN.search(token):  # a host, address, path, number: no stem of its own
                 if token in self.lexemes:
@@ -215,4 +224,6 @@ def _candidates(lexemes: frozenset[str], flags: int) -> re.Pattern:
     if beginnings:
         alternatives.append(rf"(?:{'|'.join(beginnings)})[^\W_]*")
     # Letters and digits: PostgreSQL's parser splits words at an underscore, as at a space.
-    return re.compile(rf"(?<![^\W_])(?:{'|'.join(alternatives)})", flags)
+    # (Where a word begins is checked by the caller: a look-behind here would make the regex
+    # engine try every position of the text instead of skipping to a candidate's letters.)
+    return re.compile(rf"(?:{'|'.join(alternatives)})", flags)

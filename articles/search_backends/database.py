@@ -14,6 +14,7 @@ Python (`articles.search.Highlighter`, by the lexemes PostgreSQL reads in the qu
 """
 
 from datetime import datetime
+from functools import lru_cache
 from math import isqrt
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from articles.search import (
     HIGHLIGHT,
     Highlighter,
     fts5_expression,
+    mark_plain_snippet,
     mark_snippet,
     may_exclude,
     parse_websearch,
@@ -137,12 +139,11 @@ class DatabaseBackend(SearchBackend):
     ) -> list[Article]:
         if self._connection.vendor == "postgresql":
             count = count if count is not None else self.count(query)
-            rows = self._postgres(query, start, stop, count)
-        else:
-            rows = self._sqlite(query, start, stop)
+            return self._postgres(query, start, stop, count)
+        rows = list(self._sqlite(query, start, stop))
         for row in rows:
             row.snippet = mark_snippet(row.snippet_raw or "")
-        return list(rows)
+        return rows
 
     def _postgres(self, query: str, start: int, stop: int, count: Count) -> list[Article]:
         sql, params = self.page_sql(query, start, stop, count)
@@ -150,7 +151,8 @@ class DatabaseBackend(SearchBackend):
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         highlight = Highlighter(tsquery_lexemes(rows[0][-1]) if rows else frozenset())
-        return [_article(row, highlight) for row in rows]
+        sections: dict[int, Category] = {}  # one instance a section, shared by its rows
+        return [_article(row, highlight, sections) for row in rows]
 
     def page_sql(self, query: str, start: int, stop: int, count: Count) -> tuple[str, list]:
         """PostgreSQL: the SQL that reads rows start..stop of the results, and its parameters."""
@@ -263,7 +265,7 @@ class DatabaseBackend(SearchBackend):
         return Count(found) if found <= limit else Count(limit, exact=False, at_least=True)
 
 
-def _article(row: tuple, highlight: Highlighter) -> Article:
+def _article(row: tuple, highlight: Highlighter, sections: dict[int, Category]) -> Article:
     """A story as `only(*RESULT_FIELDS)` would read it, with its section, author (and the
     author's page, or the knowledge that there is none: `byline_page` asks no query) and
     snippet (the query's words marked in its excerpt)."""
@@ -271,9 +273,11 @@ def _article(row: tuple, highlight: Highlighter) -> Article:
     article = _from_db(Article, dict(zip(_ARTICLE_COLUMNS, row[:columns], strict=True)))
     category_name, category_slug, username, first_name, last_name = row[columns : columns + 5]
     profile_id, profile_slug, excerpt, _ = row[columns + 5 :]
-    article.category = _from_db(
-        Category, {"id": article.category_id, "name": category_name, "slug": category_slug}
-    )
+    if article.category_id not in sections:
+        sections[article.category_id] = _from_db(
+            Category, {"id": article.category_id, "name": category_name, "slug": category_slug}
+        )
+    article.category = sections[article.category_id]
     if article.author_id is not None:
         article.author = _from_db(get_user_model(), {
             "id": article.author_id, "username": username, "first_name": first_name,
@@ -286,15 +290,20 @@ def _article(row: tuple, highlight: Highlighter) -> Article:
             })  # fmt: skip
             profile.user = article.author
         AuthorProfile.user.field.remote_field.set_cached_value(article.author, profile)
-    article.snippet_raw = highlight(excerpt)
+    article.snippet = mark_plain_snippet(highlight(excerpt))
     return article
 
 
 def _from_db(model, values: dict):
     """An instance with these fields loaded (the others deferred), as a query would make it;
     `from_db` takes them in the model's own field order."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    names = _field_order(model, tuple(values))
     return model.from_db(Article.objects.db, names, [values[name] for name in names])
+
+
+@lru_cache(maxsize=16)
+def _field_order(model, given: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in given)
 
 
 def _fts5_filter(queryset: QuerySet, expression: str) -> QuerySet:

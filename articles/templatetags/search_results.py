@@ -6,9 +6,11 @@ own queries. Same markup as the template it replaces: kicker, headline link, sni
 standfirst), date and byline (linked to the author's page when it is theirs alone).
 """
 
+from html import escape  # the standard library's: these values are all plain text
+
 from django import template
 from django.utils.dates import MONTHS
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
@@ -53,7 +55,7 @@ def search_results(articles) -> SafeString:
         # "j F Y", the month's name looked up once a page.
         local = localtime(article.published_at)
         if local.month not in months:
-            months[local.month] = escape(MONTHS[local.month])
+            months[local.month] = escape(str(MONTHS[local.month]))
         day = f"{local.day} {months[local.month]} {local.year}"
         parts.append(
             '\n    <article class="teaser result">\n'

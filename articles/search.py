@@ -88,14 +88,14 @@ def fts5_expression(groups: list[list[Term]]) -> str | None:
 
 
 def mark_snippet(text: str) -> SafeString:
-    """Escape a highlighted excerpt, then turn the highlight markers into <mark> elements."""
+    """mark_plain_snippet for a snippet cut from Markdown (FTS5's, Tantivy's): its markers and
+    runs of spaces dropped first."""
     text = _MARKDOWN_MARKERS.sub(r"\1", text).replace("**", "").replace("`", "")
-    html = escape(" ".join(text.split())).replace(_START, "<mark>").replace(_STOP, "</mark>")
-    return mark_safe(html)  # noqa: S308 - escaped just above; only <mark> is added
+    return mark_plain_snippet(" ".join(text.split()))
 
 
 def mark_plain_snippet(text: str) -> SafeString:
-    """mark_snippet for a snippet of plain text (a stored excerpt): no Markdown to drop."""
+    """Escape a highlighted excerpt, then turn the highlight markers into <mark> elements."""
     html = escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>")
     return mark_safe(html)  # noqa: S308 - escaped just above; only <mark> is added
 
@@ -124,7 +124,8 @@ def tsquery_lexemes(tsquery_text: str) -> frozenset[str]:
 
 class Highlighter:
     """Cuts snippets for one page of results: about SNIPPET_CHARS of a text around the most
-    matches, each matching word between the highlight markers (mark_snippet makes them <mark>);
+    matches, each matching word between the highlight markers (mark_plain_snippet makes them
+    <mark>);
     the opening words when none match.
 
     In Python rather than PostgreSQL's ts_headline, which parses every shown excerpt again on
@@ -134,8 +135,7 @@ class Highlighter:
 
     def __init__(self, lexemes: frozenset[str]):
         self.lexemes = lexemes
-        self.candidates = _candidates(lexemes, re.IGNORECASE) if lexemes else None
-        self.lowered_candidates = _candidates(lexemes, 0) if lexemes else None
+        self.candidates = _candidates(lexemes) if lexemes else None
         self.stemmer = Stemmer.Stemmer("english")  # one per page: stemmers are not thread-safe
         self.stems: dict[str, str] = {}
 
@@ -144,16 +144,14 @@ class Highlighter:
             return []
         matches, stems = [], self.stems
         # Lowercased as PostgreSQL's lower() does: Python makes "İ" two characters ("i" and a
-        # combining dot), and "İstanbul" would stem to no lexeme.
+        # combining dot; the only letter it lowers to two), and "İstanbul" would stem to no
+        # lexeme. So the lowered text keeps the original's offsets.
         lowered = text.replace("İ", "i").lower()
-        if len(lowered) != len(text):  # another letter that lowers to two: word by word
-            lowered = None
-        pattern = self.candidates if lowered is None else self.lowered_candidates
-        for word in pattern.finditer(lowered or text):
+        for word in self.candidates.finditer(lowered):
             begin = word.start()
             if begin and text[begin - 1].isalnum():  # inside a word, not at its beginning
                 continue
-            token = word.group() if lowered else word.group().replace("İ", "i").lower()
+            token = word.group()
             if _WHOLE_TOKEN.search(token):  # a host, address, path, number: no stem of its own
                 if token in self.lexemes:
                     matches.append(word.span())
@@ -207,9 +205,10 @@ _STEM_EXCEPTIONS = {"die": "dying", "lie": "lying", "tie": "tying"}
 
 
 @lru_cache(maxsize=256)
-def _candidates(lexemes: frozenset[str], flags: int) -> re.Pattern:
-    """Words that may stem to one of the lexemes: those that begin as it does, but for its last
-    two letters (at least its first two); and hosts, addresses, paths and numbers whole."""
+def _candidates(lexemes: frozenset[str]) -> re.Pattern:
+    """Words (of a lowered text) that may stem to one of the lexemes: those that begin as it
+    does, but for its last two letters (at least its first two); and hosts, addresses, paths and
+    numbers whole."""
     words = {lexeme for lexeme in lexemes if not _WHOLE_TOKEN.search(lexeme)}
     beginnings = sorted({re.escape(lexeme[: max(2, len(lexeme) - 2)]) for lexeme in words})
     beginnings += sorted(_STEM_EXCEPTIONS[lexeme] for lexeme in lexemes & _STEM_EXCEPTIONS.keys())
@@ -226,4 +225,4 @@ def _candidates(lexemes: frozenset[str], flags: int) -> re.Pattern:
     # Letters and digits: PostgreSQL's parser splits words at an underscore, as at a space.
     # (Where a word begins is checked by the caller: a look-behind here would make the regex
     # engine try every position of the text instead of skipping to a candidate's letters.)
-    return re.compile(rf"(?:{'|'.join(alternatives)})", flags)
+    return re.compile(rf"(?:{'|'.join(alternatives)})")

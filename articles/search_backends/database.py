@@ -92,7 +92,9 @@ def _compiled(connection, key: tuple, build) -> tuple:
 
 def _bind(params: tuple, query: str) -> list:
     now = timezone.now()
-    marks = {_QUERY_MARK: query, _ASKED_MARK: positive_query(parse_websearch(query))}
+    marks = {_QUERY_MARK: query}
+    if _ASKED_MARK in params:  # the page's statement, not the count's
+        marks[_ASKED_MARK] = positive_query(parse_websearch(query))
     return [
         marks.get(value, value) if isinstance(value, str)
         else now if isinstance(value, datetime) else value

@@ -83,11 +83,10 @@ SCHEMAS = {
 }
 
 HEADERS = {
-    "ETag": {"description": "Send it back in If-None-Match: 304 while it holds.",
-             "schema": STRING},
+    "ETag": {"description": "Send it back in If-None-Match: 304 while it holds.", "schema": STRING},
     "Cache-Control": {"schema": STRING},
     "Access-Control-Allow-Origin": {"schema": {"const": "*"}},
-}  # fmt: skip
+}
 
 
 def _json(schema_name: str, description: str, headers: dict | None = None) -> dict:
@@ -113,8 +112,13 @@ def _get(summary: str, schema_name: str, *, parameters=(), missing: str | None =
 
 
 def _query(name: str, description: str, schema: dict) -> dict:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema}  # fmt: skip
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
 
 
 STORY_FILTERS = [

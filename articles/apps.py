@@ -15,26 +15,42 @@ def _search_index_ensure(sender, using, **kwargs):
 
 # Journalists write; whose stories they may change, and when, is decided in `workflow`.
 ROLE_PERMISSIONS = {
-    roles.JOURNALISTS: ["articles.add_article", "articles.change_article",
-                        "articles.view_article", "articles.view_category",
-                        "articles.view_correction",
-                        # What the sites a story told answered (the story's admin page).
-                        "articles.view_trackbackping",
-                        "articles.add_bodyimage", "articles.view_bodyimage"],
-    roles.EDITORS: ["articles.add_article", "articles.change_article", "articles.delete_article",
-                    "articles.view_article", "articles.publish_article",
-                    "articles.edit_any_article", "articles.add_category",
-                    "articles.change_category", "articles.delete_category",
-                    "articles.view_category", "articles.view_correction",
-                    "articles.view_trackbackping",
-                    "articles.add_bodyimage",
-                    "articles.view_bodyimage", "articles.add_storyredirect",
-                    "articles.change_storyredirect", "articles.delete_storyredirect",
-                    "articles.view_storyredirect",
-                    "articles.view_authorprofile", "articles.change_authorprofile",
-                    # Lets editors pick any staff member as a story's author (admin autocomplete).
-                    "auth.view_user"],
-}  # fmt: skip
+    roles.JOURNALISTS: [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.view_article",
+        "articles.view_category",
+        "articles.view_correction",
+        # What the sites a story told answered (the story's admin page).
+        "articles.view_trackbackping",
+        "articles.add_bodyimage",
+        "articles.view_bodyimage",
+    ],
+    roles.EDITORS: [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.delete_article",
+        "articles.view_article",
+        "articles.publish_article",
+        "articles.edit_any_article",
+        "articles.add_category",
+        "articles.change_category",
+        "articles.delete_category",
+        "articles.view_category",
+        "articles.view_correction",
+        "articles.view_trackbackping",
+        "articles.add_bodyimage",
+        "articles.view_bodyimage",
+        "articles.add_storyredirect",
+        "articles.change_storyredirect",
+        "articles.delete_storyredirect",
+        "articles.view_storyredirect",
+        "articles.view_authorprofile",
+        "articles.change_authorprofile",
+        # Lets editors pick any staff member as a story's author (admin autocomplete).
+        "auth.view_user",
+    ],
+}
 
 
 class ArticlesConfig(AppConfig):
@@ -59,8 +75,11 @@ class ArticlesConfig(AppConfig):
 
         from . import caching, purging
 
-        models = (self.get_model("Article"), self.get_model("Category"),
-                  self.get_model("AuthorProfile"))  # fmt: skip
+        models = (
+            self.get_model("Article"),
+            self.get_model("Category"),
+            self.get_model("AuthorProfile"),
+        )
         for model in models:
             post_save.connect(caching.site_changed, sender=model, dispatch_uid=f"page:{model}")
             post_delete.connect(caching.site_changed, sender=model, dispatch_uid=f"page-{model}")

@@ -46,8 +46,9 @@ def renditions_make(name: str, width: int) -> list[str]:
     made = []
     extension = PurePosixPath(name).suffix
     for w, rendition in wanted:
-        image = source.resize((w, max(1, round(source.height * w / source.width))),
-                              Image.Resampling.LANCZOS)  # fmt: skip
+        image = source.resize(
+            (w, max(1, round(source.height * w / source.width))), Image.Resampling.LANCZOS
+        )
         out = io.BytesIO()
         if extension == ".jpg":
             image.convert("RGB").save(out, "JPEG", quality=85, optimize=True, progressive=True)
@@ -84,8 +85,11 @@ def responsive_attributes(src: str) -> str:
     if not src.startswith(own) or match is None or ".." in src:
         return ""
     width, height = int(match[1]), int(match[2])
-    candidates = [f"{escape(body_image_url(rendition_name(src, w)))} {w}w"
-                  for w in widths_for(width)]  # fmt: skip
+    candidates = [
+        f"{escape(body_image_url(rendition_name(src, w)))} {w}w" for w in widths_for(width)
+    ]
     candidates.append(f"{escape(body_image_url(src))} {width}w")
-    return (f' width="{width}" height="{height}" srcset="{", ".join(candidates)}"'
-            f' sizes="{SIZES}" loading="lazy"')  # fmt: skip
+    return (
+        f' width="{width}" height="{height}" srcset="{", ".join(candidates)}"'
+        f' sizes="{SIZES}" loading="lazy"'
+    )

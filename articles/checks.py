@@ -23,16 +23,20 @@ def search_index_check(app_configs=None, databases=None, **kwargs):
         message = f"Search index not checked: {type(error).__name__}."
         return [checks.Info(message, id="articles.I002")]
     if strategy == RUM:
-        return [checks.Info(
-            "Search uses the RUM index: results come ordered by relevance from the index.",
-            id="articles.I001",
-        )]  # fmt: skip
+        return [
+            checks.Info(
+                "Search uses the RUM index: results come ordered by relevance from the index.",
+                id="articles.I001",
+            )
+        ]
     if strategy == FTS5:
         return [checks.Info("Search uses SQLite's FTS5 index.", id="articles.I001")]
-    return [checks.Warning(
-        "Search uses the GIN index: only the newest SEARCH_RANK_LIMIT matches (and title "
-        "matches) are ranked, and each search sorts them.",
-        hint="Install the rum extension (Debian: apt-get install postgresql-15-rum), then run "
-        "`manage.py migrate` again to switch to the RUM index.",
-        id="articles.W001",
-    )]  # fmt: skip
+    return [
+        checks.Warning(
+            "Search uses the GIN index: only the newest SEARCH_RANK_LIMIT matches (and title "
+            "matches) are ranked, and each search sorts them.",
+            hint="Install the rum extension (Debian: apt-get install postgresql-15-rum), then run "
+            "`manage.py migrate` again to switch to the RUM index.",
+            id="articles.W001",
+        )
+    ]

@@ -14,9 +14,7 @@ REASON_WORDS = 70  # the revision reason holds 100 characters
 
 
 @transaction.atomic
-def correction_add(
-    *, article: Article, by: AbstractBaseUser, wrong: str, right: str
-) -> Correction:
+def correction_add(*, article: Article, by: AbstractBaseUser, wrong: str, right: str) -> Correction:
     """Append a correction to a live story: its page, feeds and API show it from now on.
 
     The story gets a revision that names the correction (its history keeps it), and its

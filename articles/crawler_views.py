@@ -21,8 +21,10 @@ XML = "application/xml"
 
 def urlset(urls: list[dict]) -> HttpResponse:
     """A sitemap's XML, written directly: 50,000 URLs through a template take seconds."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>\n'
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']  # fmt: skip
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+    ]
     zone = timezone.get_current_timezone()
     for url in urls:
         lastmod = ""

@@ -60,9 +60,13 @@ class StoryRedirect(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", editable=False,
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -83,13 +87,14 @@ class DraftRevision(models.Model):
 
     # None: a story not created yet (the add form's autosave, one per user).
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="draft_revisions",
-        null=True, blank=True,
-    )  # fmt: skip
-    kind = models.CharField(max_length=10, choices=Kind)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="draft_revisions",
+        null=True,
+        blank=True,
     )
+    kind = models.CharField(max_length=10, choices=Kind)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(max_length=200)
     standfirst = models.TextField(blank=True)
     body = models.TextField(blank=True)
@@ -108,18 +113,20 @@ class DraftRevision(models.Model):
                 fields=["article"], condition=Q(kind="pending"), name="one_pending_per_story"
             ),
             models.UniqueConstraint(
-                fields=["article", "user"], condition=Q(kind="autosave"),
+                fields=["article", "user"],
+                condition=Q(kind="autosave"),
                 name="one_autosave_per_story_and_user",
             ),
             models.UniqueConstraint(
-                fields=["user"], condition=Q(kind="autosave", article__isnull=True),
+                fields=["user"],
+                condition=Q(kind="autosave", article__isnull=True),
                 name="one_new_story_autosave_per_user",
             ),
             models.CheckConstraint(
                 condition=Q(kind="autosave") | Q(article__isnull=False),
                 name="pending_changes_belong_to_a_story",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
@@ -129,20 +136,26 @@ class BodyImage(models.Model):
     """A picture uploaded for use inside a story's body (inserted as Markdown)."""
 
     image = models.ImageField(
-        upload_to=body_image_upload_to, max_length=200,
-        width_field="width", height_field="height",
+        upload_to=body_image_upload_to,
+        max_length=200,
+        width_field="width",
+        height_field="height",
         help_text="JPEG, PNG or WebP; at most 10 MB and 40 megapixels.",
-    )  # fmt: skip
+    )
     width = models.PositiveIntegerField(null=True, editable=False)
     height = models.PositiveIntegerField(null=True, editable=False)
     alt = models.CharField(
-        "alt text", max_length=250,
+        "alt text",
+        max_length=250,
         help_text="What the image shows, for readers who cannot see it.",
-    )  # fmt: skip
+    )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         editable=False,
-    )  # fmt: skip
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

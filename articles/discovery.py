@@ -72,9 +72,9 @@ def article_structured_data(article: Article) -> dict:
         data["author"] = {"@type": "Organization", "name": settings.SITE_NAME}
     # Google's rich results want 16:9, 4:3 and 1:1 at 1200 px wide; a story without a picture
     # of its own shows the site's default one.
-    data["image"] = [
-        absolute_url(url) for url in images.rich_result_image_urls(article)
-    ] or [default_social_image_url()]
+    data["image"] = [absolute_url(url) for url in images.rich_result_image_urls(article)] or [
+        default_social_image_url()
+    ]
     if corrections := article.corrections_shown:
         data["correction"] = [correction_structured_data(c, url) for c in corrections]
     return data

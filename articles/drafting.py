@@ -158,10 +158,15 @@ def autosave_store(*, article: Article, by: AbstractBaseUser, data) -> DraftRevi
     values = _autosave_values(data, {name: getattr(stored, name) for name in DRAFT_FIELDS})
     latest = latest_revision(stored)
     saved, _ = DraftRevision.objects.update_or_create(
-        article=stored, kind=Kind.AUTOSAVE, user=by,
-        defaults={**values, "category_id": stored.category_id,
-                  "base_revision": latest.history_id if latest else None},
-    )  # fmt: skip
+        article=stored,
+        kind=Kind.AUTOSAVE,
+        user=by,
+        defaults={
+            **values,
+            "category_id": stored.category_id,
+            "base_revision": latest.history_id if latest else None,
+        },
+    )
     return saved
 
 

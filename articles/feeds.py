@@ -166,6 +166,8 @@ class AuthorFeed(LatestStoriesFeed):
 class AuthorAtomFeed(AuthorFeed):
     feed_type = AtomWithContent
     subtitle = AuthorFeed.description
+
+
 class CorrectionsFeed(LatestStoriesFeed):
     """Every correction readers may see, newest first: one entry per correction."""
 

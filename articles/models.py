@@ -147,17 +147,23 @@ class Article(models.Model):
     image_caption = models.CharField("caption", max_length=300, blank=True)
     image_credit = models.CharField("credit", max_length=200, blank=True)
     image_focal_x = models.PositiveSmallIntegerField(
-        "focal point across", default=50, validators=[MaxValueValidator(100)],
+        "focal point across",
+        default=50,
+        validators=[MaxValueValidator(100)],
         help_text="Per cent from the left edge; crops keep this point in view.",
-    )  # fmt: skip
+    )
     image_focal_y = models.PositiveSmallIntegerField(
-        "focal point down", default=50, validators=[MaxValueValidator(100)],
+        "focal point down",
+        default=50,
+        validators=[MaxValueValidator(100)],
         help_text="Per cent from the top edge.",
-    )  # fmt: skip
+    )
     embargo_until = models.DateTimeField(
-        null=True, blank=True, editable=False,
+        null=True,
+        blank=True,
+        editable=False,
         help_text="Nothing about the story reaches the public before this time.",
-    )  # fmt: skip
+    )
     # Written only by `correction_add` (an UPDATE of this column alone), so that a page showing
     # an uncorrected story needs no query for corrections, and no older copy saved can hide one.
     corrections_count = models.PositiveIntegerField(default=0, editable=False)
@@ -192,10 +198,21 @@ class Article(models.Model):
     # Every save keeps a revision of the words; images (files with their own lifecycle), the
     # search index and the outgoing ping list (which may hold other sites' tokens) are not kept.
     history = HistoricalRecords(
-        excluded_fields=["image", "image_width", "image_height", "image_alt", "image_caption",
-                         "image_credit", "image_focal_x", "image_focal_y", "search_vector",
-                         "trackback_targets", "notify_linked_pages", *STORED_TEXT],
-    )  # fmt: skip
+        excluded_fields=[
+            "image",
+            "image_width",
+            "image_height",
+            "image_alt",
+            "image_caption",
+            "image_credit",
+            "image_focal_x",
+            "image_focal_y",
+            "search_vector",
+            "trackback_targets",
+            "notify_linked_pages",
+            *STORED_TEXT,
+        ],
+    )
 
     class Meta:
         verbose_name = "story"  # as the newsroom says it; the code keeps Article
@@ -253,9 +270,10 @@ class Article(models.Model):
             # Every loaded column but the corrections count (as Django saves a deferred row).
             deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields
+                f.name
+                for f in self._meta.concrete_fields
                 if not f.primary_key and f.name != "corrections_count" and f.attname not in deferred
-            ]  # fmt: skip
+            ]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"body", "standfirst"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, *Article.STORED_TEXT}

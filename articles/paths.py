@@ -29,8 +29,9 @@ def story_path_format() -> str:
 def story_path(*, year: int, month: int, day: int, slug: str) -> str:
     """What `reverse("articles:detail", kwargs=...)` answers, for a fraction of its cost."""
     if not _PLAIN_SLUG.fullmatch(slug):  # reverse() quotes, or refuses, any other slug
-        return reverse("articles:detail", kwargs={"year": year, "month": month, "day": day,
-                                                  "slug": slug})  # fmt: skip
+        return reverse(
+            "articles:detail", kwargs={"year": year, "month": month, "day": day, "slug": slug}
+        )
     return story_path_format().format(year, month, day, slug)
 
 

@@ -20,8 +20,13 @@ BEFORE = "_purge_before"
 
 def site_paths() -> set[str]:
     """The pages every story is listed on: home, the site's feeds and the sitemaps."""
-    paths = {reverse("articles:home"), reverse("articles:feed"), reverse("articles:feed_atom"),
-             reverse("articles:sitemap"), reverse("articles:news_sitemap")}  # fmt: skip
+    paths = {
+        reverse("articles:home"),
+        reverse("articles:feed"),
+        reverse("articles:feed_atom"),
+        reverse("articles:sitemap"),
+        reverse("articles:news_sitemap"),
+    }
     paths |= {reverse("articles:sitemap_section", kwargs={"section": s}) for s in SITEMAPS}
     return paths
 
@@ -43,16 +48,20 @@ def story_paths(story: Article) -> set[str]:
     paths = {story.get_absolute_url(), *purge.story_extra_paths(story)}
     parts = story.url_kwargs()
     paths.add(reverse("articles:archive_year", kwargs={"year": parts["year"]}))
-    paths.add(reverse("articles:archive_month",
-                      kwargs={"year": parts["year"], "month": parts["month"]}))  # fmt: skip
+    paths.add(
+        reverse("articles:archive_month", kwargs={"year": parts["year"], "month": parts["month"]})
+    )
     if story.category_id:
         paths |= section_paths(story.category.slug)
     profile = byline_page(story)
     if profile is not None:
         paths |= author_paths(profile.slug)
     if story.corrections_count:
-        paths |= {reverse("articles:corrections"), reverse("articles:corrections_feed"),
-                  reverse("articles:corrections_feed_atom")}  # fmt: skip
+        paths |= {
+            reverse("articles:corrections"),
+            reverse("articles:corrections_feed"),
+            reverse("articles:corrections_feed_atom"),
+        }
     return paths
 
 
@@ -103,4 +112,3 @@ def author_written(user) -> None:
     profile = AuthorProfile.objects.filter(user=user).first()
     if profile is not None:
         purge.paths_changed(author_paths(profile.slug))
-

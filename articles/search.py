@@ -216,8 +216,9 @@ def _candidates(lexemes: frozenset[str]) -> re.Pattern:
     # each (news.example.com, 3.14, v2.1.3), not stemmed: found as they are, longest first.
     whole = sorted(
         (re.escape(lexeme) for lexeme in lexemes - words),
-        key=len, reverse=True,
-    )  # fmt: skip
+        key=len,
+        reverse=True,
+    )
     # ...and not as the start of a longer one (/usr/bin in /usr/bin/env, 3.14 in 3.14.2).
     alternatives = [rf"{lexeme}(?![^\W_]|[-./@][^\W_])" for lexeme in whole]
     if beginnings:

@@ -302,8 +302,12 @@ def article_revision_restore(
         setattr(stored, name, getattr(revision, name))
     when = timezone.localtime(revision.history_date)
     # Only words change: the image files stay as they are (the row is its own "before").
-    _save(stored, by, f"Restored revision {revision.history_id} of {when:%Y-%m-%d %H:%M}",
-          stored=stored)  # fmt: skip
+    _save(
+        stored,
+        by,
+        f"Restored revision {revision.history_id} of {when:%Y-%m-%d %H:%M}",
+        stored=stored,
+    )
     return stored
 
 

@@ -78,8 +78,9 @@ class StorySitemap(SiteSitemap):
         for slug, published_at, updated_at in rows:
             day = published_at.astimezone(zone)
             location = path.format(day.year, day.month, day.day, slug)
-            urls.append({"location": location, "lastmod": max(updated_at, published_at),
-                         "changefreq": None})  # fmt: skip
+            urls.append(
+                {"location": location, "lastmod": max(updated_at, published_at), "changefreq": None}
+            )
         return urls
 
     def items(self):

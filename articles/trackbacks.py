@@ -175,8 +175,9 @@ def trackback_ping_resend(*, ping: TrackbackPing, held: datetime | None = None) 
     # No longer listed (the editor still asked): sent as a named page, without a token.
     target = next((t for t in article_targets(article) if t.url == ping.target_url), None)
     target = target or Target(url=ping.target_url)
-    result = send_linkback(target.url, _outgoing_ping(article), token=target.token,
-                           named=target.named)  # fmt: skip
+    result = send_linkback(
+        target.url, _outgoing_ping(article), token=target.token, named=target.named
+    )
     if ping.attempts >= MAX_ATTEMPTS:  # a fresh start: the editor's try gets its own retries
         TrackbackPing.objects.filter(pk=ping.pk).update(attempts=0)
         ping.attempts = 0

@@ -155,7 +155,8 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
 
 @method_decorator(
     public_page(
-        params=frozenset({"q", "page"}), seconds=lambda: settings.SEARCH_CACHE_SECONDS,
+        params=frozenset({"q", "page"}),
+        seconds=lambda: settings.SEARCH_CACHE_SECONDS,
         # An engine the worker updates after the commit: its results change with no write.
         shared=lambda: search_backend().current_at_commit,
     ),
@@ -180,9 +181,12 @@ class SearchView(generic.TemplateView):
         if page is None:
             raise Http404("No such page of results.")
         return super().get_context_data(
-            query=query, page=page, articles=page.articles, **fragment_context(self.request),
+            query=query,
+            page=page,
+            articles=page.articles,
+            **fragment_context(self.request),
             **kwargs,
-        )  # fmt: skip
+        )
 
 
 @list_page

@@ -121,8 +121,20 @@ def main() -> int:
     wrk = bench_wrk.ensure_wrk()
     port = free_port()
     env = server_environment(port)
-    os.environ.update({k: env[k] for k in ("ENV_FILE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-                                            "SITE_URL", "DATABASE_URL", "CACHE_URL")})  # fmt: skip
+    os.environ.update(
+        {
+            k: env[k]
+            for k in (
+                "ENV_FILE",
+                "DEBUG",
+                "SECRET_KEY",
+                "ALLOWED_HOSTS",
+                "SITE_URL",
+                "DATABASE_URL",
+                "CACHE_URL",
+            )
+        }
+    )
     bench_rows.ensure_database(DATABASE_URL)
     started = time.monotonic()
     manage(env, "migrate", "--noinput", "--verbosity", "0")
@@ -135,11 +147,16 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     # The same site again, keeping nothing: what the first request after an edit costs.
     unstored_port = free_port(other_than=port)
-    unstored_env = {**server_environment(unstored_port), "PAGE_CACHE_SECONDS": "0",
-                    "SECRET_KEY": env["SECRET_KEY"]}  # fmt: skip
+    unstored_env = {
+        **server_environment(unstored_port),
+        "PAGE_CACHE_SECONDS": "0",
+        "SECRET_KEY": env["SECRET_KEY"],
+    }
     unstored_base = f"http://127.0.0.1:{unstored_port}"
-    with tempfile.TemporaryDirectory(prefix="bench-") as work, \
-            open(Path(work) / "server.log", "w+") as log:  # fmt: skip
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-") as work,
+        open(Path(work) / "server.log", "w+") as log,
+    ):
         server = start_server(env, log)
         unstored = None
         try:
@@ -148,8 +165,9 @@ def main() -> int:
             wait_ready(unstored_base, unstored)
             rows = bench_rows.prepare(base, unstored_base, Path(work))
             load_before = os.getloadavg()[0]
-            results = bench_wrk.measure(wrk, base, rows, seconds=SECONDS, rounds=ROUNDS,
-                                        directory=Path(work))  # fmt: skip
+            results = bench_wrk.measure(
+                wrk, base, rows, seconds=SECONDS, rounds=ROUNDS, directory=Path(work)
+            )
             posted = bench_rows.comments_stored(rows)
             load = (load_before, os.getloadavg()[0])
         finally:
@@ -164,8 +182,9 @@ def main() -> int:
                 print(f"server log: {len(errors)} error line(s); the first:\n{first}")
     table = bench_wrk.table(results, posted)
     print(table)
-    description = bench_rows.machine_description(wrk, workers=WORKERS, seconds=SECONDS,
-                                                 rounds=ROUNDS, load=load)  # fmt: skip
+    description = bench_rows.machine_description(
+        wrk, workers=WORKERS, seconds=SECONDS, rounds=ROUNDS, load=load
+    )
     bench_rows.write_results(RESULTS, LABEL, description, table)
     print(f"written to {RESULTS.relative_to(ROOT)}")
     return 0

@@ -78,10 +78,13 @@ def _story_with_comments(count: int):
     from articles.models import Article
 
     return (
-        Article.objects.published().filter(slug__startswith="load-")
-        .annotate(comment_count=Count("comments")).filter(comment_count=count)
-        .order_by("-published_at").first()
-    )  # fmt: skip
+        Article.objects.published()
+        .filter(slug__startswith="load-")
+        .annotate(comment_count=Count("comments"))
+        .filter(comment_count=count)
+        .order_by("-published_at")
+        .first()
+    )
 
 
 def _logged_in_cookie() -> str:
@@ -156,35 +159,69 @@ def prepare(base: str, unstored_base: str, work: Path) -> list[Row]:
     rows = [
         Row("trivial Django view (/healthz)", "/healthz", trivial=True),
         Row("seed story, anonymous (cache hit)", seed),
-        Row("seed story, first render after an edit", seed, base=unstored_base,
-            note="a server that keeps no page and no fragment: every answer rendered whole"),
-        Row("seed story, unstored query string", seed, unique=True,
+        Row(
+            "seed story, first render after an edit",
+            seed,
+            base=unstored_base,
+            note="a server that keeps no page and no fragment: every answer rendered whole",
+        ),
+        Row(
+            "seed story, unstored query string",
+            seed,
+            unique=True,
             note="a query string never seen before on every request: the page is rendered, "
-                 "from the fragments it keeps"),
+            "from the fragments it keeps",
+        ),
         Row("seed story, logged-in reader", seed, headers={"Cookie": _logged_in_cookie()}),
-        Row("seed story, conditional GET (304)", seed, headers=validators, expected=304,
-            check_status=True, note="" if validators else "the page sends no ETag/Last-Modified"),
-        Row(f"story with {long_thread.comments.count():,} comments",
-            long_thread.get_absolute_url()),
-        Row("story with 20 comments", short_thread.get_absolute_url())
-        if short_thread else None,
-        Row(f"story with {long_thread.comments.count():,} comments, first render",
-            long_thread.get_absolute_url(), base=unstored_base,
-            note="rendered whole on every request (50 comments a page)"),
-        Row("story with 20 comments, first render", short_thread.get_absolute_url(),
-            base=unstored_base, note="rendered whole on every request")
-        if short_thread else None,
+        Row(
+            "seed story, conditional GET (304)",
+            seed,
+            headers=validators,
+            expected=304,
+            check_status=True,
+            note="" if validators else "the page sends no ETag/Last-Modified",
+        ),
+        Row(
+            f"story with {long_thread.comments.count():,} comments", long_thread.get_absolute_url()
+        ),
+        Row("story with 20 comments", short_thread.get_absolute_url()) if short_thread else None,
+        Row(
+            f"story with {long_thread.comments.count():,} comments, first render",
+            long_thread.get_absolute_url(),
+            base=unstored_base,
+            note="rendered whole on every request (50 comments a page)",
+        ),
+        Row(
+            "story with 20 comments, first render",
+            short_thread.get_absolute_url(),
+            base=unstored_base,
+            note="rendered whole on every request",
+        )
+        if short_thread
+        else None,
         Row("home page", "/"),
         Row("category page 1", section),
         Row(f"category page {DEEP_PAGE:,}", f"{section}?page={DEEP_PAGE}"),
-        Row(f"search ({SEARCH!r}, {'' if matches.exact else 'about '}{matches.value:,} matches)",
-            f"/search/?q={SEARCH}"),
+        Row(
+            f"search ({SEARCH!r}, {'' if matches.exact else 'about '}{matches.value:,} matches)",
+            f"/search/?q={SEARCH}",
+        ),
         Row("feed (/feed/)", "/feed/"),
-        Row("comment POST, c=16", reverse("comments:post", kwargs=post_story.url_kwargs()),
-            method="POST", body=body, expected=302, check_status=True, headers={
-                "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies,
-                "Origin": base, "Referer": base + post_story.get_absolute_url()}),
-    ]  # fmt: skip
+        Row(
+            "comment POST, c=16",
+            reverse("comments:post", kwargs=post_story.url_kwargs()),
+            method="POST",
+            body=body,
+            expected=302,
+            check_status=True,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": cookies,
+                "Origin": base,
+                "Referer": base + post_story.get_absolute_url(),
+            },
+        ),
+    ]
     return [row for row in rows if row is not None]
 
 
@@ -214,42 +251,61 @@ def machine_description(
     from articles.models import Article
     from comments.models import Comment
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
-                .splitlines() if line.startswith("model name")), platform.processor())  # fmt: skip
-    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))  # fmt: skip
-    os_name = next((line.split("=", 1)[1].strip('"') for line in
-                    Path("/etc/os-release").read_text().splitlines()
-                    if line.startswith("PRETTY_NAME")), platform.platform())  # fmt: skip
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        line.split()[1]
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    os_name = next(
+        (
+            line.split("=", 1)[1].strip('"')
+            for line in Path("/etc/os-release").read_text().splitlines()
+            if line.startswith("PRETTY_NAME")
+        ),
+        platform.platform(),
+    )
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
     redis = cache._cache.get_client().info().get("redis_version", "?")
-    commit = _first_line(["git", "-C", str(Path(__file__).parents[1]), "describe", "--always",
-                          "--dirty"])  # fmt: skip
-    return "\n".join([
-        f"- when: {datetime.date.today():%Y-%m-%d}, commit {commit}",
-        f"- machine: {cpu}, {os.cpu_count()} cores, {int(memory) // 1024 // 1024} GB RAM, "
-        f"{os_name}, Linux {platform.release()}",
-        f"- software: Python {platform.python_version()}, Django {django.get_version()}, "
-        f"PostgreSQL {postgres}, Redis {redis}, {_first_line([wrk, '-v'])}",
-        f"- server: `make serve`'s code path (DEBUG off), gunicorn {workers} workers x 4 threads "
-        "(gthread), the task worker beside it, Redis as cache, on 127.0.0.1",
-        f"- data: {Article.objects.count():,} stories, {Comment.objects.count():,} comments "
-        "(`generate_load_data`)",
-        f"- load: wrk -t2 -c16, {seconds} s per run, {rounds} interleaved rounds, medians; "
-        "share = req/s over the trivial view's req/s in the same round",
-        f"- machine load (1-minute average) when measuring began: {load[0]:.1f}, when it "
-        f"ended: {load[1]:.1f} (wrk and the server alone make about 2; more means other "
-        "processes shared the cores)",
-    ])  # fmt: skip
+    commit = _first_line(
+        ["git", "-C", str(Path(__file__).parents[1]), "describe", "--always", "--dirty"]
+    )
+    return "\n".join(
+        [
+            f"- when: {datetime.date.today():%Y-%m-%d}, commit {commit}",
+            f"- machine: {cpu}, {os.cpu_count()} cores, {int(memory) // 1024 // 1024} GB RAM, "
+            f"{os_name}, Linux {platform.release()}",
+            f"- software: Python {platform.python_version()}, Django {django.get_version()}, "
+            f"PostgreSQL {postgres}, Redis {redis}, {_first_line([wrk, '-v'])}",
+            f"- server: `make serve`'s code path (DEBUG off), gunicorn {workers} workers "
+            "x 4 threads (gthread), the task worker beside it, Redis as cache, on 127.0.0.1",
+            f"- data: {Article.objects.count():,} stories, {Comment.objects.count():,} comments "
+            "(`generate_load_data`)",
+            f"- load: wrk -t2 -c16, {seconds} s per run, {rounds} interleaved rounds, medians; "
+            "share = req/s over the trivial view's req/s in the same round",
+            f"- machine load (1-minute average) when measuring began: {load[0]:.1f}, when it "
+            f"ended: {load[1]:.1f} (wrk and the server alone make about 2; more means other "
+            "processes shared the cores)",
+        ]
+    )
 
 
 def write_results(path: Path, label: str, description: str, table: str) -> None:
     """Put this run under `## label` in results.md, replacing an earlier run of that label."""
     label = label or f"Run of {datetime.date.today():%Y-%m-%d}"
-    intro = ("# Benchmark results\n\nWritten by `make bench` (benchmarks/bench.py); each "
-             "section is one run, labelled with BENCH_LABEL.\n")  # fmt: skip
+    intro = (
+        "# Benchmark results\n\nWritten by `make bench` (benchmarks/bench.py); each "
+        "section is one run, labelled with BENCH_LABEL.\n"
+    )
     text = path.read_text() if path.exists() else intro
     sections = re.split(r"(?m)^(?=## )", text)
     head, runs = sections[0], [s for s in sections[1:] if not s.startswith(f"## {label}\n")]

@@ -123,8 +123,17 @@ def script(row: Row, directory: Path) -> Path:
 
 
 def run(wrk: str, base: str, row: Row, seconds: int, directory: Path) -> dict:
-    command = [wrk, f"-t{THREADS}", f"-c{row.connections}", f"-d{seconds}s", "--timeout", "10s",
-               "-s", str(script(row, directory)), row.base or base]  # fmt: skip
+    command = [
+        wrk,
+        f"-t{THREADS}",
+        f"-c{row.connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script(row, directory)),
+        row.base or base,
+    ]
     done = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
     line = next((line for line in done.stdout.splitlines() if line.startswith("RESULT ")), None)
     if line is None:
@@ -177,9 +186,13 @@ def table(results: dict, posted: dict) -> str:
             notes.append(f"{expected} of {answers} answers were {row.expected}")
         if row.method == "POST":
             # A request still in flight when wrk stops is stored, but its answer is not counted.
-            notes.append(f"rows stored: {posted.get(row.name, 0)} (at most "
-                         f"{row.connections * len(runs)} more: requests in flight at each stop)")
+            notes.append(
+                f"rows stored: {posted.get(row.name, 0)} (at most "
+                f"{row.connections * len(runs)} more: requests in flight at each stop)"
+            )
         notes.append(f"errors: {errors}")
-        lines.append(f"| {row.name} | {rps:,.0f} | {_milliseconds(p50)} | {_milliseconds(p99)} "
-                     f"| {share:.1%} | {'; '.join(notes)} |")  # fmt: skip
+        lines.append(
+            f"| {row.name} | {rps:,.0f} | {_milliseconds(p50)} | {_milliseconds(p99)} "
+            f"| {share:.1%} | {'; '.join(notes)} |"
+        )
     return "\n".join(lines)

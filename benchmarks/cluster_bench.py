@@ -58,9 +58,10 @@ def logged_in_cookie() -> str:
     token = next(c.value for c in jar if c.name == "csrftoken")
     form = {"login": READER, "password": PASSWORD, "csrfmiddlewaretoken": token}
     request = urllib.request.Request(  # noqa: S310 (our loopback)
-        f"{BALANCER}/accounts/login/", data=urllib.parse.urlencode(form).encode(),
+        f"{BALANCER}/accounts/login/",
+        data=urllib.parse.urlencode(form).encode(),
         headers={"Origin": BALANCER, "Referer": f"{BALANCER}/accounts/login/"},
-    )  # fmt: skip
+    )
     browser.open(request).read()
     browser.open(f"{BALANCER}/").read()  # the CSRF cookie a logged-in page sets
     cookies = {c.name: c.value for c in jar}
@@ -93,8 +94,10 @@ def main() -> int:
         ]
         measured = {}
         with tempfile.TemporaryDirectory() as work:
-            for name, ports in (("one app server (A)", cluster.APP_PORTS[:1]),
-                                ("two app servers (A, B)", cluster.APP_PORTS)):  # fmt: skip
+            for name, ports in (
+                ("one app server (A)", cluster.APP_PORTS[:1]),
+                ("two app servers (A, B)", cluster.APP_PORTS),
+            ):
                 balance(ports)
                 print(f"== {name}")
                 measured[name] = measure(
@@ -108,8 +111,10 @@ def main() -> int:
 
 
 def table(measured: dict, rows: list[Row]) -> str:
-    lines = ["| balancer in front of | " + " | ".join(row.name for row in rows) + " |",
-             "| --- |" + " --- |" * len(rows)]  # fmt: skip
+    lines = [
+        "| balancer in front of | " + " | ".join(row.name for row in rows) + " |",
+        "| --- |" + " --- |" * len(rows),
+    ]
     for name, runs in measured.items():
         cells = []
         for row in rows:
@@ -124,14 +129,19 @@ def table(measured: dict, rows: list[Row]) -> str:
 def describe() -> str:
     load = os.getloadavg()[0]
     processes = cluster.cluster_environment()["WEB_CONCURRENCY"]
-    return "\n".join([
-        f"- `benchmarks/cluster_bench.py`: `make cluster` on this machine ({os.cpu_count()} cores "
-        "shared by nginx, both app servers, the worker, both PostgreSQL servers, Redis and wrk)",
-        f"- each app server: gunicorn, {processes} processes x 4 threads; anonymous pages from "
-        "the page cache in Redis, logged-in pages rendered (from kept fragments) on the primary",
-        f"- wrk -t2 -c16 through nginx, {SECONDS} s per run, {ROUNDS} interleaved rounds, medians",
-        f"- machine load (1-minute average) at the end: {load:.1f}",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            "- `benchmarks/cluster_bench.py`: `make cluster` on this machine "
+            f"({os.cpu_count()} cores shared by nginx, both app servers, the worker, "
+            "both PostgreSQL servers, Redis and wrk)",
+            f"- each app server: gunicorn, {processes} processes x 4 threads; anonymous pages "
+            "from the page cache in Redis, logged-in pages rendered (from kept fragments) "
+            "on the primary",
+            f"- wrk -t2 -c16 through nginx, {SECONDS} s per run, {ROUNDS} interleaved rounds, "
+            "medians",
+            f"- machine load (1-minute average) at the end: {load:.1f}",
+        ]
+    )
 
 
 if __name__ == "__main__":

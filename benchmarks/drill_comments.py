@@ -57,9 +57,16 @@ def post_comments(story_url, count, run_id, client_no, results, lock):
     opener, fields, action = client_session(story_url)
     time.sleep(float(os.environ.get("COMMENTS_MIN_SECONDS", 3)) + 0.5)  # a human types first
     for n in range(count):
-        data = urlencode({**fields, "name": f"Reader {client_no}", "email": "",
-                          "body": f"{run_id} comment {client_no}-{n}", "website": "",
-                          "parent": ""}).encode()  # fmt: skip
+        data = urlencode(
+            {
+                **fields,
+                "name": f"Reader {client_no}",
+                "email": "",
+                "body": f"{run_id} comment {client_no}-{n}",
+                "website": "",
+                "parent": "",
+            }
+        ).encode()
         request = urllib.request.Request(action, data=data, method="POST")  # noqa: S310 - http(s) only
         request.add_header("Referer", story_url)
         request.add_header("Origin", "{0.scheme}://{0.netloc}".format(urlsplit(story_url)))
@@ -98,14 +105,14 @@ def main():
         sys.exit("The drill only runs against a server on this machine.")
 
     run_id = f"drill-{uuid.uuid4().hex[:8]}"
-    per_client = [args.posts // args.clients + (i < args.posts % args.clients)
-                  for i in range(args.clients)]  # fmt: skip
+    per_client = [
+        args.posts // args.clients + (i < args.posts % args.clients) for i in range(args.clients)
+    ]
     results, lock = [], threading.Lock()
     threads = [
-        threading.Thread(target=post_comments,
-                         args=(args.story_url, n, run_id, i, results, lock))
+        threading.Thread(target=post_comments, args=(args.story_url, n, run_id, i, results, lock))
         for i, n in enumerate(per_client)
-    ]  # fmt: skip
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -119,8 +126,10 @@ def main():
         print(f"  {status}: {n}")
     if latencies:
         p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
-        print(f"  p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-              f"max {latencies[-1] * 1000:.0f} ms")  # fmt: skip
+        print(
+            f"  p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+            f"max {latencies[-1] * 1000:.0f} ms"
+        )
     stored = stored_count(run_id)
     if stored is not None:
         print(f"  stored: {stored} of {len(results)}")

@@ -83,10 +83,14 @@ def content(env: dict) -> dict[str, str]:
     first = Comment.objects.create(article=story, name="Bo Reader", body="At last.")
     Comment.objects.create(article=story, name="Cy", body="Agreed.", parent=first)
     Comment.objects.create(
-        article=story, kind=Comment.Kind.TRACKBACK, url="https://blog.example.com/ferry",
-        name="Harbour blog", title="On the ferry vote", body="They voted.",
+        article=story,
+        kind=Comment.Kind.TRACKBACK,
+        url="https://blog.example.com/ferry",
+        name="Harbour blog",
+        title="On the ferry vote",
+        body="They voted.",
         verification=Comment.Verification.LINKED,
-    )  # fmt: skip
+    )
     return {
         "home": "/",
         "story": story.get_absolute_url(),
@@ -140,10 +144,16 @@ def front_proxy(port: int, app_port: int, media: Path) -> ThreadingHTTPServer:
 def audit(url: str, out: Path) -> dict:
     chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
     command = [
-        "npx", "--yes", LIGHTHOUSE, url, "--quiet", "--output=json", f"--output-path={out}",
+        "npx",
+        "--yes",
+        LIGHTHOUSE,
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={out}",
         f"--only-categories={','.join(CATEGORIES)}",
         "--chrome-flags=--headless=new --no-sandbox --disable-dev-shm-usage",
-    ]  # fmt: skip
+    ]
     for attempt in range(3):  # Chrome sometimes loses the trace (NO_NAVSTART): run it again
         done = subprocess.run(command, check=False, env={**os.environ, "CHROME_PATH": chrome})  # noqa: S603
         if done.returncode == 0:
@@ -186,11 +196,13 @@ def main() -> int:
                 wait_ready(base, server)
                 rows = []
                 for name, path in pages.items():
-                    reports = [audit(base + path, Path(work) / f"{name}-{n}.json")
-                               for n in range(RUNS)]  # fmt: skip
+                    reports = [
+                        audit(base + path, Path(work) / f"{name}-{n}.json") for n in range(RUNS)
+                    ]
                     scores = {
-                        c: statistics.median([round(r["categories"][c]["score"] * 100)
-                                              for r in reports])
+                        c: statistics.median(
+                            [round(r["categories"][c]["score"] * 100) for r in reports]
+                        )
                         for c in CATEGORIES
                     }
                     rows.append((name, path, scores, reports[-1]))

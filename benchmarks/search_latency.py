@@ -31,7 +31,11 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("SITE_URL", "http://testserver")
 
 QUERIES = [
-    "automotive", "Kartasasmita", '"electric vehicle"', "harbour -council", "budget OR tariff",
+    "automotive",
+    "Kartasasmita",
+    '"electric vehicle"',
+    "harbour -council",
+    "budget OR tariff",
 ]
 DEEP_PAGE = 1000
 
@@ -118,8 +122,10 @@ def match_count(client, query: str) -> str:
 def search_table(client, settings, queries: list[str], runs: int) -> None:
     """Whole requests rendered every time (no stored page: SEARCH_CACHE_SECONDS=0, the shared
     fragments cached as usual), the search's queries alone, and the stored page served."""
-    print("\n| query | matches | GET /search/ rendered p50 | p95 | p99 | queries alone p50 | p95 "
-          "| p99 | stored page served p50 | p95 |")  # fmt: skip
+    print(
+        "\n| query | matches | GET /search/ rendered p50 | p95 | p99 | queries alone p50 | p95 "
+        "| p99 | stored page served p50 | p95 |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     healthz = timed(lambda: client.get("/healthz"), runs)
     print(f"| (trivial view `/healthz`, same run) | | {stats(healthz)} | | | | | |")
@@ -131,8 +137,10 @@ def search_table(client, settings, queries: list[str], runs: int) -> None:
         alone = timed(ranked_window(query), runs)
         stored = timed(lambda q=query: client.get("/search/", {"q": q}), runs)
         served = " | ".join(f"{pct(stored, p):.1f} ms" for p in (0.5, 0.95))
-        print(f"| `{query}` | {match_count(client, query)} | {stats(whole)} | {stats(alone)} "
-              f"| {served} |")  # fmt: skip
+        print(
+            f"| `{query}` | {match_count(client, query)} | {stats(whole)} | {stats(alone)} "
+            f"| {served} |"
+        )
 
 
 def list_table(client, settings, runs: int) -> None:
@@ -160,8 +168,10 @@ def list_table(client, settings, runs: int) -> None:
         cache.delete_many([])  # nothing: the stored copy is made by the first request below
         served = timed(lambda u=url: client.get(u), runs)
         size = len(response.content) if not response.streaming else 0
-        print(f"| {label} | {response.status_code} | {size / 1000:,.0f} kB "
-              f"| {statistics.median(rendered):.1f} ms | {statistics.median(served):.1f} ms |")
+        print(
+            f"| {label} | {response.status_code} | {size / 1000:,.0f} kB "
+            f"| {statistics.median(rendered):.1f} ms | {statistics.median(served):.1f} ms |"
+        )
 
 
 def main() -> None:
@@ -170,8 +180,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--list-runs", type=int, default=5)
     parser.add_argument("--skip-lists", action="store_true")
-    parser.add_argument("--common", help="the word found in nearly every story (default: the "
-                        "load data's most frequent word)")  # fmt: skip
+    parser.add_argument(
+        "--common",
+        help="the word found in nearly every story (default: the load data's most frequent word)",
+    )
     args = parser.parse_args()
 
     ensure_database(os.environ["DATABASE_URL"])
@@ -193,8 +205,10 @@ def main() -> None:
     total = Article.objects.published().count()
     print(f"{connection.vendor} {connection.settings_dict['NAME']}: {total:,} published stories")
     # Plain static storage: the benchmark renders pages without running collectstatic.
-    plain = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # fmt: skip
+    plain = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     override_settings(STORAGES=plain).enable()
     client = Client()
     search_table(client, settings, [*QUERIES, args.common or common_word(connection)], args.runs)

@@ -75,11 +75,13 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/moderate/<str:status>/",
-                 self.admin_site.admin_view(require_POST(self.moderate_one_view)),
-                 name="comments_comment_moderate_one"),
+            path(
+                "<int:pk>/moderate/<str:status>/",
+                self.admin_site.admin_view(require_POST(self.moderate_one_view)),
+                name="comments_comment_moderate_one",
+            ),
             *super().get_urls(),
-        ]  # fmt: skip
+        ]
 
     def moderate_one_view(self, request, pk, status):
         if not self.has_moderate_permission(request):
@@ -102,17 +104,27 @@ class CommentAdmin(admin.ModelAdmin):
         @admin.display(description="Decide")
         def decide(comment):
             buttons = [
-                (reverse("admin:comments_comment_moderate_one", args=[comment.pk, status])
-                 + (f"?{back}" if back else ""), status, label)
-                for status, (label, _) in self.ONE_CLICK.items() if comment.status != status
-            ]  # fmt: skip
+                (
+                    reverse("admin:comments_comment_moderate_one", args=[comment.pk, status])
+                    + (f"?{back}" if back else ""),
+                    status,
+                    label,
+                )
+                for status, (label, _) in self.ONE_CLICK.items()
+                if comment.status != status
+            ]
             return format_html_join(
-                " ", '<button type="submit" class="button moderate-{}" formaction="{}" '
-                'formnovalidate>{}</button>', ((s, u, lab) for u, s, lab in buttons),
-            )  # fmt: skip
+                " ",
+                '<button type="submit" class="button moderate-{}" formaction="{}" '
+                "formnovalidate>{}</button>",
+                ((s, u, lab) for u, s, lab in buttons),
+            )
 
-        return ["excerpt", decide, *[c for c in super().get_list_display(request)
-                                     if c != "excerpt"]]  # fmt: skip
+        return [
+            "excerpt",
+            decide,
+            *[c for c in super().get_list_display(request) if c != "excerpt"],
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -228,8 +240,14 @@ class VerifiedSiteAdmin(admin.ModelAdmin):
     list_filter = [("verified_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
     search_fields = ["origin", "user__username"]
-    fields = readonly_fields = ["origin", "user", "created_at", "checked_at", "check_note",
-                                "verified_at"]  # fmt: skip
+    fields = readonly_fields = [
+        "origin",
+        "user",
+        "created_at",
+        "checked_at",
+        "check_note",
+        "verified_at",
+    ]
 
     def has_add_permission(self, request):
         return False  # registered by their owners, on their token page

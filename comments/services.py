@@ -115,7 +115,13 @@ def comments_of_user_forget(*, user, keep: bool) -> int:
     if not keep:
         count, _ = mine.delete()
         return count
-    forget = {"user": None, "email": "", "ip_address": None, "user_agent": "", "token": None,
-              "updated_at": timezone.now()}  # fmt: skip
+    forget = {
+        "user": None,
+        "email": "",
+        "ip_address": None,
+        "user_agent": "",
+        "token": None,
+        "updated_at": timezone.now(),
+    }
     trackbacks = mine.trackbacks().update(**forget)
     return trackbacks + mine.comments().update(name=FORMER_READER, **forget)

@@ -113,8 +113,20 @@ def start_postgres() -> None:
     if os.geteuid() == 0:
         shutil.chown(pg, "postgres", "postgres")
     primary, replica = _pg_folder("primary"), _pg_folder("replica")
-    _run(as_postgres([pg_bin("initdb"), "-D", str(primary), "-U", "postgres", "--auth=trust",
-                      "--encoding=UTF8", "--locale=C.UTF-8"]))  # fmt: skip
+    _run(
+        as_postgres(
+            [
+                pg_bin("initdb"),
+                "-D",
+                str(primary),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
+    )
     settings = {
         "listen_addresses": "'127.0.0.1'",
         "unix_socket_directories": f"'{pg}'",
@@ -128,12 +140,41 @@ def start_postgres() -> None:
     with open(primary / "postgresql.conf", "a") as conf:
         conf.write("\n# make cluster\n" + "".join(f"{k} = {v}\n" for k, v in settings.items()))
     _pg_ctl(primary, PRIMARY_PORT, "start")
-    _run(as_postgres([pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(PRIMARY_PORT),
-                      "-U", "postgres", DATABASE]))  # fmt: skip
+    _run(
+        as_postgres(
+            [
+                pg_bin("createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(PRIMARY_PORT),
+                "-U",
+                "postgres",
+                DATABASE,
+            ]
+        )
+    )
     # -R: standby.signal and primary_conninfo, so the copy starts as a streaming replica.
-    _run(as_postgres([pg_bin("pg_basebackup"), "-h", "127.0.0.1", "-p", str(PRIMARY_PORT),
-                      "-U", "postgres", "-D", str(replica), "-R", "-X", "stream",
-                      "-c", "fast"]))  # fmt: skip
+    _run(
+        as_postgres(
+            [
+                pg_bin("pg_basebackup"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(PRIMARY_PORT),
+                "-U",
+                "postgres",
+                "-D",
+                str(replica),
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+            ]
+        )
+    )
     _pg_ctl(replica, REPLICA_PORT, "start")
 
 
@@ -160,8 +201,19 @@ def primary_sql(sql: str) -> str:
 
 
 def _psql(port: int, sql: str) -> str:
-    command = [pg_bin("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d",
-               DATABASE, "-XAtqc", sql]  # fmt: skip
+    command = [
+        pg_bin("psql"),
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "-U",
+        "postgres",
+        "-d",
+        DATABASE,
+        "-XAtqc",
+        sql,
+    ]
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()  # noqa: S603
 
 
@@ -184,8 +236,12 @@ def django_shell(code: str) -> str:
     For its tests and its benchmark: a journalist's earlier work, a reader's account."""
     done = subprocess.run(  # noqa: S603 (our own argv)
         [PYTHON, str(BASE_DIR / "manage.py"), "shell", "-c", code],
-        env=cluster_environment(), cwd=BASE_DIR, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        env=cluster_environment(),
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode:
         raise RuntimeError(f"manage.py shell failed:\n{done.stderr[-3000:]}")
     return done.stdout.strip().splitlines()[-1]
@@ -194,9 +250,14 @@ def django_shell(code: str) -> str:
 def spawn(name: str, command: list[str], env: dict[str, str] | None = None) -> None:
     log = open(STATE / "logs" / f"{name}.log", "ab")  # noqa: SIM115 (the child keeps it)
     child = subprocess.Popen(  # noqa: S603 (our own argv)
-        command, cwd=BASE_DIR, env=env or cluster_environment(), stdout=log, stderr=log,
-        stdin=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+        command,
+        cwd=BASE_DIR,
+        env=env or cluster_environment(),
+        stdout=log,
+        stderr=log,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     (STATE / "pids" / f"{name}.pid").write_text(str(child.pid))
 
 
@@ -206,8 +267,13 @@ def start_app() -> None:
         spawn(name, serve, {**cluster_environment(port), "SERVE_ROLE": "web"})
     spawn("worker", serve, {**cluster_environment(), "SERVE_ROLE": "worker"})
     conf = (BASE_DIR / "deploy" / "nginx.conf").read_text()
-    values = {"state": STATE, "media": STATE / "media", "port": PORT,
-              "app_a": APP_PORTS[0], "app_b": APP_PORTS[1]}  # fmt: skip
+    values = {
+        "state": STATE,
+        "media": STATE / "media",
+        "port": PORT,
+        "app_a": APP_PORTS[0],
+        "app_b": APP_PORTS[1],
+    }
     for key, value in values.items():
         conf = conf.replace("{" + key + "}", str(value))
     for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -248,9 +314,11 @@ def start() -> None:
     manage("loaddemo")
     _flush_cache()
     start_app()
-    print(f"Cluster up: http://127.0.0.1:{PORT}/ (app servers :{APP_PORTS[0]} :{APP_PORTS[1]}, "
-          f"PostgreSQL :{PRIMARY_PORT} primary, :{REPLICA_PORT} replica). make cluster-stop "
-          "stops it.")  # fmt: skip
+    print(
+        f"Cluster up: http://127.0.0.1:{PORT}/ (app servers :{APP_PORTS[0]} :{APP_PORTS[1]}, "
+        f"PostgreSQL :{PRIMARY_PORT} primary, :{REPLICA_PORT} replica). make cluster-stop "
+        "stops it."
+    )
 
 
 def _flush_cache() -> None:
@@ -333,8 +401,9 @@ if __name__ == "__main__":
             start()
         except subprocess.CalledProcessError as error:
             stop(quiet=True)
-            sys.exit(f"make cluster failed at: {' '.join(map(str, error.cmd))}\n"
-                     f"Logs: {STATE / 'logs'}")  # fmt: skip
+            sys.exit(
+                f"make cluster failed at: {' '.join(map(str, error.cmd))}\nLogs: {STATE / 'logs'}"
+            )
     elif action == "stop":
         stop()
     elif action == "status":

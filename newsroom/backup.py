@@ -48,8 +48,12 @@ def _postgres_command(tool: str, *args: str, database: bool = True) -> tuple[lis
             "(Debian: apt-get install postgresql-client)."
         )
     env = {**os.environ}
-    for key, name in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"),
-                      ("PASSWORD", "PGPASSWORD")):  # fmt: skip
+    for key, name in (
+        ("HOST", "PGHOST"),
+        ("PORT", "PGPORT"),
+        ("USER", "PGUSER"),
+        ("PASSWORD", "PGPASSWORD"),
+    ):
         if db.get(key):
             env[name] = str(db[key])
     if sslmode := db.get("OPTIONS", {}).get("sslmode"):

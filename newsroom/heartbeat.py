@@ -78,12 +78,20 @@ def task_results_requeue_abandoned(
         ):
             continue
         if len(result.worker_ids) >= MAX_WORKERS_LOST:
-            logger.warning("Task %s (%s) failed: %s workers running it died",
-                           result.id, result.task_path, len(result.worker_ids))  # fmt: skip
+            logger.warning(
+                "Task %s (%s) failed: %s workers running it died",
+                result.id,
+                result.task_path,
+                len(result.worker_ids),
+            )
             result.set_failed(WorkerLost(f"{len(result.worker_ids)} workers running it died"))
             continue
-        logger.warning("Task %s (%s) queued again: its worker %s stopped",
-                       result.id, result.task_path, worker_id)  # fmt: skip
+        logger.warning(
+            "Task %s (%s) queued again: its worker %s stopped",
+            result.id,
+            result.task_path,
+            worker_id,
+        )
         result.status, result.started_at = TaskResultStatus.READY, None
         result.save(update_fields=["status", "started_at"])
         requeued += 1

@@ -8,7 +8,9 @@ SECRETS_IN_URLS = [
     # allauth's reset links: /accounts/password/reset/key/<uidb36>-<key>/ (after the first visit
     # the key is swapped for the constant `set-password`, as Django does).
     (
-        re.compile(r"(/password/reset/key/[^/\s\"'?#-]+-)(?!set-password(?:[/\s\"'?#]|$))[^/\s\"'?#]+"),
+        re.compile(
+            r"(/password/reset/key/[^/\s\"'?#-]+-)(?!set-password(?:[/\s\"'?#]|$))[^/\s\"'?#]+"
+        ),
         r"\1[redacted]",
     ),
     # Personal ping URLs: <story>/trackback/<token>/.

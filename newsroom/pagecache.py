@@ -43,10 +43,19 @@ TEXT_PARAMS = frozenset({"q"})
 TEXT_PARAM_CHARS = 200
 # Headers a stored page keeps; anything per response (cookies, dates) is left out.
 KEPT_HEADERS = {
-    "content-type", "content-language", "vary", "content-security-policy", "x-frame-options",
-    "cache-control", "etag", "last-modified", "cross-origin-opener-policy", "x-robots-tag",
-    "link", "x-pingback",  # where the story takes Webmentions and Pingbacks
-}  # fmt: skip
+    "content-type",
+    "content-language",
+    "vary",
+    "content-security-policy",
+    "x-frame-options",
+    "cache-control",
+    "etag",
+    "last-modified",
+    "cross-origin-opener-policy",
+    "x-robots-tag",
+    "link",
+    "x-pingback",  # where the story takes Webmentions and Pingbacks
+}
 
 
 @dataclass
@@ -146,9 +155,10 @@ def page_key(request) -> str | None:
 def _canonical(name: str, value: str) -> bool:
     if name in TEXT_PARAMS:
         return (
-            0 < len(value) <= TEXT_PARAM_CHARS and value.isprintable()
+            0 < len(value) <= TEXT_PARAM_CHARS
+            and value.isprintable()
             and " ".join(value.split()) == value
-        )  # fmt: skip
+        )
     return CANONICAL_NUMBER.fullmatch(value) is not None
 
 
@@ -176,9 +186,7 @@ def public_page(
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             follows = shared is None or shared()
-            begun = page_begin(
-                request, params=params, conditional=not per_story, shareable=follows
-            )
+            begun = page_begin(request, params=params, conditional=not per_story, shareable=follows)
             if seconds is not None and hasattr(request, "page"):
                 request.page.seconds = seconds()
             return begun or view(request, *args, **kwargs)
@@ -189,7 +197,10 @@ def public_page(
 
 
 def page_begin(
-    request, *, params: frozenset[str] = frozenset(), conditional: bool = True,
+    request,
+    *,
+    params: frozenset[str] = frozenset(),
+    conditional: bool = True,
     shareable: bool = True,
 ) -> HttpResponse | None:
     """Read the site's version for this page; a 304 (if `conditional`) when the reader has it.
@@ -224,9 +235,11 @@ def _not_modified(request, page: Page) -> HttpResponse | None:
     if not page.held:
         return None
     answer = get_conditional_response(
-        request, etag=page.etag, last_modified=int(page.last_modified),
+        request,
+        etag=page.etag,
+        last_modified=int(page.last_modified),
         response=_with_headers(HttpResponse(), page),
-    )  # fmt: skip
+    )
     return answer if answer.status_code in (304, 412) else None
 
 
@@ -332,10 +345,13 @@ def page_prerender(path: str, query: str = "") -> int:
     request.path = request.path_info = path
     request.GET = QueryDict(query)
     request.META = {
-        "HTTP_HOST": origin.netloc, "SERVER_NAME": origin.hostname or "",
+        "HTTP_HOST": origin.netloc,
+        "SERVER_NAME": origin.hostname or "",
         "SERVER_PORT": str(origin.port or (443 if origin.scheme == "https" else 80)),
-        "wsgi.url_scheme": origin.scheme, "QUERY_STRING": query, "REQUEST_METHOD": "GET",
-    }  # fmt: skip
+        "wsgi.url_scheme": origin.scheme,
+        "QUERY_STRING": query,
+        "REQUEST_METHOD": "GET",
+    }
     match = resolve(path)
 
     def rendered(request):  # what the handler does to a TemplateResponse before middleware sees it

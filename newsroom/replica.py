@@ -132,8 +132,9 @@ class ReplicaHealth:
             self.checked_at = -math.inf  # ask again first thing once the pause is over
             if not self.outage:
                 self.outage = True
-                logger.warning("The replica is unreachable (%s); reading the primary.",
-                               str(error).strip())  # fmt: skip
+                logger.warning(
+                    "The replica is unreachable (%s); reading the primary.", str(error).strip()
+                )
         connections[self.alias].close()
 
 
@@ -238,9 +239,13 @@ class ReplicaReadsMiddleware:
             _reads.reset(token)
         if request.method not in SAFE_METHODS and response.status_code < 400:
             response.set_cookie(
-                STICKY_COOKIE, "1", max_age=settings.REPLICA_STICKY_SECONDS, httponly=True,
-                samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
-            )  # fmt: skip
+                STICKY_COOKIE,
+                "1",
+                max_age=settings.REPLICA_STICKY_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -67,6 +67,7 @@ def run_together(
         signum: signal.signal(signum, lambda signum, frame: stop.append(signum))
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
     }
+
     # Each child leads its own process group: one signal reaches it and whatever it started
     # (gunicorn's workers, runserver's reloaded child), and a terminal's Ctrl-C reaches us only.
     def start(cmd):
@@ -84,8 +85,11 @@ def run_together(
                 if index not in restart:
                     exited.append(child)
                 elif time.monotonic() - started[index] >= RESTART_PAUSE:
-                    print(f"{commands[index][-1]!s} exited with {child.returncode}; starting it "
-                          "again.", file=sys.stderr)  # fmt: skip
+                    print(
+                        f"{commands[index][-1]!s} exited with {child.returncode}; starting it "
+                        "again.",
+                        file=sys.stderr,
+                    )
                     children[index], started[index] = start(commands[index]), time.monotonic()
     finally:
         for child in children:

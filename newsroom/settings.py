@@ -247,8 +247,11 @@ X_FRAME_OPTIONS = "DENY"
 # pings honour the charset they declare) are skipped by newsroom.middleware.HostileInputMiddleware.
 CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
 VIEWS_READING_OWN_BODY = [
-    "comments:trackback", "comments:trackback_personal", "comments:webmention", "comments:pingback",
-]  # fmt: skip
+    "comments:trackback",
+    "comments:trackback_personal",
+    "comments:webmention",
+    "comments:pingback",
+]
 # ---------------------------------------------------------------------------------------------
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

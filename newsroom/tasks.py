@@ -76,8 +76,12 @@ def retry_with_backoff(
                 )
                 logger.warning(
                     "Task %s failed (attempt %s of %s: %s); trying again at %s",
-                    task.name, attempt, attempts, error, run_after.isoformat(),
-                )  # fmt: skip
+                    task.name,
+                    attempt,
+                    attempts,
+                    error,
+                    run_after.isoformat(),
+                )
                 return {
                     "retried": True,
                     "attempt": attempt,

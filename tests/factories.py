@@ -60,13 +60,27 @@ def make_hidden_stories(category=None, **fields):
     category = category or make_category()
     when = timezone.now() - timedelta(minutes=30)
     return {
-        "draft": make_article(category=category, status=Article.Status.DRAFT,
-                              title="Hidden draft story", published_at=when, **fields),
-        "review": make_article(category=category, status=Article.Status.IN_REVIEW,
-                               title="Hidden story in review", published_at=when, **fields),
-        "scheduled": make_article(category=category, title="Hidden scheduled story",
-                                  published_at=timezone.now() + timedelta(hours=2), **fields),
-    }  # fmt: skip
+        "draft": make_article(
+            category=category,
+            status=Article.Status.DRAFT,
+            title="Hidden draft story",
+            published_at=when,
+            **fields,
+        ),
+        "review": make_article(
+            category=category,
+            status=Article.Status.IN_REVIEW,
+            title="Hidden story in review",
+            published_at=when,
+            **fields,
+        ),
+        "scheduled": make_article(
+            category=category,
+            title="Hidden scheduled story",
+            published_at=timezone.now() + timedelta(hours=2),
+            **fields,
+        ),
+    }
 
 
 def make_comment(article, *, status=None, **fields):

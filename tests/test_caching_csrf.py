@@ -68,9 +68,11 @@ def test_a_cross_site_post_is_refused_for_a_logged_in_reader_too(story, post_url
     reader = browser()
     reader.force_login(make_user("robin"))
     response = reader.post(
-        post_url, comment_form_data(story), HTTP_SEC_FETCH_SITE="cross-site",
+        post_url,
+        comment_form_data(story),
+        HTTP_SEC_FETCH_SITE="cross-site",
         HTTP_ORIGIN="https://evil.example",
-    )  # fmt: skip
+    )
     assert response.status_code == 403 and not Comment.objects.exists()
 
 
@@ -79,9 +81,11 @@ def test_trusted_origins_and_the_public_address_are_this_site(story, post_url, s
     settings.SITE_URL = "https://news.example"
     for origin in ["https://www.news.example", "https://news.example"]:
         response = browser().post(
-            post_url, comment_form_data(story, body=f"From {origin}"),
-            HTTP_SEC_FETCH_SITE="same-site", HTTP_ORIGIN=origin,
-        )  # fmt: skip
+            post_url,
+            comment_form_data(story, body=f"From {origin}"),
+            HTTP_SEC_FETCH_SITE="same-site",
+            HTTP_ORIGIN=origin,
+        )
         assert response.status_code == 302, origin
     assert Comment.objects.count() == 2
 
@@ -107,9 +111,10 @@ HEADER_TEXT = st.text(st.characters(min_codepoint=0x20, exclude_characters="\x7f
 
 
 @hypothesis_settings(
-    max_examples=60, deadline=None,
+    max_examples=60,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)  # fmt: skip
+)
 @given(
     site=st.one_of(st.none(), st.sampled_from(["same-origin", "same-site", "none"]), HEADER_TEXT),
     origin=st.one_of(st.none(), st.just("http://testserver"), HEADER_TEXT),

@@ -61,9 +61,11 @@ def test_a_login_keeps_the_stored_pages(client, django_assert_num_queries):
 
 @pytest.mark.parametrize(
     ("setting", "shown"),
-    [("COMMENTS_CLOSE_AFTER_DAYS", b'id="comment-form"'),
-     ("TRACKBACKS_CLOSE_AFTER_DAYS", b"trackback:ping=")],
-)  # fmt: skip
+    [
+        ("COMMENTS_CLOSE_AFTER_DAYS", b'id="comment-form"'),
+        ("TRACKBACKS_CLOSE_AFTER_DAYS", b"trackback:ping="),
+    ],
+)
 def test_discussion_closing_by_age_shows_on_the_stored_page(client, settings, setting, shown):
     setattr(settings, setting, 1)
     story = make_article(published_at=timezone.now() - timedelta(hours=23, minutes=50))

@@ -22,9 +22,10 @@ def kept(marker: str) -> list[str]:
     """The live entries whose key holds `marker` (`{% cache 0 %}` leaves expired ones behind)."""
     now = time.time()
     return [
-        key for key, expires in cache._expire_info.items()
+        key
+        for key, expires in cache._expire_info.items()
         if marker in key and (expires is None or expires > now)
-    ]  # fmt: skip
+    ]
 
 
 def stored_pages():

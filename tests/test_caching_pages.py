@@ -215,9 +215,7 @@ def test_a_comment_posted_and_shown_at_once_shows_to_the_next_reader(client, sto
     assert b"Well reported." in client.get(story.get_absolute_url()).content
 
 
-def test_a_comment_on_one_story_leaves_the_others_stored(
-    client, story, django_assert_num_queries
-):
+def test_a_comment_on_one_story_leaves_the_others_stored(client, story, django_assert_num_queries):
     other = make_article(category=story.category)
     client.get(other.get_absolute_url())
     make_comment(story, body="Elsewhere.")
@@ -247,19 +245,36 @@ def test_a_scheduled_story_appears_on_the_stored_home_page_at_its_time(client, e
 
 
 @hypothesis_settings(
-    max_examples=80, deadline=None,
+    max_examples=80,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)  # fmt: skip
+)
 @given(
-    header=st.sampled_from(["HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
-                            "HTTP_IF_UNMODIFIED_SINCE"]),
+    header=st.sampled_from(
+        [
+            "HTTP_IF_NONE_MATCH",
+            "HTTP_IF_MODIFIED_SINCE",
+            "HTTP_IF_MATCH",
+            "HTTP_IF_UNMODIFIED_SINCE",
+        ]
+    ),
     value=st.one_of(
         st.text(st.characters(min_codepoint=0x20, exclude_characters="\x7f"), max_size=80),
-        st.sampled_from(['"', '*', 'W/""', '"x", *', "Sun, 06 Nov 1994 08:49:37 GMT",
-                         "Sun, 06 Nov 99999 08:49:37 GMT", "-1", "9" * 40]),
+        st.sampled_from(
+            [
+                '"',
+                "*",
+                'W/""',
+                '"x", *',
+                "Sun, 06 Nov 1994 08:49:37 GMT",
+                "Sun, 06 Nov 99999 08:49:37 GMT",
+                "-1",
+                "9" * 40,
+            ]
+        ),
     ),
     stored=st.booleans(),
-)  # fmt: skip
+)
 def test_conditional_headers_with_any_value_never_answer_5xx(client, story, header, value, stored):
     for url in [story.get_absolute_url(), "/", "/feed/"]:
         if stored:
@@ -307,8 +322,11 @@ def test_kept_trackbacks_sections_and_months_follow_changes_for_a_logged_in_read
     ping = make_trackback(story, "https://blog.example/harbour", title="Harbour at dawn")
     before = client.get(story.get_absolute_url()).content
     assert b"Harbour at dawn" not in before and b"Night ferries" not in before
-    comments_moderate(comments=Comment.objects.filter(pk=ping.pk),
-                      status=Comment.Status.APPROVED, moderator=editor)  # fmt: skip
+    comments_moderate(
+        comments=Comment.objects.filter(pk=ping.pk),
+        status=Comment.Status.APPROVED,
+        moderator=editor,
+    )
     make_category("Night ferries")
     make_article(title="From the archive", published_at=timezone.now() - timedelta(days=3000))
     page = client.get(story.get_absolute_url()).content

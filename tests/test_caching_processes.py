@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def shared_cache(settings):
     from django.core.cache import cache
 
-    settings.CACHES = {"default": {"BACKEND": "newsroom.cache.DegradingRedisCache",
-                                   "LOCATION": REDIS}}  # fmt: skip
+    settings.CACHES = {
+        "default": {"BACKEND": "newsroom.cache.DegradingRedisCache", "LOCATION": REDIS}
+    }
     cache.clear()
     cache.set("probe", 1)
     assert cache.get("probe") == 1, "Redis on 127.0.0.1:6379 is needed (.ci/run starts it)"
@@ -58,8 +59,10 @@ def test_a_page_is_stored_in_redis_and_served_from_it(live_server, shared_cache)
     # Changed around save(): no version changes, so the stored copy is what readers get.
     Article.objects.filter(pk=story.pk).update(title="Changed behind its back")
     assert "Harbour reopens" in fetch(url)[1]
-    assert any(key.startswith(f":1:{pagecache.PAGE_PREFIX}".encode())
-               for key in shared_cache._cache.get_client().keys("*"))  # fmt: skip
+    assert any(
+        key.startswith(f":1:{pagecache.PAGE_PREFIX}".encode())
+        for key in shared_cache._cache.get_client().keys("*")
+    )
 
 
 def test_each_change_shows_on_the_live_servers_next_answer(live_server, shared_cache, editor):
@@ -119,13 +122,22 @@ def run_writer(*args: str) -> None:
         f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
         f"{database['PORT'] or 5432}/{database['NAME']}"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings", "ENV_FILE": "",
-           "DATABASE_URL": url, "CACHE_URL": REDIS, "TASKS_BACKEND":
-           "django.tasks.backends.immediate.ImmediateBackend"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "ENV_FILE": "",
+        "DATABASE_URL": url,
+        "CACHE_URL": REDIS,
+        "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+    }
     done = subprocess.run(
-        [sys.executable, "-c", WRITER, *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-c", WRITER, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
 
 

@@ -16,8 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
 SERVICES = COMPOSE["services"]
 # Names read from the environment anywhere in the project's code (and by gunicorn).
-READ = re.compile(r"""env\.\w+\(\s*"([A-Z][A-Z0-9_]*)"|environ(?:\.get\(|\[)"([A-Z][A-Z0-9_]*)"|"""
-                  r"""os\.environ\.get\("([A-Z][A-Z0-9_]*)\"""")  # fmt: skip
+READ = re.compile(
+    r"""env\.\w+\(\s*"([A-Z][A-Z0-9_]*)"|environ(?:\.get\(|\[)"([A-Z][A-Z0-9_]*)"|"""
+    r"""os\.environ\.get\("([A-Z][A-Z0-9_]*)\""""
+)
 GUNICORN_AND_IMAGE = {"GUNICORN_CMD_ARGS"}
 
 

@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 def _every_page_rendered(settings):
     """The cost of rendering a page, not of serving a stored copy (that is 0 queries)."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
 # story + related stories + section nav + comment counts + one page of comments + shown
 # trackbacks (the footer's archive months are cached by the first request)
 STORY_PAGE_QUERIES = 6
@@ -26,10 +28,14 @@ def add_comments(article, count):
     """Approved comments, with a removed one (a placeholder) and a held one among them."""
     statuses = {3: Comment.Status.REMOVED, 4: Comment.Status.PENDING}
     Comment.objects.bulk_create(
-        Comment(article=article, name=f"R{n}", body=f"Comment {n}",
-                status=statuses.get(n, Comment.Status.APPROVED))
+        Comment(
+            article=article,
+            name=f"R{n}",
+            body=f"Comment {n}",
+            status=statuses.get(n, Comment.Status.APPROVED),
+        )
         for n in range(count)
-    )  # fmt: skip
+    )
 
 
 def thread_page(article):

@@ -57,9 +57,7 @@ def test_generated_stories_are_searchable_and_have_a_first_revision():
     assert 3640 <= (timezone.now() - oldest.published_at).days <= 3660
     revisions = Article.history.filter(slug__startswith=SLUG_PREFIX)
     assert revisions.count() == 25
-    assert set(revisions.values_list("history_change_reason", flat=True)) == {
-        "Generated load data"
-    }
+    assert set(revisions.values_list("history_change_reason", flat=True)) == {"Generated load data"}
 
 
 def test_a_second_run_adds_stories_beside_the_first():

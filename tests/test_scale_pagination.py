@@ -22,6 +22,8 @@ pytestmark = pytest.mark.django_db
 def _every_page_rendered(settings):
     """The cost of rendering a page, not of serving a stored copy (that is 0 queries)."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
 PER_PAGE = 3
 STORIES = 61  # 21 pages, the last one short
 
@@ -30,10 +32,16 @@ def bulk_stories(category, count, *, prefix="s"):
     """Published stories, newest first, an hour apart (two share each time: the id decides)."""
     now = timezone.now()
     Article.objects.bulk_create(
-        Article(title=f"Story {prefix}{n}", slug=f"{prefix}-{n}", category=category, body="Text.",
-                status=Article.Status.PUBLISHED, published_at=now - timedelta(hours=n // 2 + 1))
+        Article(
+            title=f"Story {prefix}{n}",
+            slug=f"{prefix}-{n}",
+            category=category,
+            body="Text.",
+            status=Article.Status.PUBLISHED,
+            published_at=now - timedelta(hours=n // 2 + 1),
+        )
         for n in range(count)
-    )  # fmt: skip
+    )
 
 
 def listed_slugs(response) -> list[str]:
@@ -68,9 +76,7 @@ def test_a_deep_section_page_costs_the_queries_of_page_one(
     assert len(listed_slugs(deep)) == PER_PAGE
 
 
-def test_a_deep_home_page_costs_the_queries_of_page_one(
-    client, section, django_assert_num_queries
-):
+def test_a_deep_home_page_costs_the_queries_of_page_one(client, section, django_assert_num_queries):
     client.get("/")
     with django_assert_num_queries(2):  # the page's stories, section nav (the count is kept)
         client.get("/")

@@ -45,7 +45,9 @@ def returned_to_me(request):
 def pending_changes(request):
     """Count the live stories whose pending changes wait for an editor."""
     return _for_editors(
-        request, "Live stories with pending changes", Article.objects.with_pending_changes(),
+        request,
+        "Live stories with pending changes",
+        Article.objects.with_pending_changes(),
         "pending",
     )
 
@@ -53,6 +55,4 @@ def pending_changes(request):
 @desk.provider
 def embargoed_stories(request):
     """Count the stories held under an embargo still to end."""
-    return _for_editors(
-        request, "Stories under embargo", Article.objects.embargoed(), "embargoed"
-    )
+    return _for_editors(request, "Stories under embargo", Article.objects.embargoed(), "embargoed")

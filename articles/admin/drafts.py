@@ -38,8 +38,11 @@ class DraftViewsMixin:
 
     def get_urls(self):
         def post(func, route, name):
-            return path(route, self.admin_site.admin_view(require_POST(func)),
-                        name=f"articles_article_{name}")  # fmt: skip
+            return path(
+                route,
+                self.admin_site.admin_view(require_POST(func)),
+                name=f"articles_article_{name}",
+            )
 
         return [
             post(self.markdown_preview_view, "markdown-preview/", "markdown_preview"),
@@ -47,11 +50,14 @@ class DraftViewsMixin:
             post(self.autosave_new_view, "add/autosave/", "autosave_new"),
             post(self.autosave_new_discard_view, "add/autosave/discard/", "autosave_new_discard"),
             post(self.autosave_view, "<path:object_id>/autosave/", "autosave"),
-            post(self.draft_action_view, "<path:object_id>/draft/<str:kind>/<str:action>/",
-                 "draft_action"),
+            post(
+                self.draft_action_view,
+                "<path:object_id>/draft/<str:kind>/<str:action>/",
+                "draft_action",
+            ),
             post(self.send_back_view, "<path:object_id>/send-back/", "send_back"),
             *super().get_urls(),
-        ]  # fmt: skip
+        ]
 
     def markdown_preview_view(self, request):
         """The body rendered by the public page's own renderer and sanitiser (JSON)."""
@@ -112,8 +118,9 @@ class DraftViewsMixin:
         try:
             match kind, action:
                 case "pending", "publish":
-                    drafting.pending_publish(article=article, by=request.user,
-                                             seen=request.POST.get("pending_seen"))
+                    drafting.pending_publish(
+                        article=article, by=request.user, seen=request.POST.get("pending_seen")
+                    )
                     self.message_user(request, f"“{article}”: pending changes published.")
                 case "pending", "discard":
                     drafting.pending_discard(article=article, by=request.user)
@@ -172,8 +179,11 @@ class DraftViewsMixin:
         """The add form: this user's autosaved story in progress, offered or restored."""
         draft = drafting.draft_for(None, drafting.Kind.AUTOSAVE, request.user)
         shown = getattr(request, "draft_shown", None)
-        return {"new_autosave": draft, "draft_shown": shown,
-                "autosave_at": draft and when_text(draft.saved_at)}  # fmt: skip
+        return {
+            "new_autosave": draft,
+            "draft_shown": shown,
+            "autosave_at": draft and when_text(draft.saved_at),
+        }
 
     def drafts_context(self, request, article, can_change):
         if article is None or article.pk is None or not can_change:
@@ -187,8 +197,9 @@ class DraftViewsMixin:
         open_note = notes.select_related("by").first()
         return {
             "review_note": open_note,
-            "review_note_by": open_note and open_note.by and (
-                open_note.by.get_full_name() or open_note.by.username),
+            "review_note_by": open_note
+            and open_note.by
+            and (open_note.by.get_full_name() or open_note.by.username),
             "review_note_at": open_note and when_text(open_note.created_at),
             "can_publish_pending": workflow.can_edit(request.user, article),
             "can_send_back": article.status == Article.Status.IN_REVIEW

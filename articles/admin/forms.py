@@ -85,9 +85,14 @@ class ArticleAdminForm(forms.ModelForm):
         # Browsers never send a chosen file back: after any error, say so where it was chosen.
         chosen = self.is_bound and self.files.get("image")
         if chosen and self._errors and "image" not in self._errors:
-            self.add_error("image", ValidationError(
-                "Nothing was saved, so choose the image file again before saving (browsers do "
-                "not keep a chosen file after an error).", code="choose_again"))  # fmt: skip
+            self.add_error(
+                "image",
+                ValidationError(
+                    "Nothing was saved, so choose the image file again before saving (browsers do "
+                    "not keep a chosen file after an error).",
+                    code="choose_again",
+                ),
+            )
 
     @property
     def transition(self) -> Transition | None:
@@ -152,8 +157,11 @@ class ArticleAdminForm(forms.ModelForm):
         refusal = getattr(self.request, "article_refusal", None)
         if refusal is None:
             return
-        by_field = refusal.error_dict if hasattr(refusal, "error_dict") else {
-            NON_FIELD_ERRORS: refusal.error_list}  # fmt: skip
+        by_field = (
+            refusal.error_dict
+            if hasattr(refusal, "error_dict")
+            else {NON_FIELD_ERRORS: refusal.error_list}
+        )
         for name, errors in by_field.items():
             self.add_error(name if name in self.fields else None, errors)
 

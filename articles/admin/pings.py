@@ -22,8 +22,15 @@ class TrackbackPingInline(admin.TabularInline):
     verbose_name = "linkback sent"
     verbose_name_plural = "trackbacks sent (TrackBack, Pingback, Webmention)"
     template = "admin/edit_inline/read_only_tabular.html"  # a header for every column
-    FIELDS = ["target_url", "protocol", "ping_url", "status", "message", "attempts",
-              "last_attempt_at"]  # fmt: skip
+    FIELDS = [
+        "target_url",
+        "protocol",
+        "ping_url",
+        "status",
+        "message",
+        "attempts",
+        "last_attempt_at",
+    ]
 
     def get_fields(self, request, obj=None):
         if obj is not None and self.parent_admin_can_change(request, obj):

@@ -59,12 +59,16 @@ class RevisionViewsMixin:
         response = TemplateResponse(
             request,
             "articles/article_preview.html",
-            {"article": article, "object": article, "preview": True,
-             "preview_status": "Pending changes to the live story"
-                               if getattr(request, "draft_shown", None)
-                               else self.status_display(article),
-             "change_url": reverse("admin:articles_article_change", args=[article.pk])},
-        )  # fmt: skip
+            {
+                "article": article,
+                "object": article,
+                "preview": True,
+                "preview_status": "Pending changes to the live story"
+                if getattr(request, "draft_shown", None)
+                else self.status_display(article),
+                "change_url": reverse("admin:articles_article_change", args=[article.pk]),
+            },
+        )
         # admin_view already sends "private, no-store"; robots get told twice (header + meta).
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
@@ -86,8 +90,13 @@ class RevisionViewsMixin:
         revisions = article.history.select_related("history_user").order_by("-history_id")
         page = Paginator(revisions, 50).get_page(request.GET.get("page"))
         latest = revisions.first()
-        context = self._context(request, article, "Revisions", page=page,
-                                latest_id=latest.history_id if latest else None)  # fmt: skip
+        context = self._context(
+            request,
+            article,
+            "Revisions",
+            page=page,
+            latest_id=latest.history_id if latest else None,
+        )
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
 
     def compare_view(self, request, object_id):
@@ -106,8 +115,9 @@ class RevisionViewsMixin:
         diffs = version_diffs(
             revision_values(old, categories), revision_values(new, categories), REVISION_FIELDS
         )
-        context = self._context(request, article, "Compare revisions", old=old, new=new,
-                                diffs=diffs)  # fmt: skip
+        context = self._context(
+            request, article, "Compare revisions", old=old, new=new, diffs=diffs
+        )
         return TemplateResponse(request, "admin/articles/article/revision_compare.html", context)
 
     def restore_view(self, request, object_id, revision_id):
@@ -132,13 +142,16 @@ class RevisionViewsMixin:
                     reverse("admin:articles_article_change", args=[article.pk])
                 )
         categories = category_names(revision, article)
-        restorable = {name: REVISION_FIELDS[name] for name in
-                      ("title", "standfirst", "body", "category", "byline")}  # fmt: skip
+        restorable = {
+            name: REVISION_FIELDS[name]
+            for name in ("title", "standfirst", "body", "category", "byline")
+        }
         diffs = version_diffs(
             revision_values(article, categories), revision_values(revision, categories), restorable
         )
-        context = self._context(request, article, "Restore a revision", revision=revision,
-                                diffs=diffs)  # fmt: skip
+        context = self._context(
+            request, article, "Restore a revision", revision=revision, diffs=diffs
+        )
         return TemplateResponse(request, "admin/articles/article/revision_restore.html", context)
 
     def presence_view(self, request, object_id):

@@ -102,14 +102,23 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(
-    DraftViewsMixin, WorkflowActionsMixin, CorrectionViewsMixin, PingResendMixin,
+    DraftViewsMixin,
+    WorkflowActionsMixin,
+    CorrectionViewsMixin,
+    PingResendMixin,
     RevisionViewsMixin,
     admin.ModelAdmin,
 ):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
-    list_display = ["title", "status_column", "category", "author_column", "publication_column",
-                    "updated_column"]  # fmt: skip
+    list_display = [
+        "title",
+        "status_column",
+        "category",
+        "author_column",
+        "publication_column",
+        "updated_column",
+    ]
     list_filter = [PublicationFilter, "category", AuthorFilter]
     list_select_related = ["category", "author"]
     search_fields = ["title", "standfirst", "body"]
@@ -118,12 +127,32 @@ class ArticleAdmin(
     autocomplete_fields = ["category", "author"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "standfirst", "body", "text_length"]}),
-        ("Lead image", {"fields": ["image", "image_preview", "image_alt", "image_caption",
-                                   "image_credit", ("image_focal_x", "image_focal_y")]}),
+        (
+            "Lead image",
+            {
+                "fields": [
+                    "image",
+                    "image_preview",
+                    "image_alt",
+                    "image_caption",
+                    "image_credit",
+                    ("image_focal_x", "image_focal_y"),
+                ]
+            },
+        ),
         ("Publication", {"fields": ["status_display", "published_at", "author", "byline"]}),
-        ("Discussion", {"fields": ["comments_open", "trackbacks_open", "trackback_targets",
-                                    "notify_linked_pages"]}),
-    ]  # fmt: skip
+        (
+            "Discussion",
+            {
+                "fields": [
+                    "comments_open",
+                    "trackbacks_open",
+                    "trackback_targets",
+                    "notify_linked_pages",
+                ]
+            },
+        ),
+    ]
     inlines = [CorrectionInline, TrackbackPingInline]
 
     class Media:
@@ -169,15 +198,19 @@ class ArticleAdmin(
     def _kept_text_response(self, request, article):
         """A save the user may no longer make (the story moved on): refuse, keep every word."""
         latest = latest_revision(article)
-        typed = [(label, request.POST.get(name, ""))
-                 for name, label in (("title", "Title"), ("standfirst", "Standfirst"),
-                                     ("body", "Body"))]  # fmt: skip
+        typed = [
+            (label, request.POST.get(name, ""))
+            for name, label in (("title", "Title"), ("standfirst", "Standfirst"), ("body", "Body"))
+        ]
         context = self._context(
-            request, article, "Your changes were not saved",
-            typed=typed, status=workflow.status_label(article).lower(),
+            request,
+            article,
+            "Your changes were not saved",
+            typed=typed,
+            status=workflow.status_label(article).lower(),
             changed_by=user_text(latest.history_user) if latest else "someone",
             changed_at=latest.history_date if latest else None,
-        )  # fmt: skip
+        )
         return TemplateResponse(
             request, "admin/articles/article/kept_text.html", context, status=409
         )
@@ -209,9 +242,16 @@ class ArticleAdmin(
         if workflow.can_publish(request.user):
             return fieldsets
         # Read-only for journalists, and named plainly: a link to the user admin would be a 403.
-        return [(name, {**options, "fields": ["author_name" if f == "author" else f
-                                              for f in options["fields"]]})
-                for name, options in fieldsets]  # fmt: skip
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": ["author_name" if f == "author" else f for f in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
 
     @admin.display(description="Author")
     def author_name(self, obj):
@@ -220,8 +260,11 @@ class ArticleAdmin(
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        locked = ("status",) if workflow.can_publish(request.user) else (
-            "status", "published_at", "author")  # fmt: skip
+        locked = (
+            ("status",)
+            if workflow.can_publish(request.user)
+            else ("status", "published_at", "author")
+        )
         return type(form.__name__, (form,), {"request": request, "locked_fields": locked})
 
     def get_changeform_initial_data(self, request):
@@ -230,13 +273,16 @@ class ArticleAdmin(
     def save_model(self, request, obj, form, change):
         try:
             if "_pending" in request.POST and change:
-                drafting.pending_save(article=obj, by=request.user,
-                                      seen=request.POST.get("pending_seen"))
+                drafting.pending_save(
+                    article=obj, by=request.user, seen=request.POST.get("pending_seen")
+                )
             elif form.transition:
                 services.article_apply(
-                    article=obj, by=request.user, transition=form.transition,
+                    article=obj,
+                    by=request.user,
+                    transition=form.transition,
                     at=form.cleaned_data.get("published_at"),
-                )  # fmt: skip
+                )
                 self.message_user(request, f"“{obj}”: {workflow.status_label(obj).lower()}.")
             else:
                 services.article_save(article=obj, by=request.user)
@@ -267,9 +313,13 @@ class ArticleAdmin(
             context.update(self.drafts_context(request, obj, can_change))
             if self.proposes_only(request, obj):
                 # Only "Save as pending changes": an editor saves, publishes or deletes.
-                context.update(show_save=False, show_save_and_continue=False,
-                               show_save_and_add_another=False, show_delete=False,
-                               show_delete_link=False)  # fmt: skip
+                context.update(
+                    show_save=False,
+                    show_save_and_continue=False,
+                    show_save_and_add_another=False,
+                    show_delete=False,
+                    show_delete_link=False,
+                )
             context["can_preview"] = can_change and (not obj.is_public or context["pending"])
             context["can_correct"] = obj.is_public and workflow.can_publish(request.user)
             context["embargo_until"] = obj.embargo_until if obj.under_embargo else None
@@ -298,9 +348,13 @@ class ArticleAdmin(
         return format_html(
             '<div class="focal-picker" data-x="{}" data-y="{}"><img src="{}" alt="{}" '
             'width="{}"><span class="focal-marker" aria-hidden="true"></span></div>'
-            "<p class=\"help\">Click the image to set the focal point.</p>",
-            obj.image_focal_x, obj.image_focal_y, obj.image.url, obj.image_alt, 400,
-        )  # fmt: skip
+            '<p class="help">Click the image to set the focal point.</p>',
+            obj.image_focal_x,
+            obj.image_focal_y,
+            obj.image.url,
+            obj.image_alt,
+            400,
+        )
 
     @admin.display(description="Status")
     def status_display(self, obj):

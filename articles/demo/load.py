@@ -51,8 +51,9 @@ def demo_load(*, with_users: bool) -> DemoLoadResult:
             published_at=demo.seed_published_at(),
         )
     ]
-    more = [(*story[:5], Article.Status.PUBLISHED, demo.story_time(story[5]))
-            for story in demo.STORIES]  # fmt: skip
+    more = [
+        (*story[:5], Article.Status.PUBLISHED, demo.story_time(story[5])) for story in demo.STORIES
+    ]
     more.append((*demo.DRAFT, Article.Status.DRAFT, None))
     more.append((*demo.SCHEDULED, Article.Status.PUBLISHED, demo.scheduled_time()))
     for slug, title, category, standfirst, body, status, published_at in more:

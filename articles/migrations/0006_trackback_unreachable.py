@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0005_newsroom_roles'),
+        ("articles", "0005_newsroom_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='trackbackping',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Not sent yet'), ('sent', 'Accepted'), ('refused', 'Refused by the site'), ('failed', 'Could not be sent'), ('unreachable', 'Site unreachable; trying again')], default='pending', max_length=12),
+            model_name="trackbackping",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Not sent yet"),
+                    ("sent", "Accepted"),
+                    ("refused", "Refused by the site"),
+                    ("failed", "Could not be sent"),
+                    ("unreachable", "Site unreachable; trying again"),
+                ],
+                default="pending",
+                max_length=12,
+            ),
         ),
     ]

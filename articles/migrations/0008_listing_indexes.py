@@ -5,27 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_stored_html'),
+        ("articles", "0007_stored_html"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='article',
-            name='article_public_idx',
+            model_name="article",
+            name="article_public_idx",
         ),
         migrations.RemoveIndex(
-            model_name='article',
-            name='article_category_idx',
+            model_name="article",
+            name="article_category_idx",
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-published_at', '-id'], name='article_listing_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["status", "-published_at", "-id"], name="article_listing_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['category', 'status', '-published_at', '-id'], name='article_section_listing_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["category", "status", "-published_at", "-id"],
+                name="article_section_listing_idx",
+            ),
         ),
     ]

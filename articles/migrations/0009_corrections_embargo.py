@@ -24,80 +24,133 @@ def roles_see_corrections(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0008_listing_indexes'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("articles", "0008_listing_indexes"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('wrong', models.TextField(verbose_name='what was wrong')),
-                ('right', models.TextField(verbose_name='what is right')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='corrected at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("wrong", models.TextField(verbose_name="what was wrong")),
+                ("right", models.TextField(verbose_name="what is right")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="corrected at",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='corrections_count',
+            model_name="article",
+            name="corrections_count",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='article',
-            name='embargo_until',
-            field=models.DateTimeField(blank=True, editable=False, help_text='Nothing about the story reaches the public before this time.', null=True),
+            model_name="article",
+            name="embargo_until",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                help_text="Nothing about the story reaches the public before this time.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalarticle',
-            name='corrections_count',
+            model_name="historicalarticle",
+            name="corrections_count",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalarticle',
-            name='embargo_until',
-            field=models.DateTimeField(blank=True, editable=False, help_text='Nothing about the story reaches the public before this time.', null=True),
+            model_name="historicalarticle",
+            name="embargo_until",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                help_text="Nothing about the story reaches the public before this time.",
+                null=True,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('embargo_until__isnull', True), models.Q(('status', 'published'), _negated=True), ('published_at__gte', models.F('embargo_until')), _connector='OR'), name='article_published_after_embargo'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("embargo_until__isnull", True),
+                    models.Q(("status", "published"), _negated=True),
+                    ("published_at__gte", models.F("embargo_until")),
+                    _connector="OR",
+                ),
+                name="article_published_after_embargo",
+            ),
         ),
         migrations.AddField(
-            model_name='correction',
-            name='article',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='articles.article'),
+            model_name="correction",
+            name="article",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="corrections",
+                to="articles.article",
+            ),
         ),
         migrations.AddField(
-            model_name='correction',
-            name='created_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="correction",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='correction',
-            index=models.Index(fields=['-created_at', '-id'], name='correction_newest_idx'),
+            model_name="correction",
+            index=models.Index(fields=["-created_at", "-id"], name="correction_newest_idx"),
         ),
         migrations.AddConstraint(
-            model_name='correction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('wrong', ''), _negated=True), models.Q(('right', ''), _negated=True)), name='correction_says_both'),
+            model_name="correction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("wrong", ""), _negated=True), models.Q(("right", ""), _negated=True)
+                ),
+                name="correction_says_both",
+            ),
         ),
         # published() filters on the embargo too: PostgreSQL keeps it in the listing indexes
         # (INCLUDE), so listings still read only the index; SQLite ignores non-key columns.
-        migrations.RemoveIndex(model_name='article', name='article_listing_idx'),
-        migrations.RemoveIndex(model_name='article', name='article_section_listing_idx'),
+        migrations.RemoveIndex(model_name="article", name="article_listing_idx"),
+        migrations.RemoveIndex(model_name="article", name="article_section_listing_idx"),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-published_at', '-id'], include=('embargo_until',), name='article_listing_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["status", "-published_at", "-id"],
+                include=("embargo_until",),
+                name="article_listing_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['category', 'status', '-published_at', '-id'], include=('embargo_until',), name='article_section_listing_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["category", "status", "-published_at", "-id"],
+                include=("embargo_until",),
+                name="article_section_listing_idx",
+            ),
         ),
         migrations.RunPython(roles_see_corrections, migrations.RunPython.noop),
     ]

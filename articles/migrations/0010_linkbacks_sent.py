@@ -18,9 +18,8 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0009_corrections_embargo'),
+        ("articles", "0009_corrections_embargo"),
     ]
 
     operations = [
@@ -28,29 +27,52 @@ class Migration(migrations.Migration):
         # to it (False), or the first cron catch-up would ping every link in the archive;
         # stories written from now on tell their links (True).
         migrations.AddField(
-            model_name='article',
-            name='notify_linked_pages',
-            field=models.BooleanField(default=False, verbose_name='notify linked pages'),
+            model_name="article",
+            name="notify_linked_pages",
+            field=models.BooleanField(default=False, verbose_name="notify linked pages"),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='notify_linked_pages',
-            field=models.BooleanField(default=True, help_text='Also tell every other site this story links to (by TrackBack, Webmention or Pingback, whichever it offers), as WordPress does.', verbose_name='notify linked pages'),
+            model_name="article",
+            name="notify_linked_pages",
+            field=models.BooleanField(
+                default=True,
+                help_text="Also tell every other site this story links to (by TrackBack, Webmention or Pingback, whichever it offers), as WordPress does.",
+                verbose_name="notify linked pages",
+            ),
         ),
         migrations.AddField(
-            model_name='trackbackping',
-            name='next_attempt_at',
+            model_name="trackbackping",
+            name="next_attempt_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='trackbackping',
-            name='protocol',
-            field=models.CharField(blank=True, choices=[('trackback', 'TrackBack'), ('pingback', 'Pingback'), ('webmention', 'Webmention')], max_length=10),
+            model_name="trackbackping",
+            name="protocol",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("trackback", "TrackBack"),
+                    ("pingback", "Pingback"),
+                    ("webmention", "Webmention"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='trackbackping',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Not sent yet'), ('sent', 'Accepted'), ('refused', 'Refused by the site'), ('failed', 'Could not be sent'), ('unreachable', 'No answer yet; trying again'), ('none', 'The page takes no linkbacks')], default='pending', max_length=12),
+            model_name="trackbackping",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Not sent yet"),
+                    ("sent", "Accepted"),
+                    ("refused", "Refused by the site"),
+                    ("failed", "Could not be sent"),
+                    ("unreachable", "No answer yet; trying again"),
+                    ("none", "The page takes no linkbacks"),
+                ],
+                default="pending",
+                max_length=12,
+            ),
         ),
         migrations.RunPython(grant, migrations.RunPython.noop),
     ]

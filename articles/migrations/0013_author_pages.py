@@ -46,26 +46,57 @@ def editors_edit_author_pages(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0012_search_at_scale'),
+        ("articles", "0012_search_at_scale"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuthorProfile',
+            name="AuthorProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text="The page's address: /author/<slug>/.", max_length=100, unique=True)),
-                ('bio', models.TextField(blank=True, help_text='A few sentences about the author, plain text.')),
-                ('photo', models.ImageField(blank=True, help_text='Optional; JPEG, PNG or WebP, shown square at 160 px.', max_length=200, upload_to=articles.images.author_photo_upload_to)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='author_profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The page's address: /author/<slug>/.",
+                        max_length=100,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "bio",
+                    models.TextField(
+                        blank=True, help_text="A few sentences about the author, plain text."
+                    ),
+                ),
+                (
+                    "photo",
+                    models.ImageField(
+                        blank=True,
+                        help_text="Optional; JPEG, PNG or WebP, shown square at 160 px.",
+                        max_length=200,
+                        upload_to=articles.images.author_photo_upload_to,
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="author_profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'author page',
-                'ordering': ['slug'],
+                "verbose_name": "author page",
+                "ordering": ["slug"],
             },
         ),
         migrations.RunPython(pages_for_existing_authors, migrations.RunPython.noop),

@@ -49,20 +49,43 @@ _NEWEST = ("-published_at", "-pk")
 # What a result shows (title, link, section, date, byline and the writer's page, standfirst):
 # not the bodies.
 RESULT_FIELDS = (
-    "title", "slug", "standfirst", "byline", "published_at", "created_at", "category__name",
-    "category__slug", "author__username", "author__first_name", "author__last_name",
+    "title",
+    "slug",
+    "standfirst",
+    "byline",
+    "published_at",
+    "created_at",
+    "category__name",
+    "category__slug",
+    "author__username",
+    "author__first_name",
+    "author__last_name",
     "author__author_profile__slug",
-)  # fmt: skip
+)
 # PostgreSQL: a page's row, read as values and made into a story with its section and author.
 _ARTICLE_COLUMNS = (
-    "id", "title", "slug", "standfirst", "byline", "published_at", "created_at", "category_id",
+    "id",
+    "title",
+    "slug",
+    "standfirst",
+    "byline",
+    "published_at",
+    "created_at",
+    "category_id",
     "author_id",
-)  # fmt: skip
+)
 _ROW = (
-    *_ARTICLE_COLUMNS, "category__name", "category__slug", "author__username",
-    "author__first_name", "author__last_name", "author__author_profile__id",
-    "author__author_profile__slug", "search_excerpt", "query_lexemes",
-)  # fmt: skip
+    *_ARTICLE_COLUMNS,
+    "category__name",
+    "category__slug",
+    "author__username",
+    "author__first_name",
+    "author__last_name",
+    "author__author_profile__id",
+    "author__author_profile__slug",
+    "search_excerpt",
+    "query_lexemes",
+)
 # Testing a story's row for a match (reading its vector) costs about nine times as much as
 # ranking a match inside the RUM index: 3.5 against 0.4 µs at 100,000 stories here.
 SCAN_PER_RANK = 9
@@ -96,10 +119,13 @@ def _bind(params: tuple, query: str) -> list:
     if _ASKED_MARK in params:  # the page's statement, not the count's
         marks[_ASKED_MARK] = positive_query(parse_websearch(query))
     return [
-        marks.get(value, value) if isinstance(value, str)
-        else now if isinstance(value, datetime) else value
+        marks.get(value, value)
+        if isinstance(value, str)
+        else now
+        if isinstance(value, datetime)
+        else value
         for value in params
-    ]  # fmt: skip
+    ]
 
 
 class RumDistance(Func):
@@ -164,9 +190,10 @@ class DatabaseBackend(SearchBackend):
         # As PostgreSQL reads the query: parse_websearch misses some of its exclusions.
         excludes = may_exclude(query)
         sql, params = _compiled(
-            connection, ("page", ordered, excludes, start, stop, limit),
+            connection,
+            ("page", ordered, excludes, start, stop, limit),
             lambda marked: self._postgres_page(marked, start, stop, ordered, excludes),
-        )  # fmt: skip
+        )
         return sql, _bind(params, query)
 
     def _postgres_page(
@@ -241,10 +268,14 @@ class DatabaseBackend(SearchBackend):
             # The planner's estimate first (planning one query); matches are counted only when
             # it says they are few, and then at most limit + 1 of them.
             sql, params = _compiled(
-                self._connection, ("count", limit),
-                lambda marked: Article.objects.published()
-                .filter(search_vector=websearch(marked)).values("pk")[: limit + 1],
-            )  # fmt: skip
+                self._connection,
+                ("count", limit),
+                lambda marked: (
+                    Article.objects.published()
+                    .filter(search_vector=websearch(marked))
+                    .values("pk")[: limit + 1]
+                ),
+            )
             with self._connection.cursor() as cursor:
                 # With the planner's idea of how many stories there are, for _ranks_all.
                 cursor.execute(
@@ -281,15 +312,25 @@ def _article(row: tuple, highlight: Highlighter, sections: dict[int, Category]) 
         )
     article.category = sections[article.category_id]
     if article.author_id is not None:
-        article.author = _from_db(get_user_model(), {
-            "id": article.author_id, "username": username, "first_name": first_name,
-            "last_name": last_name,
-        })  # fmt: skip
+        article.author = _from_db(
+            get_user_model(),
+            {
+                "id": article.author_id,
+                "username": username,
+                "first_name": first_name,
+                "last_name": last_name,
+            },
+        )
         profile = None
         if profile_id is not None:
-            profile = _from_db(AuthorProfile, {
-                "id": profile_id, "user_id": article.author_id, "slug": profile_slug,
-            })  # fmt: skip
+            profile = _from_db(
+                AuthorProfile,
+                {
+                    "id": profile_id,
+                    "user_id": article.author_id,
+                    "slug": profile_slug,
+                },
+            )
             profile.user = article.author
         AuthorProfile.user.field.remote_field.set_cached_value(article.author, profile)
     article.snippet = mark_plain_snippet(highlight(excerpt))

@@ -135,9 +135,7 @@ class TantivyBackend(SearchBackend):
     def rebuild(self) -> None:
         writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=1)
         writer.delete_all_documents()
-        stories = Article.objects.filter(status=Article.Status.PUBLISHED).exclude(
-            published_at=None
-        )
+        stories = Article.objects.filter(status=Article.Status.PUBLISHED).exclude(published_at=None)
         fields = ("title", "standfirst", "body", "search_excerpt", "published_at")
         for story in stories.only(*fields).iterator(chunk_size=BATCH):
             writer.add_document(_document(story))

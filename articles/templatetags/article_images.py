@@ -18,5 +18,11 @@ def lead_image_figure(article, variant="page"):
     if image is None:
         return {"image": None}
     src = image.renditions["800w" if variant == "page" else "400w"]
-    return {"image": image, "src": src, "srcset": image.srcset(), "sizes": SIZES[variant],
-            "variant": variant, "article": article}  # fmt: skip
+    return {
+        "image": image,
+        "src": src,
+        "srcset": image.srcset(),
+        "sizes": SIZES[variant],
+        "variant": variant,
+        "article": article,
+    }

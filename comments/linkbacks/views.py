@@ -174,6 +174,7 @@ def sites(request):
         except SiteError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{site.origin} registered: put the code in place, then "
-                                      "ask for the check.")  # fmt: skip
+            messages.success(
+                request, f"{site.origin} registered: put the code in place, then ask for the check."
+            )
     return redirect(reverse("accounts:home") + "#sites")

@@ -108,8 +108,15 @@ def to_uri(url: str) -> str:
     if ":" in ascii_host:
         ascii_host = f"[{ascii_host}]"
     netloc = f"{ascii_host}:{port}" if port else ascii_host
-    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=URI_SAFE),
-                       quote(parts.query, safe=URI_SAFE), ""))  # fmt: skip
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe=URI_SAFE),
+            quote(parts.query, safe=URI_SAFE),
+            "",
+        )
+    )
 
 
 def check_url(url: str) -> tuple[str, int, str, str]:
@@ -208,9 +215,15 @@ def _header_dict(pairs) -> dict[str, str]:
     return headers
 
 
-def fetch(url: str, *, method: str = "GET", data: dict | None = None,
-          headers: dict | None = None, content: bytes | None = None,
-          content_type: str = "") -> FetchResult:  # fmt: skip
+def fetch(
+    url: str,
+    *,
+    method: str = "GET",
+    data: dict | None = None,
+    headers: dict | None = None,
+    content: bytes | None = None,
+    content_type: str = "",
+) -> FetchResult:
     """Fetch a URL safely: checked hops, at most 3 redirects, one deadline and a size cap.
 
     `data` is sent as a urlencoded form; `content` as it is, with `content_type` (XML-RPC).

@@ -62,8 +62,17 @@ def _readable(data: bytes):
         return loads(data)
     except xmlrpc.client.Fault:
         raise
-    except (ExpatError, DefusedXmlException, xmlrpc.client.ResponseError, ValueError,
-            TypeError, IndexError, KeyError, OverflowError, AttributeError) as error:  # fmt: skip
+    except (
+        ExpatError,
+        DefusedXmlException,
+        xmlrpc.client.ResponseError,
+        ValueError,
+        TypeError,
+        IndexError,
+        KeyError,
+        OverflowError,
+        AttributeError,
+    ) as error:
         raise PingbackFault(NOT_XML_RPC, "The request is not an XML-RPC call.") from error
 
 

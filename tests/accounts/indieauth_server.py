@@ -48,8 +48,11 @@ class IndieAuthServer(LocalServer):
         return 200, {"Content-Type": "text/html; charset=utf-8"}, html.encode()
 
     def _metadata(self, method, path, headers, body):
-        doc = {"issuer": self.issuer, "authorization_endpoint": self.url("/auth"),
-               "code_challenge_methods_supported": ["S256"]}  # fmt: skip
+        doc = {
+            "issuer": self.issuer,
+            "authorization_endpoint": self.url("/auth"),
+            "code_challenge_methods_supported": ["S256"],
+        }
         return 200, {"Content-Type": "application/json"}, json.dumps(doc).encode()
 
     def _auth(self, method, path, headers, body):

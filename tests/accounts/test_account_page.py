@@ -23,16 +23,30 @@ HOME = "/accounts/"
 def reader(article):
     """A reader with a comment, a trackback, a token, a verified site and a failed login."""
     reader = make_user("robin", email="robin@example.com")
-    comment_post(article=article, user=reader, body="I was there.", ip_address="203.0.113.5",
-                 user_agent="Firefox")  # fmt: skip
+    comment_post(
+        article=article,
+        user=reader,
+        body="I was there.",
+        ip_address="203.0.113.5",
+        user_agent="Firefox",
+    )
     token, _ = trackback_token_create(user=reader, name="My blog")
-    make_trackback(article, "https://robin.example/post", user=reader, email=reader.email,
-                   token=token, ip_address="203.0.113.5", name="Robin's blog",
-                   status=Comment.Status.APPROVED)  # fmt: skip
-    VerifiedSite.objects.create(user=reader, origin="https://robin.example", code="nrv-x",
-                                verified_at=timezone.now())  # fmt: skip
-    AccessAttempt.objects.create(username="robin", ip_address="203.0.113.5", user_agent="x",
-                                 failures_since_start=1)  # fmt: skip
+    make_trackback(
+        article,
+        "https://robin.example/post",
+        user=reader,
+        email=reader.email,
+        token=token,
+        ip_address="203.0.113.5",
+        name="Robin's blog",
+        status=Comment.Status.APPROVED,
+    )
+    VerifiedSite.objects.create(
+        user=reader, origin="https://robin.example", code="nrv-x", verified_at=timezone.now()
+    )
+    AccessAttempt.objects.create(
+        username="robin", ip_address="203.0.113.5", user_agent="x", failures_since_start=1
+    )
     return reader
 
 
@@ -41,15 +55,25 @@ def test_the_page_needs_a_login_and_shows_everything_in_one_place(client, reader
     client.force_login(reader)
     page = client.get(HOME).content.decode()
     assert 'class="masthead"' in page
-    for expected in ("Profile", "robin@example.com", "Trackback tokens", "My blog",
-                     "https://robin.example", "I was there.", "A post",
-                     reverse("accounts:export"), reverse("accounts:delete"),
-                     reverse("account_change_password"), reverse("mfa_index")):  # fmt: skip
+    for expected in (
+        "Profile",
+        "robin@example.com",
+        "Trackback tokens",
+        "My blog",
+        "https://robin.example",
+        "I was there.",
+        "A post",
+        reverse("accounts:export"),
+        reverse("accounts:delete"),
+        reverse("account_change_password"),
+        reverse("mfa_index"),
+    ):
         assert expected in page, expected
 
 
-def test_the_page_costs_a_fixed_number_of_queries(client, reader, article,
-                                                  django_assert_num_queries):  # fmt: skip
+def test_the_page_costs_a_fixed_number_of_queries(
+    client, reader, article, django_assert_num_queries
+):
     client.force_login(reader)
     client.get(HOME)
     with django_assert_num_queries(10):
@@ -68,14 +92,15 @@ def test_the_old_token_page_moved_here(client):
 
 def test_profile_is_saved_and_bad_input_is_a_message(client, reader):
     client.force_login(reader)
-    client.post(reverse("accounts:profile"), {"display_name": "Robin R.",
-                                              "blog_url": "robin.example"})  # fmt: skip
+    client.post(
+        reverse("accounts:profile"), {"display_name": "Robin R.", "blog_url": "robin.example"}
+    )
     reader.profile.refresh_from_db()
     assert (reader.profile.display_name, reader.profile.blog_url) == (
-        "Robin R.", "https://robin.example"
-    )  # fmt: skip
-    bad = client.post(reverse("accounts:profile"), {"blog_url": "javascript:alert(1)"},
-                      follow=True)  # fmt: skip
+        "Robin R.",
+        "https://robin.example",
+    )
+    bad = client.post(reverse("accounts:profile"), {"blog_url": "javascript:alert(1)"}, follow=True)
     assert bad.status_code == 200 and "not saved" in bad.content.decode()
     reader.profile.refresh_from_db()
     assert reader.profile.blog_url == "https://robin.example"
@@ -100,8 +125,9 @@ def test_the_download_holds_the_persons_data_and_no_secret(client, reader):
     assert token.seed not in text and token.token_hash not in text and "pbkdf2" not in text
 
 
-def test_deleting_with_anonymise_keeps_comments_under_former_reader(client, reader, article,
-                                                                   settings):  # fmt: skip
+def test_deleting_with_anonymise_keeps_comments_under_former_reader(
+    client, reader, article, settings
+):
     story = article.get_absolute_url()
     page = client.get(story).content.decode()  # now stored for anonymous readers
     assert "<strong>robin</strong>" in page and "I was there." in page
@@ -119,8 +145,11 @@ def test_deleting_with_anonymise_keeps_comments_under_former_reader(client, read
     assert (comment.email, comment.ip_address, comment.user_agent) == ("", None, "")
     trackback = Comment.objects.trackbacks().get()
     assert (trackback.email, trackback.ip_address, trackback.token, trackback.user) == (
-        "", None, None, None
-    )  # fmt: skip
+        "",
+        None,
+        None,
+        None,
+    )
     assert not TrackbackToken.objects.exists() and not VerifiedSite.objects.exists()
     assert not AccessAttempt.objects.filter(username="robin").exists()
     # The stored story page was forgotten: readers see the new name at once.
@@ -139,8 +168,9 @@ def test_deleting_with_delete_removes_the_discussion_too(client, reader, article
 def test_newsroom_accounts_are_not_closed_from_the_account_page(client):
     editor = make_editor()
     client.force_login(editor)
-    response = client.post(reverse("accounts:delete"), {"comments": "delete", "confirm": "on"},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        reverse("accounts:delete"), {"comments": "delete", "confirm": "on"}, follow=True
+    )
     assert b"closed by an administrator" in response.content
     assert get_user_model().objects.filter(pk=editor.pk).exists()
 
@@ -161,8 +191,11 @@ def test_deleting_forgets_login_records_kept_under_the_email_address(client, rea
     closing the account forgets those records too, not only the username's."""
     from axes.models import AccessLog
 
-    failed = client.post("/accounts/login/", {"login": "Robin@Example.com", "password": "wrong"},
-                         REMOTE_ADDR="198.51.100.7")  # fmt: skip
+    failed = client.post(
+        "/accounts/login/",
+        {"login": "Robin@Example.com", "password": "wrong"},
+        REMOTE_ADDR="198.51.100.7",
+    )
     assert failed.status_code == 200
     assert AccessAttempt.objects.filter(username="robin@example.com").exists()
     client.force_login(reader)

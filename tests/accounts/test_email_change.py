@@ -37,10 +37,9 @@ def test_an_email_change_round_trips_through_the_outbox(client, mailoutbox):
     assert client.post(link).status_code == 302
     reader.refresh_from_db()
     assert reader.email == "new@example.com"
-    assert list(EmailAddress.objects.filter(user=reader).values_list("email", "verified",
-                                                                      "primary")) == [
-        ("new@example.com", True, True)
-    ]  # fmt: skip
+    assert list(
+        EmailAddress.objects.filter(user=reader).values_list("email", "verified", "primary")
+    ) == [("new@example.com", True, True)]
 
 
 def test_another_persons_address_gets_the_same_answer_and_cannot_be_taken(client, mailoutbox):

@@ -68,13 +68,25 @@ def test_profile_urls_are_canonicalised(typed, canonical):
 @pytest.mark.parametrize(
     "typed",
     [
-        "", "ftp://example.com/", "javascript:alert(1)", "https://user:pw@example.com/",
-        "https://example.com/#me", "https://example.com:8443/", "https://127.0.0.1/",
-        "https://[::1]/", "https://localhost/", "https://example.com/a/../b",
-        "https://example.com/./", "https://exa mple.com/", "https://" + "a" * 600 + ".com/",
-        "․0", "https://a..b/", "https://-a.example/", "https://a_b.example/",
+        "",
+        "ftp://example.com/",
+        "javascript:alert(1)",
+        "https://user:pw@example.com/",
+        "https://example.com/#me",
+        "https://example.com:8443/",
+        "https://127.0.0.1/",
+        "https://[::1]/",
+        "https://localhost/",
+        "https://example.com/a/../b",
+        "https://example.com/./",
+        "https://exa mple.com/",
+        "https://" + "a" * 600 + ".com/",
+        "․0",
+        "https://a..b/",
+        "https://-a.example/",
+        "https://a_b.example/",
     ],
-)  # fmt: skip
+)
 def test_what_is_not_a_profile_url_is_refused(typed):
     with pytest.raises(IndieAuthError):
         canonical_me(typed)
@@ -178,9 +190,10 @@ def test_an_answer_without_our_state_or_from_another_issuer_is_refused(client, s
 
     start = client.post(START, {"me": server.me})
     answer = parse_qs(urlsplit(server.approve(start["Location"])).query)
-    other_issuer = client.get(callback.path, {"code": answer["code"][0],
-                                              "state": answer["state"][0],
-                                              "iss": "https://evil.example/"})  # fmt: skip
+    other_issuer = client.get(
+        callback.path,
+        {"code": answer["code"][0], "state": answer["state"][0], "iss": "https://evil.example/"},
+    )
     assert other_issuer.status_code == 400 and b"another issuer" in other_issuer.content
     assert not VerifiedSite.objects.exists()
 
@@ -189,9 +202,10 @@ def test_a_code_the_endpoint_does_not_vouch_for_is_refused(client, server):
     start = client.post(START, {"me": server.me})
     answer = parse_qs(urlsplit(server.approve(start["Location"])).query)
     server.codes.clear()  # the endpoint forgot it (or never issued it)
-    response = client.get(reverse("accounts:indieauth_callback"),
-                          {"code": answer["code"][0], "state": answer["state"][0],
-                           "iss": answer["iss"][0]})  # fmt: skip
+    response = client.get(
+        reverse("accounts:indieauth_callback"),
+        {"code": answer["code"][0], "state": answer["state"][0], "iss": answer["iss"][0]},
+    )
     assert response.status_code == 400 and b"refused the sign-in" in response.content
     assert not VerifiedSite.objects.exists()
 

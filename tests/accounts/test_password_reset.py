@@ -116,8 +116,9 @@ def test_known_and_unknown_addresses_take_the_same_time(client, desk, database_t
     """The same work in the request (a look-up; a queued task at most): no timing tell."""
     ask(client, "warm-up@example.com", ip="198.51.100.9")
     known = sorted(ask(client, "desk@example.com", ip=f"198.51.100.{n}")[1] for n in range(10, 15))
-    unknown = sorted(ask(client, f"no{n}@example.com", ip=f"198.51.100.{n}")[1]
-                     for n in range(20, 25))  # fmt: skip
+    unknown = sorted(
+        ask(client, f"no{n}@example.com", ip=f"198.51.100.{n}")[1] for n in range(20, 25)
+    )
     known_median, unknown_median = known[2], unknown[2]
     # One timing class: well under a second each, and within 50 milliseconds of each other
     # (a mail server would be seconds; a production password hash hundreds of milliseconds).
@@ -157,8 +158,12 @@ def test_requests_are_let_through_while_the_cache_is_down(client, settings, desk
 
 
 def test_the_reset_pages_are_in_the_site_look(client):
-    for url in (RESET, DONE, "/accounts/password/reset/key/1-wrong-token/",
-                "/accounts/password/reset/key/done/"):  # fmt: skip
+    for url in (
+        RESET,
+        DONE,
+        "/accounts/password/reset/key/1-wrong-token/",
+        "/accounts/password/reset/key/done/",
+    ):
         page = client.get(url)
         assert page.status_code == 200
         assert b'class="masthead"' in page.content, url

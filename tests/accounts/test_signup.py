@@ -67,15 +67,19 @@ def test_a_known_address_gets_the_same_answer_and_a_mail_saying_so(client, mailo
 def test_an_unverified_account_may_log_in_and_comment_but_not_send_trackbacks(client, article):
     client.post(SIGNUP, signup_data())
     user = get_user_model().objects.get(username="ana")
-    login = client.post("/accounts/login/", {"login": "ana@example.com",
-                                             "password": "a-long-passphrase-9"})  # fmt: skip
+    login = client.post(
+        "/accounts/login/", {"login": "ana@example.com", "password": "a-long-passphrase-9"}
+    )
     assert login.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
     _, token = trackback_token_create(user=user)
     url = reverse("comments:trackback", kwargs=article.url_kwargs())
     refused = ping(client, url, body(), token)
     assert refused.status_code == 200
-    assert answer(refused) == ("1", "Verify your email first: open the link we mailed you "
-                                    "(your account page can send it again).")  # fmt: skip
+    assert answer(refused) == (
+        "1",
+        "Verify your email first: open the link we mailed you "
+        "(your account page can send it again).",
+    )
     assert not Comment.objects.exists()  # nothing stored
     EmailAddress.objects.filter(user=user).update(verified=True)
     assert answer(ping(client, url, body(), token)) == ("0", None)
@@ -111,8 +115,9 @@ def test_signups_are_limited_per_address(client, settings):
     ]
     assert statuses == [302, 302, 429]
     assert get_user_model().objects.count() == 2
-    other = client.post(SIGNUP, signup_data(email="x@example.com", username="x"),
-                        REMOTE_ADDR="192.0.2.9")  # fmt: skip
+    other = client.post(
+        SIGNUP, signup_data(email="x@example.com", username="x"), REMOTE_ADDR="192.0.2.9"
+    )
     assert other.status_code == 302
 
 
@@ -126,9 +131,14 @@ def test_signup_can_be_closed(client, settings):
 
 @pytest.mark.parametrize(
     "fields",
-    [{"email": "not-an-address"}, {"password2": "different"}, {"username": "a b\x00"},
-     {"blog_url": "javascript:alert(1)"}, {"display_name": ""}],
-)  # fmt: skip
+    [
+        {"email": "not-an-address"},
+        {"password2": "different"},
+        {"username": "a b\x00"},
+        {"blog_url": "javascript:alert(1)"},
+        {"display_name": ""},
+    ],
+)
 def test_bad_input_is_a_form_error_never_a_500(client, fields):
     response = client.post(SIGNUP, signup_data(**fields))
     assert response.status_code == 200

@@ -122,8 +122,10 @@ def test_the_admin_login_goes_through_the_same_flow(client):
     editor = make_editor()
     first = client.get("/admin/login/?next=/admin/comments/comment/")
     assert first["Location"] == "/accounts/login/?next=%2Fadmin%2Fcomments%2Fcomment%2F"
-    login = client.post("/accounts/login/", {"login": editor.username, "password": PASSWORD,
-                                             "next": "/admin/comments/comment/"})  # fmt: skip
+    login = client.post(
+        "/accounts/login/",
+        {"login": editor.username, "password": PASSWORD, "next": "/admin/comments/comment/"},
+    )
     assert login.status_code == 302
     assert client.get(login["Location"])["Location"].startswith(ENROL)
 

@@ -58,14 +58,19 @@ def test_openapi_description_is_served_and_is_valid_openapi_3_1(api):
     document = api(reverse("api:openapi")).json()
     assert document["openapi"] == "3.1.0"
     OpenAPI.from_dict(document)
-    assert set(document["paths"]) == {"/api/v1/stories/", "/api/v1/stories/{id}/",
-                                      "/api/v1/sections/", "/api/v1/openapi.json"}  # fmt: skip
+    assert set(document["paths"]) == {
+        "/api/v1/stories/",
+        "/api/v1/stories/{id}/",
+        "/api/v1/sections/",
+        "/api/v1/openapi.json",
+    }
 
 
 def test_a_story_has_every_documented_field(api):
     editor = make_editor()
-    story = make_article(standfirst="The lead.", body="Hello <script>x()</script> **world**",
-                         byline="Ana Writer")  # fmt: skip
+    story = make_article(
+        standfirst="The lead.", body="Hello <script>x()</script> **world**", byline="Ana Writer"
+    )
     make_comment(story)
     make_comment(story, status=Comment.Status.PENDING)
     make_trackback(story, "https://blog.example/post", status=Comment.Status.APPROVED)
@@ -82,13 +87,23 @@ def test_a_story_has_every_documented_field(api):
 
 
 def test_lead_image_renditions(api, settings):
-    story = make_article(image="articles/images/2026/01/abc.jpg", image_width=1600,
-                         image_height=1000, image_alt="A bridge")  # fmt: skip
+    story = make_article(
+        image="articles/images/2026/01/abc.jpg",
+        image_width=1600,
+        image_height=1000,
+        image_alt="A bridge",
+    )
     image = api(reverse("api:story", kwargs={"pk": story.pk})).json()["image"]
     assert image["alt"] == "A bridge"
     widths = {r["name"]: r["width"] for r in image["renditions"]}
-    assert widths == {"1200x630": 1200, "800w": 800, "400w": 400,
-                      "16x9": 1200, "4x3": 1200, "1x1": 1200}  # fmt: skip
+    assert widths == {
+        "1200x630": 1200,
+        "800w": 800,
+        "400w": 400,
+        "16x9": 1200,
+        "4x3": 1200,
+        "1x1": 1200,
+    }
 
 
 def test_drafts_scheduled_embargoed_and_withdrawn_stories_never_appear(api):
@@ -171,7 +186,9 @@ def test_filters_by_section_dates_and_updated_since(api):
     other = make_article(category=sport, published_at=now - timedelta(days=1))
     assert ids(api(STORIES, {"section": "science"})) == [new.pk, old.pk]
     assert set(ids(api(STORIES, {"published_after": (now - timedelta(days=2)).isoformat()}))) == {
-        new.pk, other.pk}  # fmt: skip
+        new.pk,
+        other.pk,
+    }
     before = (now - timedelta(days=5)).date().isoformat()
     assert ids(api(STORIES, {"published_before": before})) == [old.pk]
     Article.objects.filter(pk__in=[old.pk, new.pk, other.pk]).update(
@@ -185,17 +202,24 @@ def test_filters_by_section_dates_and_updated_since(api):
 
 @pytest.mark.parametrize(
     "params",
-    [{"cursor": "made-up"}, {"limit": "0"}, {"limit": "101"}, {"limit": "x"},
-     {"published_after": "yesterday"}, {"updated_since": "2026-13-45"}],
-)  # fmt: skip
+    [
+        {"cursor": "made-up"},
+        {"limit": "0"},
+        {"limit": "101"},
+        {"limit": "x"},
+        {"published_after": "yesterday"},
+        {"updated_since": "2026-13-45"},
+    ],
+)
 def test_bad_parameters_are_a_clear_400(api, params):
     response = api(STORIES, params)
     assert response.status_code == 400
     assert response.json()["error"]["message"]
 
 
-@hypothesis_settings(max_examples=40, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     name=st.sampled_from(["cursor", "limit", "section", "published_after", "updated_since"]),
     value=st.text(max_size=40),
@@ -208,16 +232,21 @@ def test_sections(api):
     section = make_category(name="Science", slug="science")
     data = api(reverse("api:sections")).json()
     assert data["next"] is None
-    assert {"id": section.pk, "name": "Science", "slug": "science",
-            "url": "http://testserver/category/science/"} in data["results"]  # fmt: skip
+    assert {
+        "id": section.pk,
+        "name": "Science",
+        "slug": "science",
+        "url": "http://testserver/category/science/",
+    } in data["results"]
 
 
 def test_cors_allows_reading_only(client):
     response = client.get(STORIES, HTTP_ORIGIN="https://app.example")
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Credentials" not in response
-    preflight = client.options(STORIES, HTTP_ORIGIN="https://app.example",
-                               HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")  # fmt: skip
+    preflight = client.options(
+        STORIES, HTTP_ORIGIN="https://app.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET"
+    )
     assert preflight.status_code == 204
     assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
     for method in (client.post, client.put, client.delete, client.patch):

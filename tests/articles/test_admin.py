@@ -100,9 +100,16 @@ def test_slug_is_prepopulated_from_the_title(editor_client):
     client, _ = editor_client
     page = client.get(ADD)
     prepopulated = json.loads(page.context["prepopulated_fields_json"])
-    assert prepopulated == [{"id": "#id_slug", "name": "slug", "dependency_ids": ["#id_title"],
-                             "dependency_list": ["title"], "maxLength": 200,
-                             "allowUnicode": False}]  # fmt: skip
+    assert prepopulated == [
+        {
+            "id": "#id_slug",
+            "name": "slug",
+            "dependency_ids": ["#id_title"],
+            "dependency_list": ["title"],
+            "maxLength": 200,
+            "allowUnicode": False,
+        }
+    ]
     assert "data-prepopulated-fields" in page.content.decode()
 
 
@@ -153,9 +160,8 @@ def test_author_autocomplete_offers_staff_to_editors(editor_client, django_user_
     django_user_model.objects.create_user("jolene-reader")  # not staff: never an author
     response = client.get(
         reverse("admin:autocomplete"),
-        {"term": "jo", "app_label": "articles", "model_name": "article",
-         "field_name": "author"},
-    )  # fmt: skip
+        {"term": "jo", "app_label": "articles", "model_name": "article", "field_name": "author"},
+    )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["jo"]
 

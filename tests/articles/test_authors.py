@@ -34,8 +34,9 @@ def json_ld(response):
 
 def test_writing_a_story_through_the_service_gives_the_writer_a_page(writer):
     editor = make_editor("erin")
-    story = Article(title="Ferry", slug="ferry", category=make_category(), body="Text.",
-                    author=writer)  # fmt: skip
+    story = Article(
+        title="Ferry", slug="ferry", category=make_category(), body="Text.", author=writer
+    )
     services.article_save(article=story, by=editor)
     profile = AuthorProfile.objects.get(user=writer)
     assert profile.slug == "kim-lee"
@@ -52,8 +53,9 @@ def test_the_author_page_shows_name_bio_and_only_their_published_stories(client,
     page.save()
     mine = make_article(author=writer, title="Kim's ferry story")
     make_article(author=writer, title="Kim's draft", status=Article.Status.DRAFT)
-    make_article(author=writer, title="Kim's scheduled",
-                 published_at=timezone.now() + timedelta(hours=1))  # fmt: skip
+    make_article(
+        author=writer, title="Kim's scheduled", published_at=timezone.now() + timedelta(hours=1)
+    )
     make_article(title="Someone else's story")
     response = client.get(page.get_absolute_url())
     html = response.content.decode()
@@ -77,9 +79,13 @@ def test_the_author_page_is_paginated(client, writer, page, settings):
 
 def test_no_page_nor_feed_without_a_published_story(client, writer, page):
     make_article(author=writer, title="Only a draft", status=Article.Status.DRAFT)
-    for url in (page.get_absolute_url(), reverse("articles:author_feed", args=[page.slug]),
-                reverse("articles:author_feed_atom", args=[page.slug]), "/author/nobody/"):
-        assert client.get(url).status_code == 404, url  # fmt: skip
+    for url in (
+        page.get_absolute_url(),
+        reverse("articles:author_feed", args=[page.slug]),
+        reverse("articles:author_feed_atom", args=[page.slug]),
+        "/author/nobody/",
+    ):
+        assert client.get(url).status_code == 404, url
 
 
 def test_rss_and_atom_list_the_authors_stories(client, writer, page):
@@ -99,10 +105,12 @@ def test_bylines_link_to_the_author_page_and_json_ld_names_it(client, writer, pa
     response = client.get(story.get_absolute_url())
     assert link in response.content.decode()
     assert json_ld(response)["author"] == {
-        "@type": "Person", "name": "Kim Lee", "url": f"http://testserver/author/{page.slug}/"
-    }  # fmt: skip
+        "@type": "Person",
+        "name": "Kim Lee",
+        "url": f"http://testserver/author/{page.slug}/",
+    }
     other = client.get(typed_over.get_absolute_url())
-    assert "rel=\"author\"" not in other.content.decode()
+    assert 'rel="author"' not in other.content.decode()
     assert "url" not in json_ld(other)["author"]
 
 
@@ -121,8 +129,7 @@ def test_the_stored_author_page_follows_their_stories_and_bio(client, writer, pa
 
 
 @pytest.mark.parametrize("stories", [1, 30])
-def test_author_page_query_count_is_fixed(client, writer, page, django_assert_num_queries,
-                                          stories):  # fmt: skip
+def test_author_page_query_count_is_fixed(client, writer, page, django_assert_num_queries, stories):
     for _ in range(stories):
         make_article(author=writer)
     # the author page + count + the page of stories (joins) + section nav + archive months

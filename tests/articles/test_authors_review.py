@@ -16,8 +16,11 @@ def writer():
 
 
 def author_urls(page):
-    return [page.get_absolute_url(), reverse("articles:author_feed", args=[page.slug]),
-            reverse("articles:author_feed_atom", args=[page.slug])]  # fmt: skip
+    return [
+        page.get_absolute_url(),
+        reverse("articles:author_feed", args=[page.slug]),
+        reverse("articles:author_feed_atom", args=[page.slug]),
+    ]
 
 
 def test_a_story_under_another_byline_is_not_listed_on_the_writers_page(client, writer):

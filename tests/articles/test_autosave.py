@@ -96,8 +96,9 @@ def test_publishing_never_picks_up_an_autosave(client, story, journalist):
 
     # The editor publishes from the list's action: the stored words go out.
     services.article_apply(article=story, by=editor, transition=Transition.SUBMIT)
-    services.article_apply(article=Article.objects.get(pk=story.pk), by=editor,
-                           transition=Transition.PUBLISH)  # fmt: skip
+    services.article_apply(
+        article=Article.objects.get(pk=story.pk), by=editor, transition=Transition.PUBLISH
+    )
     story.refresh_from_db()
     assert story.is_public and story.body == SAVED
     public = Client().get(story.get_absolute_url()).content.decode()
@@ -150,8 +151,9 @@ def test_autosave_refuses_text_too_long_to_keep(client, story, journalist):
     assert not DraftRevision.objects.exists()
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(body=st.text(max_size=300), title=st.text(max_size=200))
 def test_any_text_typed_is_kept_as_typed(client, story, journalist, body, title):
     log_in_staff(client, journalist)
@@ -170,10 +172,13 @@ def test_any_text_typed_is_kept_as_typed(client, story, journalist, body, title)
 def test_a_story_not_created_yet_is_autosaved_and_offered_on_the_add_form(client, journalist):
     add = reverse("admin:articles_article_add")
     log_in_staff(client, journalist)
-    assert 'data-autosave-url="/admin/articles/article/add/autosave/"' in client.get(
-        add).content.decode()  # fmt: skip
-    response = client.post(reverse("admin:articles_article_autosave_new"),
-                           {"title": "Pool closes", "body": TYPED})  # fmt: skip
+    assert (
+        'data-autosave-url="/admin/articles/article/add/autosave/"'
+        in client.get(add).content.decode()
+    )
+    response = client.post(
+        reverse("admin:articles_article_autosave_new"), {"title": "Pool closes", "body": TYPED}
+    )
     assert response.status_code == 200
     assert DraftRevision.objects.get(article=None).body == TYPED
     assert not Article.objects.exists()
@@ -227,7 +232,8 @@ def test_restored_text_written_before_a_newer_save_goes_through_the_conflict_che
     response = client.post(change_url(story), form_data(restored))
     assert response.status_code == 200  # refused: the editor saved after the autosave
     assert "Erin Editor changed this story on" in " ".join(
-        response.context["adminform"].form.non_field_errors())  # fmt: skip
+        response.context["adminform"].form.non_field_errors()
+    )
     assert TYPED in response.content.decode()
     story.refresh_from_db()
     assert story.body == SAVED and story.standfirst == "The editor's standfirst."

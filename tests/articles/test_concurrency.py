@@ -33,9 +33,12 @@ def client_for(user):
 
 @pytest.fixture
 def story():
-    return make_article(status=Article.Status.IN_REVIEW, title="Storm", body=ORIGINAL,
-                        author=make_journalist("jamie", first_name="Jamie",
-                                               last_name="Journalist"))  # fmt: skip
+    return make_article(
+        status=Article.Status.IN_REVIEW,
+        title="Storm",
+        body=ORIGINAL,
+        author=make_journalist("jamie", first_name="Jamie", last_name="Journalist"),
+    )
 
 
 def test_second_save_of_a_stale_form_is_refused_and_nothing_is_lost(story):

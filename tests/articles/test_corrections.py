@@ -30,9 +30,10 @@ def editor():
 @pytest.fixture
 def story(editor):
     return make_article(
-        title="Bridge turns forty", author=editor,
+        title="Bridge turns forty",
+        author=editor,
         published_at=timezone.now() - timedelta(days=2),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -211,8 +212,9 @@ def test_saving_a_copy_loaded_before_the_correction_does_not_hide_it(client, sto
 
 
 @pytest.mark.parametrize("count", [1, 25])
-def test_corrections_page_and_feed_cost_fixed_queries(client, settings, editor, count,
-                                                       django_assert_num_queries):  # fmt: skip
+def test_corrections_page_and_feed_cost_fixed_queries(
+    client, settings, editor, count, django_assert_num_queries
+):
     settings.PAGE_CACHE_SECONDS = 0
     for n in range(count):
         correction_add(article=make_article(), by=editor, wrong=f"w{n}", right=f"r{n}")

@@ -43,8 +43,12 @@ def test_loaddemo_is_idempotent_and_hides_draft_and_scheduled(client, settings):
     assert "Draft: interview" not in home and "Scheduled: what" not in home
 
     roles = {u.username: (u.is_superuser, u.is_staff) for u in get_user_model().objects.all()}
-    assert roles == {"editor": (True, True), "journalist": (False, True),
-                     "reader": (False, False), "blogger": (False, False)}  # fmt: skip
+    assert roles == {
+        "editor": (True, True),
+        "journalist": (False, True),
+        "reader": (False, False),
+        "blogger": (False, False),
+    }
     # Every demo user has a verified address: the reader and the blogger can send trackbacks.
     verified = EmailAddress.objects.filter(verified=True, primary=True)
     assert set(verified.values_list("user__username", "email")) == {

@@ -38,8 +38,10 @@ def test_compare_and_restore_breadcrumbs_say_where_you_are(client, editor):
     story.body = "Second version."
     services.article_save(article=story, by=editor)
     first, second = story.history.order_by("history_id").values_list("history_id", flat=True)
-    compare = client.get(reverse("admin:articles_article_revisions_compare", args=[story.pk]),
-                         {"from": first, "to": second}).content.decode()  # fmt: skip
+    compare = client.get(
+        reverse("admin:articles_article_revisions_compare", args=[story.pk]),
+        {"from": first, "to": second},
+    ).content.decode()
     crumbs = compare.split('class="breadcrumbs"', 1)[1].split("</ol>", 1)[0]
     assert '">Revisions</a></li>' in crumbs
     assert '<li aria-current="page">Compare revisions</li>' in crumbs
@@ -77,8 +79,10 @@ def test_after_a_form_error_the_form_says_to_choose_the_image_again(client, edit
 
     story = make_article()
     change = reverse("admin:articles_article_change", args=[story.pk])
-    response = client.post(change, form_data(client.get(change), image=make_image_upload(),
-                                             image_alt="A pier", title=""))  # fmt: skip
+    response = client.post(
+        change,
+        form_data(client.get(change), image=make_image_upload(), image_alt="A pier", title=""),
+    )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert "title" in errors

@@ -18,8 +18,12 @@ PENDING = "The bridge opens on Tuesday, a secret kept aside."
 
 @pytest.fixture
 def story():
-    return make_article(title="Bridge", body=LIVE, published_at=timezone.now() - timedelta(days=1),
-                        author=make_journalist("jamie"))  # fmt: skip
+    return make_article(
+        title="Bridge",
+        body=LIVE,
+        published_at=timezone.now() - timedelta(days=1),
+        author=make_journalist("jamie"),
+    )
 
 
 def test_a_colleague_who_may_only_view_the_story_never_sees_its_pending_changes(client, story):
@@ -28,19 +32,24 @@ def test_a_colleague_who_may_only_view_the_story_never_sees_its_pending_changes(
     story.refresh_from_db()
     log_in_staff(client, make_journalist("colleague"))
     change = reverse("admin:articles_article_change", args=[story.pk])
-    for url in (change + "?draft=pending",
-                reverse("admin:articles_article_preview", args=[story.pk]) + "?draft=pending"):
+    for url in (
+        change + "?draft=pending",
+        reverse("admin:articles_article_preview", args=[story.pk]) + "?draft=pending",
+    ):
         response = client.get(url)
         assert response.status_code == (200 if url.startswith(change) else 403), url
         assert PENDING not in response.content.decode(), url
     assert LIVE in client.get(change + "?draft=pending").content.decode()  # the story itself
 
 
-@pytest.mark.parametrize("src", [
-    "/media/articles/body/%2e%2e/%2e%2e/%2e%2e/admin/logout/",
-    "/media/articles/body/.%2E/.%2e/.%2e/search/",
-    "/media/articles/body/%2E%2e%2F%2e%2e%2Fadmin/",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/media/articles/body/%2e%2e/%2e%2e/%2e%2e/admin/logout/",
+        "/media/articles/body/.%2E/.%2e/.%2e/search/",
+        "/media/articles/body/%2E%2e%2F%2e%2e%2Fadmin/",
+    ],
+)
 def test_a_body_image_cannot_leave_the_uploads_folder_with_encoded_dots(src):
     from articles.rendering import render_markdown
 
@@ -61,9 +70,12 @@ def test_an_editor_publishes_only_the_pending_changes_they_saw(client, story):
     author.post(_change(story), form_data(form, body="Reviewed words.", _pending="Save"))
     log_in_staff(client, make_editor("erin"))
     page = client.get(_change(story))  # the editor reads the pending changes, then...
-    assert "Reviewed words." in client.get(
-        reverse("admin:articles_article_preview", args=[story.pk]) + "?draft=pending"
-    ).content.decode()
+    assert (
+        "Reviewed words."
+        in client.get(
+            reverse("admin:articles_article_preview", args=[story.pk]) + "?draft=pending"
+        ).content.decode()
+    )
     form = author.get(_change(story))  # ...the author swaps other words in meanwhile
     author.post(_change(story), form_data(form, body=PENDING, _pending="Save"))
     publish = reverse("admin:articles_article_draft_action", args=[story.pk, "pending", "publish"])

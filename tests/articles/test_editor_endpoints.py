@@ -68,10 +68,13 @@ def test_an_image_upload_answers_markdown_that_renders_on_the_page(journalist_cl
     story = make_article(body=f"Before.\n\n{markdown}\n\nAfter.")
     page = Client().get(story.get_absolute_url()).content.decode()
     url = image.image.url
-    srcset = ", ".join([*(url.replace(".png", f"-{w}w.png") + f" {w}w" for w in (400, 800, 1200)),
-                        f"{url} 1600w"])  # fmt: skip
-    assert (f'<img alt="The ferry" src="{url}" width="1600" height="1000" srcset="{srcset}" '
-            'sizes="(max-width: 45rem) 100vw, 45rem" loading="lazy">') in page  # fmt: skip
+    srcset = ", ".join(
+        [*(url.replace(".png", f"-{w}w.png") + f" {w}w" for w in (400, 800, 1200)), f"{url} 1600w"]
+    )
+    assert (
+        f'<img alt="The ferry" src="{url}" width="1600" height="1000" srcset="{srcset}" '
+        'sizes="(max-width: 45rem) 100vw, 45rem" loading="lazy">'
+    ) in page
 
 
 def test_a_small_image_is_never_enlarged(journalist_client):
@@ -86,8 +89,13 @@ def test_a_small_image_is_never_enlarged(journalist_client):
     assert "-400w.jpg 400w" in html and "500w" in html and "800w" not in html
 
 
-@pytest.mark.parametrize("src", ['/media/articles/body/a&quot;onerror=&quot;x-10x10.jpg',
-                                 "/media/articles/body/../images/a-10x10.jpg"])  # fmt: skip
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/media/articles/body/a&quot;onerror=&quot;x-10x10.jpg",
+        "/media/articles/body/../images/a-10x10.jpg",
+    ],
+)
 def test_only_names_the_site_writes_get_srcset(src):
     html = render_markdown(f'<img alt="x" src="{src}">')
     assert "srcset" not in html and " onerror" not in html
@@ -118,19 +126,37 @@ def test_uploads_need_the_right_to_add_images():
 
 
 def test_without_javascript_images_are_uploaded_in_their_own_admin_page(journalist_client):
-    response = journalist_client.post(reverse("admin:articles_bodyimage_add"),
-                                      {"image": make_image_upload(), "alt": "A pier"})  # fmt: skip
+    response = journalist_client.post(
+        reverse("admin:articles_bodyimage_add"), {"image": make_image_upload(), "alt": "A pier"}
+    )
     assert response.status_code == 302
     image = BodyImage.objects.get()
     listing = journalist_client.get(reverse("admin:articles_bodyimage_changelist")).content.decode()
     assert f"![A pier]({image.image.url})" in listing
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-@given(body=st.text(max_size=400) | st.lists(st.sampled_from(
-    ["<script>", "javascript:", "](", "[x", "# ", "<img src=x onerror=1>", "data:", "\n", "a"]),
-    max_size=40).map("".join))  # fmt: skip
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.text(max_size=400)
+    | st.lists(
+        st.sampled_from(
+            [
+                "<script>",
+                "javascript:",
+                "](",
+                "[x",
+                "# ",
+                "<img src=x onerror=1>",
+                "data:",
+                "\n",
+                "a",
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
 def test_the_live_preview_answers_any_text_with_inert_html(journalist_client, body):
     response = journalist_client.post(PREVIEW, {"body": body})
     assert response.status_code == 200

@@ -56,21 +56,39 @@ def newsroom(settings):
     settings.ALLOWED_HOSTS = ["testserver"]
     editor = make_editor()
     section = make_category(name="Science", slug="science")
-    public = make_article(category=section, title="Public neighbour story", author=editor,
-                          published_at=timezone.now() - timedelta(hours=3))  # fmt: skip
+    public = make_article(
+        category=section,
+        title="Public neighbour story",
+        author=editor,
+        published_at=timezone.now() - timedelta(hours=3),
+    )
     story = make_article(
-        category=section, title=f"Embargoed {SECRET} study", slug="embargoed-study",
-        status=Article.Status.IN_REVIEW, published_at=None, author=editor,
-        standfirst=f"The {SECRET} findings.", body=f"Body about {SECRET}.",
-        trackbacks_open=True, comments_open=True,
-    )  # fmt: skip
+        category=section,
+        title=f"Embargoed {SECRET} study",
+        slug="embargoed-study",
+        status=Article.Status.IN_REVIEW,
+        published_at=None,
+        author=editor,
+        standfirst=f"The {SECRET} findings.",
+        body=f"Body about {SECRET}.",
+        trackbacks_open=True,
+        comments_open=True,
+    )
     at = (timezone.now() + timedelta(hours=2)).replace(microsecond=0)
     services.article_embargo(article=story, by=editor, at=at)
     comment = make_comment(story, body=f"A {SECRET} comment")
     reader = make_user("reader")
     _, token = trackback_token_create(user=reader)
-    return {"story": story, "public": public, "editor": editor, "reader": reader,
-            "token": token, "comment": comment, "at": at, "section": section}  # fmt: skip
+    return {
+        "story": story,
+        "public": public,
+        "editor": editor,
+        "reader": reader,
+        "token": token,
+        "comment": comment,
+        "at": at,
+        "section": section,
+    }
 
 
 def story_urls(newsroom) -> list[tuple[str, str]]:
@@ -106,8 +124,13 @@ def story_urls(newsroom) -> list[tuple[str, str]]:
 def leaks(response, story) -> list[str]:
     body = response.content.decode(errors="replace")
     # Its words, not the search word alone: a search page repeats what was asked.
-    marks = (story.title, story.slug, story.standfirst, f"Body about {SECRET}",
-             f"A {SECRET} comment")  # fmt: skip
+    marks = (
+        story.title,
+        story.slug,
+        story.standfirst,
+        f"Body about {SECRET}",
+        f"A {SECRET} comment",
+    )
     found = [mark for mark in marks if mark in body]
     if re.search(rf"/api/v1/stories/{story.pk}/", body):
         found.append("its API address")
@@ -115,9 +138,15 @@ def leaks(response, story) -> list[str]:
 
 
 STORY_NAMES = {
-    "articles:detail", "comments:post", "comments:stamp", "comments:feed", "comments:delete",
-    "comments:trackback", "comments:trackback_personal", "api:story",
-}  # fmt: skip
+    "articles:detail",
+    "comments:post",
+    "comments:stamp",
+    "comments:feed",
+    "comments:delete",
+    "comments:trackback",
+    "comments:trackback_personal",
+    "api:story",
+}
 
 
 def test_every_public_url_pattern_answers_as_if_the_story_did_not_exist(client, newsroom):
@@ -139,9 +168,10 @@ def test_every_public_url_pattern_answers_as_if_the_story_did_not_exist(client, 
     for name in ("comments:post", "comments:trackback", "comments:trackback_personal"):
         url = dict(urls)[name]
         response = client.post(
-            url, {"name": "A", "email": "a@example.com", "body": "Hi", "url": "https://x.example/"},
+            url,
+            {"name": "A", "email": "a@example.com", "body": "Hi", "url": "https://x.example/"},
             HTTP_AUTHORIZATION=f"Bearer {newsroom['token']}",
-        )  # fmt: skip
+        )
         assert response.status_code == 404, name
         assert leaks(response, story) == []
 
@@ -230,8 +260,10 @@ def test_no_door_puts_the_story_live_before_its_embargo(newsroom):
 
 def test_an_embargo_is_set_by_an_editor_on_a_story_in_review_and_kept_in_history(newsroom):
     story = newsroom["story"]
-    assert story.history.order_by("-history_id").first().history_change_reason.startswith(
-        "Embargoed until"
+    assert (
+        story.history.order_by("-history_id")
+        .first()
+        .history_change_reason.startswith("Embargoed until")
     )
     draft = make_article(status=Article.Status.DRAFT)
     later = timezone.now() + timedelta(hours=1)
@@ -258,9 +290,15 @@ def test_an_editor_embargoes_a_story_in_review_from_the_change_form(client):
     page = client.get(url)
     assert 'name="_embargo"' in page.content.decode()
     at = timezone.localtime() + timedelta(days=1)
-    response = client.post(url, form_data(
-        page, published_at_0=at.strftime("%Y-%m-%d"), published_at_1=at.strftime("%H:%M:%S"),
-        _embargo="Embargo"))  # fmt: skip
+    response = client.post(
+        url,
+        form_data(
+            page,
+            published_at_0=at.strftime("%Y-%m-%d"),
+            published_at_1=at.strftime("%H:%M:%S"),
+            _embargo="Embargo",
+        ),
+    )
     assert response.status_code == 302
     story.refresh_from_db()
     assert story.embargo_until == story.published_at == at.replace(microsecond=0)

@@ -36,10 +36,13 @@ def test_every_feed_parses_cleanly_with_absolute_links_and_dates(client):
     category = make_category("World", slug="world")
     author = make_user(first_name="Ada", last_name="Writer")
     story = make_article(
-        category=category, author=author, title="Floods & <rain> in the valley",
+        category=category,
+        author=author,
+        title="Floods & <rain> in the valley",
         published_at=timezone.now() - timedelta(days=2),
-        standfirst="Rivers rose overnight.", body="**Bold** first paragraph.",
-    )  # fmt: skip
+        standfirst="Rivers rose overnight.",
+        body="**Bold** first paragraph.",
+    )
     for url in feed_urls(category):
         response, parsed = parse(client, url)
         assert parsed.version in ("rss20", "atom10")

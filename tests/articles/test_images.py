@@ -45,8 +45,14 @@ def editor_client(client):
 
 def post_image(client, article, file, **fields):
     page = client.get(change_url(article))
-    data = form_data(page, image=file, image_alt="A red square", image_caption="Caption here",
-                     image_credit="Photo: Newsroom", **fields)  # fmt: skip
+    data = form_data(
+        page,
+        image=file,
+        image_alt="A red square",
+        image_caption="Caption here",
+        image_credit="Photo: Newsroom",
+        **fields,
+    )
     return client.post(change_url(article), data)
 
 
@@ -62,15 +68,17 @@ def test_upload_makes_renditions_once_and_the_page_uses_srcset(editor_client, se
     assert (article.image_width, article.image_height) == (1600, 1000)
     files = stored_files(settings)
     stem = Path(article.image.name).stem
-    assert files == sorted([
-        article.image.name,
-        f"articles/renditions/{stem}/1200x630-f50-50.jpg",
-        f"articles/renditions/{stem}/16x9-f50-50.jpg",
-        f"articles/renditions/{stem}/1x1-f50-50.jpg",
-        f"articles/renditions/{stem}/400w.jpg",
-        f"articles/renditions/{stem}/4x3-f50-50.jpg",
-        f"articles/renditions/{stem}/800w.jpg",
-    ])  # fmt: skip
+    assert files == sorted(
+        [
+            article.image.name,
+            f"articles/renditions/{stem}/1200x630-f50-50.jpg",
+            f"articles/renditions/{stem}/16x9-f50-50.jpg",
+            f"articles/renditions/{stem}/1x1-f50-50.jpg",
+            f"articles/renditions/{stem}/400w.jpg",
+            f"articles/renditions/{stem}/4x3-f50-50.jpg",
+            f"articles/renditions/{stem}/800w.jpg",
+        ]
+    )
     sizes = {name: Image.open(Path(settings.MEDIA_ROOT) / name).size for name in files}
     assert sizes[f"articles/renditions/{stem}/1200x630-f50-50.jpg"] == (1200, 630)
     assert sizes[f"articles/renditions/{stem}/800w.jpg"] == (800, 500)
@@ -90,8 +98,10 @@ def test_upload_makes_renditions_once_and_the_page_uses_srcset(editor_client, se
         home = editor_client.get(reverse("articles:home")).content.decode()
     assert not [r for r in caplog.records if r.getMessage().startswith("Made rendition")]
     assert {f: (Path(settings.MEDIA_ROOT) / f).stat().st_mtime_ns for f in files} == mtimes
-    srcset = (f"/media/articles/renditions/{stem}/400w.jpg 400w, "
-              f"/media/articles/renditions/{stem}/800w.jpg 800w")  # fmt: skip
+    srcset = (
+        f"/media/articles/renditions/{stem}/400w.jpg 400w, "
+        f"/media/articles/renditions/{stem}/800w.jpg 800w"
+    )
     assert f'srcset="{srcset}"' in page and f'srcset="{srcset}"' in home
     assert f'src="/media/articles/renditions/{stem}/800w.jpg"' in page
     assert 'width="800" height="500" alt="A red square"' in page
@@ -114,13 +124,18 @@ def test_saving_again_reuses_renditions_and_a_new_focal_point_recrops_only_the_c
     assert not [r for r in caplog.records if r.getMessage().startswith("Made rendition")]
 
     page = editor_client.get(change_url(article))
-    response = editor_client.post(change_url(article), form_data(
-        page, image_focal_x="10", image_focal_y="90"))  # fmt: skip
+    response = editor_client.post(
+        change_url(article), form_data(page, image_focal_x="10", image_focal_y="90")
+    )
     assert response.status_code == 302
     made = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Made rendition")]
     # Only the focal crops are made again: the social card and the three rich-result shapes.
     assert sorted(m.rsplit("/", 1)[1] for m in made) == [
-        "1200x630-f10-90.jpg", "16x9-f10-90.jpg", "1x1-f10-90.jpg", "4x3-f10-90.jpg"]  # fmt: skip
+        "1200x630-f10-90.jpg",
+        "16x9-f10-90.jpg",
+        "1x1-f10-90.jpg",
+        "4x3-f10-90.jpg",
+    ]
 
 
 def test_replacing_the_image_deletes_the_old_one_after_commit(
@@ -186,8 +201,9 @@ def test_bad_uploads_are_form_errors_and_leave_no_file(
 def test_alt_text_is_required_with_an_image(editor_client, settings):
     article = make_article()
     page = editor_client.get(change_url(article))
-    response = editor_client.post(change_url(article), form_data(
-        page, image=upload("a.jpg", image_bytes()), image_alt="  "))  # fmt: skip
+    response = editor_client.post(
+        change_url(article), form_data(page, image=upload("a.jpg", image_bytes()), image_alt="  ")
+    )
     assert response.status_code == 200
     assert "alt text" in str(response.context["adminform"].form.errors["image_alt"])
     assert stored_files(settings) == []
@@ -204,8 +220,9 @@ def test_exif_rotated_photo_gets_its_upright_size(editor_client):
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90 degrees: stored 1600 x 1000, shown 1000 x 1600
     article = make_article()
-    response = post_image(editor_client, article,
-                          upload("phone.jpg", image_bytes(exif=exif.tobytes())))  # fmt: skip
+    response = post_image(
+        editor_client, article, upload("phone.jpg", image_bytes(exif=exif.tobytes()))
+    )
     assert response.status_code == 302
     article.refresh_from_db()
     assert (article.image_width, article.image_height) == (1000, 1600)
@@ -223,9 +240,12 @@ def test_narrow_images_are_not_enlarged():
 
 @pytest.mark.parametrize(
     ("focal", "box"),
-    [((50, 50), (0, 180, 1600, 1020)), ((0, 0), (0, 0, 1600, 840)),
-     ((100, 100), (0, 360, 1600, 1200))],
-)  # fmt: skip
+    [
+        ((50, 50), (0, 180, 1600, 1020)),
+        ((0, 0), (0, 0, 1600, 840)),
+        ((100, 100), (0, 360, 1600, 1200)),
+    ],
+)
 def test_social_crop_keeps_the_focal_point(focal, box):
     assert images.focal_crop_box((1600, 1200), (1200, 630), focal) == box
 
@@ -240,8 +260,12 @@ def test_upload_names_never_come_from_the_upload():
 @pytest.mark.parametrize("stories", [1, 12])
 def test_images_add_no_queries_to_lists(client, django_assert_num_queries, stories, settings):
     for _ in range(stories):
-        make_article(image="articles/images/2026/01/abc.jpg", image_width=1600,
-                     image_height=900, image_alt="Alt")  # fmt: skip
+        make_article(
+            image="articles/images/2026/01/abc.jpg",
+            image_width=1600,
+            image_height=900,
+            image_alt="Alt",
+        )
     with django_assert_num_queries(4):  # the same as the home page without images
         page = client.get(reverse("articles:home")).content.decode()
     assert page.count('srcset="') == stories

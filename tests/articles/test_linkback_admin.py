@@ -13,15 +13,23 @@ from tests.factories import make_article, make_user
 
 def sent_answers(article):
     TrackbackPing.objects.create(
-        article=article, target_url="https://blog.example/post/", protocol="trackback",
-        ping_url="https://blog.example/post/trackback/", status="refused",
-        message="Sorry, trackbacks are closed for this item.", attempts=1,
+        article=article,
+        target_url="https://blog.example/post/",
+        protocol="trackback",
+        ping_url="https://blog.example/post/trackback/",
+        status="refused",
+        message="Sorry, trackbacks are closed for this item.",
+        attempts=1,
         last_attempt_at=timezone.now(),
-    )  # fmt: skip
+    )
     TrackbackPing.objects.create(
-        article=article, target_url="https://wp.example/p/", protocol="pingback",
-        ping_url="https://wp.example/xmlrpc.php", status="sent", attempts=1,
-    )  # fmt: skip
+        article=article,
+        target_url="https://wp.example/p/",
+        protocol="pingback",
+        ping_url="https://wp.example/xmlrpc.php",
+        status="sent",
+        attempts=1,
+    )
 
 
 def as_member_of(role, **fields):
@@ -85,5 +93,7 @@ def test_upgrading_gives_existing_groups_the_right_to_see_the_answers(back_to_th
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert set(Group.objects.filter(permissions=view).values_list("name", flat=True)) == {
-        "Editors", "Journalists"}  # fmt: skip
+        "Editors",
+        "Journalists",
+    }
     assert Article.objects.count() == 0

@@ -31,7 +31,7 @@ def test_rdf_blocks_are_still_found_as_before():
     assert discover_ping_url(html, PAGE) == "https://blog.example/tb/1"
     single = block.format(about="", ping="/tb/2")
     assert discover_ping_url(single, PAGE) == "/tb/2"
-    assert discover_ping_url("<rdf:RDF trackback:ping=\"/x\">no end", PAGE) is None
+    assert discover_ping_url('<rdf:RDF trackback:ping="/x">no end', PAGE) is None
 
 
 def test_a_page_of_unclosed_generator_metas_is_not_a_cubic_regex():

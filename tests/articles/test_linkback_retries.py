@@ -150,8 +150,9 @@ def test_sending_again_is_refused_to_who_may_not_edit_and_for_unknown_targets(cl
 def test_the_author_of_a_live_story_may_open_it_but_not_send_again(client):
     journalist = make_journalist("writer")
     article = make_article(author=journalist, trackback_targets="https://a.example/p")
-    ping = TrackbackPing.objects.create(article=article, target_url="https://a.example/p",
-                                        status="refused", attempts=1)  # fmt: skip
+    ping = TrackbackPing.objects.create(
+        article=article, target_url="https://a.example/p", status="refused", attempts=1
+    )
     log_in_staff(client, journalist)
     page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
     assert page.status_code == 200  # to keep pending changes (the desk)

@@ -38,10 +38,13 @@ def test_stories_published_before_the_upgrade_do_not_ping_their_body_links(
         server.routes["/post/"] = (200, {"Content-Type": "text/html"}, b"<p>No linkbacks</p>")
         server.routes["/ping"] = (200, {"Content-Type": "text/xml"}, b"<error>0</error>")
         story = old.get_model("articles", "Article").objects.create(
-            title="From the archive", slug="from-the-archive", category=category,
+            title="From the archive",
+            slug="from-the-archive",
+            category=category,
             body=f"As [they wrote]({server.url('/post/')}) years ago.",
-            status="published", published_at=timezone.now() - timezone.timedelta(days=900),
-        )  # fmt: skip
+            status="published",
+            published_at=timezone.now() - timezone.timedelta(days=900),
+        )
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
         assert Article.objects.get(pk=story.pk).notify_linked_pages is False

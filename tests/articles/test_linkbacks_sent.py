@@ -59,12 +59,14 @@ def test_a_wordpress_post_gets_a_pingback_at_its_xmlrpc(site):
 
 @pytest.mark.parametrize(
     ("fault", "status"),
-    [((0x0010, "The source URL does not exist."), "refused"),
-     ((0x0030, "The pingback has already been registered."), "sent"),
-     ((0x0021, "The specified target URL cannot be used as a target."), "refused"),
-     # WordPress 6.1.9's answer to a second ping within 15 s (recorded from a real one).
-     ((429, "You are posting comments too quickly. Slow down."), "unreachable")],
-)  # fmt: skip
+    [
+        ((0x0010, "The source URL does not exist."), "refused"),
+        ((0x0030, "The pingback has already been registered."), "sent"),
+        ((0x0021, "The specified target URL cannot be used as a target."), "refused"),
+        # WordPress 6.1.9's answer to a second ping within 15 s (recorded from a real one).
+        ((429, "You are posting comments too quickly. Slow down."), "unreachable"),
+    ],
+)
 def test_pingback_faults_are_read_by_their_code(site, fault, status):
     site.routes[WP_PATH] = route("wordpress6_post", site.origin)
     site.routes["/xmlrpc.php"] = xmlrpc_answer(fault=fault)

@@ -69,8 +69,11 @@ def test_footer_links_every_month_with_published_stories(client):
     for year, month in [(2024, 6), (2024, 5), (2023, 12)]:
         when = timezone.make_aware(timezone.datetime(year, month, 10, 12))
         make_article(category=category, published_at=when)
-    make_article(category=category, status="draft",
-                 published_at=timezone.make_aware(timezone.datetime(2022, 1, 5)))  # fmt: skip
+    make_article(
+        category=category,
+        status="draft",
+        published_at=timezone.make_aware(timezone.datetime(2022, 1, 5)),
+    )
     make_article(category=category, published_at=timezone.now() + timedelta(days=40))
     html = client.get("/").content.decode()
     footer = html[html.index('<footer class="site-footer">') :]

@@ -26,8 +26,12 @@ def editor():
 
 @pytest.fixture
 def story():
-    return make_article(title="Bridge", body=LIVE, published_at=timezone.now() - timedelta(days=1),
-                        author=make_journalist("jamie"))  # fmt: skip
+    return make_article(
+        title="Bridge",
+        body=LIVE,
+        published_at=timezone.now() - timedelta(days=1),
+        author=make_journalist("jamie"),
+    )
 
 
 def change_url(article):
@@ -66,8 +70,9 @@ def test_preview_shows_pending_changes_and_the_public_page_does_not_until_publis
     notice = client.get(change_url(story)).content.decode()
     assert "Pending changes by Erin Editor" in notice
     assert "?draft=pending" in notice
-    preview = client.get(reverse("admin:articles_article_preview", args=[story.pk]) +
-                         "?draft=pending")  # fmt: skip
+    preview = client.get(
+        reverse("admin:articles_article_preview", args=[story.pk]) + "?draft=pending"
+    )
     assert preview.status_code == 200
     assert PENDING in preview.content.decode() and LIVE not in preview.content.decode()
     assert "Pending changes to the live story" in preview.content.decode()
@@ -191,8 +196,9 @@ def test_pending_changes_written_before_a_newer_live_save_are_not_published_blin
     checked = client.post(change_url(story), form_data(form, _pending="Keep"))
     assert checked.status_code == 200  # the usual conflict check: Olga's change is shown
     assert "Olga Other changed this story on" in checked.content.decode()
-    kept = client.post(change_url(story),
-                       form_data(checked, title="Bridge: a correction", _pending="Keep"))
+    kept = client.post(
+        change_url(story), form_data(checked, title="Bridge: a correction", _pending="Keep")
+    )
     assert kept.status_code == 302
     client.post(action_url(story, "pending", "publish"))
     story.refresh_from_db()

@@ -25,11 +25,15 @@ def author():
 @pytest.fixture(params=["draft", "review", "scheduled"])
 def hidden_story(request, author):
     if request.param == "scheduled":
-        return make_article(author=author, title="Hidden <em>story</em>", published_at=
-                            timezone.now() + timedelta(days=1))  # fmt: skip
+        return make_article(
+            author=author,
+            title="Hidden <em>story</em>",
+            published_at=timezone.now() + timedelta(days=1),
+        )
     status = {"draft": Article.Status.DRAFT, "review": Article.Status.IN_REVIEW}[request.param]
-    return make_article(author=author, title="Hidden <em>story</em>", status=status,
-                        body="A paragraph **in bold**.")  # fmt: skip
+    return make_article(
+        author=author, title="Hidden <em>story</em>", status=status, body="A paragraph **in bold**."
+    )
 
 
 def assert_private_preview(response, article):

@@ -24,8 +24,11 @@ def editor():
 
 @pytest.fixture
 def story():
-    return make_article(title="Harbour reopens", slug="harbour-reopens",
-                        published_at=timezone.now() - timedelta(days=3))  # fmt: skip
+    return make_article(
+        title="Harbour reopens",
+        slug="harbour-reopens",
+        published_at=timezone.now() - timedelta(days=3),
+    )
 
 
 def rename(story, slug, by):
@@ -111,8 +114,9 @@ def test_editors_add_redirects_by_hand_and_journalists_cannot(client, story, edi
     assert client.get(add).status_code == 403
 
     log_in_staff(client, editor)
-    response = client.post(add, {"old_path": "https://old.example.com/2019/05/03/misprint?x=1",
-                                 "article": story.pk})  # fmt: skip
+    response = client.post(
+        add, {"old_path": "https://old.example.com/2019/05/03/misprint?x=1", "article": story.pk}
+    )
     assert response.status_code == 302
     assert StoryRedirect.objects.get().old_path == "/2019/05/03/misprint/"
     client.logout()
@@ -133,22 +137,28 @@ def test_a_redirect_by_hand_is_a_story_address(client, story, editor, path):
 
 def test_a_redirect_to_the_story_itself_is_refused(client, story, editor):
     log_in_staff(client, editor)
-    response = client.post(reverse("admin:articles_storyredirect_add"),
-                           {"old_path": story.get_absolute_url(), "article": story.pk})  # fmt: skip
+    response = client.post(
+        reverse("admin:articles_storyredirect_add"),
+        {"old_path": story.get_absolute_url(), "article": story.pk},
+    )
     assert "would loop" in response.content.decode()
     assert not StoryRedirect.objects.exists()
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-@given(old_path=st.text(max_size=120) | st.from_regex(r"/20\d\d/\d\d/\d\d/[a-z0-9-]{1,20}/?",
-                                                         fullmatch=True))  # fmt: skip
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    old_path=st.text(max_size=120)
+    | st.from_regex(r"/20\d\d/\d\d/\d\d/[a-z0-9-]{1,20}/?", fullmatch=True)
+)
 def test_any_address_typed_by_hand_is_stored_as_a_story_path_or_refused(
     client, story, editor, old_path
 ):
     log_in_staff(client, editor)
-    response = client.post(reverse("admin:articles_storyredirect_add"),
-                           {"old_path": old_path, "article": story.pk})  # fmt: skip
+    response = client.post(
+        reverse("admin:articles_storyredirect_add"), {"old_path": old_path, "article": story.pk}
+    )
     assert response.status_code in (200, 302)
     for redirect in StoryRedirect.objects.all():
         assert re.fullmatch(r"/\d{4}/\d{2}/\d{2}/[-\w]+/", redirect.old_path)

@@ -46,14 +46,18 @@ def test_send_back_with_a_note_then_resubmit(story, journalist, editor):
     desk = client_for(editor)
     form = desk.get(change_url(story))
     assert "Send back to the journalist with a note" in form.content.decode()
-    response = desk.post(reverse("admin:articles_article_send_back", args=[story.pk]),
-                         {**form_data(form), "review_note": NOTE})  # fmt: skip
+    response = desk.post(
+        reverse("admin:articles_article_send_back", args=[story.pk]),
+        {**form_data(form), "review_note": NOTE},
+    )
     assert response.status_code == 302
     story.refresh_from_db()
     assert story.status == Article.Status.DRAFT
     latest = story.history.order_by("-history_id").first()
     assert (latest.history_change_reason, latest.history_user) == (
-        "Sent back to the journalist", editor)  # fmt: skip
+        "Sent back to the journalist",
+        editor,
+    )
 
     writer = client_for(journalist)
     index = writer.get(reverse("admin:index")).content.decode()
@@ -64,8 +68,9 @@ def test_send_back_with_a_note_then_resubmit(story, journalist, editor):
     assert "Sent back by Erin Editor on" in page
     assert "Please name the second source &lt;and&gt; check the date." in page
 
-    response = writer.post(change_url(story), form_data(writer.get(change_url(story)),
-                                                         _submit_review="Submit"))  # fmt: skip
+    response = writer.post(
+        change_url(story), form_data(writer.get(change_url(story)), _submit_review="Submit")
+    )
     assert response.status_code == 302
     story.refresh_from_db()
     assert story.status == Article.Status.IN_REVIEW
@@ -93,8 +98,11 @@ def test_only_editors_send_back_only_stories_in_review_and_only_with_a_note(
     assert response.status_code == 403
     # An empty note through the form: told, nothing changes.
     desk = client_for(editor)
-    response = desk.post(reverse("admin:articles_article_send_back", args=[story.pk]),
-                         {"review_note": ""}, follow=True)  # fmt: skip
+    response = desk.post(
+        reverse("admin:articles_article_send_back", args=[story.pk]),
+        {"review_note": ""},
+        follow=True,
+    )
     assert "Write a note saying what to change." in response.content.decode()
     story.refresh_from_db()
     assert story.status == Article.Status.IN_REVIEW

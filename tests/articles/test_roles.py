@@ -92,9 +92,13 @@ def test_upgrading_gives_existing_stories_a_first_revision_and_the_roles(back_to
     old = executor.loader.project_state(before).apps
     category = old.get_model("articles", "Category").objects.create(name="Old", slug="old")
     old.get_model("articles", "Article").objects.create(
-        title="From before", slug="from-before", category=category, body="Old body.",
-        status="published", published_at="2024-01-02T03:04:05Z",
-    )  # fmt: skip
+        title="From before",
+        slug="from-before",
+        category=category,
+        body="Old body.",
+        status="published",
+        published_at="2024-01-02T03:04:05Z",
+    )
 
     executor = MigrationExecutor(connection)
     executor.migrate(after)
@@ -104,6 +108,9 @@ def test_upgrading_gives_existing_stories_a_first_revision_and_the_roles(back_to
     story = Article.objects.get(slug="from-before")
     revision = story.history.get()
     assert (revision.title, revision.body, revision.history_type) == (
-        "From before", "Old body.", "+")  # fmt: skip
+        "From before",
+        "Old body.",
+        "+",
+    )
     assert (story.body_rendered, story.description) == ("<p>Old body.</p>", "Old body.")
     assert perms_of(roles.EDITORS) == sorted(ROLE_PERMISSIONS[roles.EDITORS])

@@ -74,9 +74,13 @@ def test_a_hash_heading_renders_as_a_heading_under_the_headline():
 
 @pytest.mark.parametrize(
     "body",
-    ["[Click me](javascript:alert(1))", "[Click me](data:text/html;base64,PHNjcmlwdD4=)",
-     '<a href="JaVaScRiPt:alert(2)" title="t">Click me</a>', "[Click me](vbscript:x)"],
-)  # fmt: skip
+    [
+        "[Click me](javascript:alert(1))",
+        "[Click me](data:text/html;base64,PHNjcmlwdD4=)",
+        '<a href="JaVaScRiPt:alert(2)" title="t">Click me</a>',
+        "[Click me](vbscript:x)",
+    ],
+)
 def test_a_link_to_an_unsafe_address_renders_as_plain_text(body):
     html = render_markdown(f"Before {body} after.")
     assert html == "<p>Before Click me after.</p>"
@@ -92,6 +96,8 @@ def test_heading_and_unsafe_link_on_the_story_page(client):
 
 
 def test_images_in_bodies_only_from_the_sites_own_uploads():
-    html = render_markdown("![a](/media/articles/body/2026/01/x.jpg) ![b](https://tracker.example/p.gif)"
-                           " ![c](/media/articles/images/2026/01/y.jpg)")  # fmt: skip
+    html = render_markdown(
+        "![a](/media/articles/body/2026/01/x.jpg) ![b](https://tracker.example/p.gif)"
+        " ![c](/media/articles/images/2026/01/y.jpg)"
+    )
     assert html.count("<img") == 1 and 'src="/media/articles/body/2026/01/x.jpg"' in html

@@ -60,10 +60,14 @@ def test_phrase_needs_the_words_together(client):
 
 def test_a_title_match_ranks_above_a_body_match(client):
     category = make_category()
-    body_match = make_article(category=category, title="Council meeting notes",
-                              body="Members also mentioned the harbour in passing.")  # fmt: skip
-    title_match = make_article(category=category, title="Harbour dredging plan approved",
-                               body="Work starts in spring.")  # fmt: skip
+    body_match = make_article(
+        category=category,
+        title="Council meeting notes",
+        body="Members also mentioned the harbour in passing.",
+    )
+    title_match = make_article(
+        category=category, title="Harbour dredging plan approved", body="Work starts in spring."
+    )
     # The body match is newer, so only ranking can put the title match first.
     assert body_match.published_at > title_match.published_at
     assert titles(search(client, "harbour")) == [title_match.title, body_match.title]
@@ -136,9 +140,10 @@ def test_results_are_paginated_and_keep_the_query(client, settings):
 
 
 def test_snippets_mark_the_words_and_escape_the_story_text(client):
-    make_article(title="Reservoir levels",
-                 body="Engineers said <b>the reservoir</b> <script>alert(1)</script> is full "
-                      "& rising.")  # fmt: skip
+    make_article(
+        title="Reservoir levels",
+        body="Engineers said <b>the reservoir</b> <script>alert(1)</script> is full & rising.",
+    )
     html = search(client, "reservoir").content.decode()
     [snippet] = re.findall(r'<p class="snippet">(.*?)</p>', html, re.S)
     assert "<mark>reservoir</mark>" in snippet
@@ -207,16 +212,18 @@ def test_sql_fragments_are_plain_words(client, newsroom):
 
 
 @given(query=st.text(max_size=300))
-@hypothesis_settings(max_examples=150, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@hypothesis_settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_any_text_gives_a_normal_page(client, query):
     response = client.get(reverse("articles:search"), {"q": query})
     assert response.status_code == 200
 
 
 @given(query=st.text(alphabet=st.sampled_from('ab "-OR()*:^\x00'), max_size=40))
-@hypothesis_settings(max_examples=150, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@hypothesis_settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_operator_soup_gives_a_normal_page(client, query):
     response = client.get(reverse("articles:search"), {"q": query})
     assert response.status_code == 200
@@ -227,11 +234,17 @@ def test_search_query_count_is_fixed(client, django_assert_num_queries, settings
     settings.ARTICLES_PER_PAGE = 20
     category = make_category()
     Article.objects.bulk_create(
-        Article(title=f"Glacier report {i}", slug=f"glacier-{i}", category=category,
-                body="The glacier moved.", search_excerpt="The glacier moved.",
-                status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(hours=i))
+        Article(
+            title=f"Glacier report {i}",
+            slug=f"glacier-{i}",
+            category=category,
+            body="The glacier moved.",
+            search_excerpt="The glacier moved.",
+            status=Article.Status.PUBLISHED,
+            published_at=timezone.now() - timedelta(hours=i),
+        )
         for i in range(matches)
-    )  # fmt: skip
+    )
     client.get("/")  # the footer's archive months, cached by the first page seen
     # The count (exact or estimated: one query either way), the page (stories with category
     # and author, and their snippets, in one query), the section nav.
@@ -338,10 +351,14 @@ def test_only_the_newest_matches_are_ranked_without_an_ordered_index(client, set
     category = make_category()
     now = timezone.now()
     stories = [
-        make_article(category=category, title=f"Crossing news {i}", body="ferry " * (i + 1),
-                     published_at=now - timedelta(days=i))
+        make_article(
+            category=category,
+            title=f"Crossing news {i}",
+            body="ferry " * (i + 1),
+            published_at=now - timedelta(days=i),
+        )
         for i in range(5)
-    ]  # fmt: skip
+    ]
     response = search(client, "ferry")
     html = response.content.decode()
     if search_strategy(connection) == RUM:  # every match ranked by the index: most ferries first

@@ -33,13 +33,26 @@ def _writers_stories(count: int, *, word: str = "harbour") -> list:
     for n in range(count):
         writer = make_user(f"writer{n}", first_name="Writer", last_name=f"Number{n}")
         authors.author_profile_ensure(user=writer)
-        stories.append(make_article(
-            category=category, title=f"{word.title()} report {n}", body=f"The {word} {n}.",
-            author=writer, byline="", published_at=timezone.now() - timedelta(hours=n),
-        ))  # fmt: skip
+        stories.append(
+            make_article(
+                category=category,
+                title=f"{word.title()} report {n}",
+                body=f"The {word} {n}.",
+                author=writer,
+                byline="",
+                published_at=timezone.now() - timedelta(hours=n),
+            )
+        )
     loner = make_user("nopage", first_name="No", last_name="Page")
-    stories.append(make_article(category=category, title=f"{word.title()} aside",
-                                body=f"A {word}.", author=loner, byline=""))  # fmt: skip
+    stories.append(
+        make_article(
+            category=category,
+            title=f"{word.title()} aside",
+            body=f"A {word}.",
+            author=loner,
+            byline="",
+        )
+    )
     return stories
 
 
@@ -96,10 +109,16 @@ def test_tantivy_pages_are_never_answered_304_nor_kept_by_a_cache_in_front(setti
     assert "ETag" not in first.headers
     assert not first.headers["Cache-Control"].startswith("public")
     search_backend().index([late.pk])  # the worker's turn
-    again = client.get("/search/", {"q": "harbour"}, headers={
-        "If-None-Match": first.headers.get("ETag", '"none"'),
-        "If-Modified-Since": first.headers.get("Last-Modified", "Mon, 30 Nov 2026 00:00:00 GMT"),
-    })  # fmt: skip
+    again = client.get(
+        "/search/",
+        {"q": "harbour"},
+        headers={
+            "If-None-Match": first.headers.get("ETag", '"none"'),
+            "If-Modified-Since": first.headers.get(
+                "Last-Modified", "Mon, 30 Nov 2026 00:00:00 GMT"
+            ),
+        },
+    )
     assert again.status_code == 200
     assert sorted(titles(again)) == ["Harbour dredging", "Harbour reopens"]
     assert stored_pages() == []
@@ -124,16 +143,41 @@ class _Markup(HTMLParser):
 # chance would give them.
 _desk_text = st.lists(
     st.one_of(
-        st.sampled_from(["<", ">", "&", '"', "'", "=", "/", " ", "b", "<b>", "<script>",
-                         '"><i x="', "&amp;", "&lt;", "\ue000", "\ue001"]),
+        st.sampled_from(
+            [
+                "<",
+                ">",
+                "&",
+                '"',
+                "'",
+                "=",
+                "/",
+                " ",
+                "b",
+                "<b>",
+                "<script>",
+                '"><i x="',
+                "&amp;",
+                "&lt;",
+                "\ue000",
+                "\ue001",
+            ]
+        ),
         st.characters(codec="utf-8", exclude_categories=["Cs"]),
     ),
     max_size=12,
-).map("".join)  # fmt: skip
+).map("".join)
 
 
-@given(title=_desk_text, standfirst=_desk_text, byline=_desk_text, section=_desk_text,
-       first=_desk_text, body=_desk_text, profile=st.booleans())  # fmt: skip
+@given(
+    title=_desk_text,
+    standfirst=_desk_text,
+    byline=_desk_text,
+    section=_desk_text,
+    first=_desk_text,
+    body=_desk_text,
+    profile=st.booleans(),
+)
 @hypothesis_settings(max_examples=300, deadline=None)
 def test_result_markup_escapes_whatever_the_desk_typed(
     title, standfirst, byline, section, first, body, profile
@@ -144,10 +188,15 @@ def test_result_markup_escapes_whatever_the_desk_typed(
     author_page = AuthorProfile(pk=3, user=author, slug="kim") if profile else None
     AuthorProfile.user.field.remote_field.set_cached_value(author, author_page)
     story = Article(
-        pk=11, title=title, slug="a-story", standfirst=standfirst, byline=byline,
-        published_at=timezone.now(), category=Category(pk=5, name=section, slug="coast"),
+        pk=11,
+        title=title,
+        slug="a-story",
+        standfirst=standfirst,
+        byline=byline,
+        published_at=timezone.now(),
+        category=Category(pk=5, name=section, slug="coast"),
         author=author,
-    )  # fmt: skip
+    )
     # The highlight markers in the story's own text would make a stray <mark> (no more than
     # that): left alone here, see the review's report.
     body = body.replace(HIGHLIGHT[0], "").replace(HIGHLIGHT[1], "")

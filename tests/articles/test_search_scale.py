@@ -41,11 +41,17 @@ def many_stories(category, count, *, body, prefix, start_days=0):
     """Published stories, one a day back from `start_days` ago, in one insert."""
     now = timezone.now()
     Article.objects.bulk_create(
-        Article(title=f"{prefix} {n}", slug=f"{prefix.lower()}-{n}", category=category, body=body,
-                search_excerpt=body[:SEARCH_EXCERPT_CHARS], status=Article.Status.PUBLISHED,
-                published_at=now - timedelta(days=start_days + n, hours=1))
+        Article(
+            title=f"{prefix} {n}",
+            slug=f"{prefix.lower()}-{n}",
+            category=category,
+            body=body,
+            search_excerpt=body[:SEARCH_EXCERPT_CHARS],
+            status=Article.Status.PUBLISHED,
+            published_at=now - timedelta(days=start_days + n, hours=1),
+        )
         for n in range(count)
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize("query", SEED_RESULTS)
@@ -60,8 +66,12 @@ def test_an_exact_title_match_ranks_first_whatever_its_age(client, settings, ran
     settings.SEARCH_RANK_ALL = 1000 if ranks_all else 5
     category = make_category()
     many_stories(category, 40, body="The lighthouse lighthouse keeper.", prefix="Coast")
-    old = make_article(category=category, title="Lighthouse", body="Ten years ago.",
-                       published_at=timezone.now() - timedelta(days=3650))  # fmt: skip
+    old = make_article(
+        category=category,
+        title="Lighthouse",
+        body="Ten years ago.",
+        published_at=timezone.now() - timedelta(days=3650),
+    )
     found = titles(search(client, "lighthouse"))
     assert found[0] == old.title
     # Only RUM ranks every match; else the newest five and the title match are ranked.
@@ -170,8 +180,9 @@ def test_check_reports_which_search_index_serves(settings):
 
 
 @given(query=st.text(max_size=80), page=st.one_of(st.integers(-3, 60).map(str), st.text()))
-@hypothesis_settings(max_examples=120, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@hypothesis_settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_hostile_queries_and_pages_never_fail(client, query, page):
     response = client.get(reverse("articles:search"), {"q": query, "page": page})
     assert response.status_code in (200, 404)
@@ -206,14 +217,16 @@ def test_without_the_extension_the_gin_path_gives_the_same_results(client, gin_f
     assert "articles.W001" in out.getvalue() and "postgresql-15-rum" in out.getvalue()
 
 
-def test_without_the_extension_an_old_title_match_still_ranks_first(
-    client, settings, gin_fallback
-):
+def test_without_the_extension_an_old_title_match_still_ranks_first(client, settings, gin_fallback):
     settings.SEARCH_RANK_LIMIT = 5
     category = make_category()
     many_stories(category, 40, body="The lighthouse lighthouse keeper.", prefix="Coast")
-    old = make_article(category=category, title="Lighthouse", body="Ten years ago.",
-                       published_at=timezone.now() - timedelta(days=3650))  # fmt: skip
+    old = make_article(
+        category=category,
+        title="Lighthouse",
+        body="Ten years ago.",
+        published_at=timezone.now() - timedelta(days=3650),
+    )
     found = titles(search(client, "lighthouse"))
     assert found[0] == old.title and len(found) == 6
     assert "ranked among the 5 most recent matches" in search(client, "lighthouse").content.decode()
@@ -258,10 +271,18 @@ def harbour_stories(settings):
     with only the newest match and title match ranked."""
     settings.SEARCH_RANK_ALL, settings.SEARCH_RANK_LIMIT = 0, 1
     category = make_category()
-    make_article(category=category, title="Harbour works", body="The city council met.",
-                 published_at=timezone.now() - timedelta(days=30))  # fmt: skip
-    make_article(category=category, title="Harbour tides", body="Low water at noon.",
-                 published_at=timezone.now() - timedelta(days=40))  # fmt: skip
+    make_article(
+        category=category,
+        title="Harbour works",
+        body="The city council met.",
+        published_at=timezone.now() - timedelta(days=30),
+    )
+    make_article(
+        category=category,
+        title="Harbour tides",
+        body="Low water at noon.",
+        published_at=timezone.now() - timedelta(days=40),
+    )
     for n in range(3):
         make_article(category=category, title=f"Quay {n}", body="The harbour is busy.")
 

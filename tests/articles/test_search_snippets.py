@@ -25,11 +25,42 @@ START, STOP = HIGHLIGHT
 MARKED = re.compile(f"{START}(.*?){STOP}")
 # Inflected forms, the three words Porter2 changes in their first letters, and near misses.
 WORDS = [
-    "vehicle", "vehicles", "Vehicle's", "electric", "electrical", "electricity", "running",
-    "runs", "ran", "dying", "die", "lying", "lies", "tying", "ties", "happily", "happiness",
-    "happy", "generations", "generate", "Harbour", "harbours", "council", "councils", "the",
-    "tariff-free", "Budget", "budgeted", "ÉLAN", "élan", "naïve", "x", "2024", "e-mail", "co_op",
-]  # fmt: skip
+    "vehicle",
+    "vehicles",
+    "Vehicle's",
+    "electric",
+    "electrical",
+    "electricity",
+    "running",
+    "runs",
+    "ran",
+    "dying",
+    "die",
+    "lying",
+    "lies",
+    "tying",
+    "ties",
+    "happily",
+    "happiness",
+    "happy",
+    "generations",
+    "generate",
+    "Harbour",
+    "harbours",
+    "council",
+    "councils",
+    "the",
+    "tariff-free",
+    "Budget",
+    "budgeted",
+    "ÉLAN",
+    "élan",
+    "naïve",
+    "x",
+    "2024",
+    "e-mail",
+    "co_op",
+]
 
 
 def marked_words(snippet: str) -> list[str]:
@@ -76,8 +107,11 @@ def test_what_the_query_asks_for_leaves_out_its_exclusions():
     )
     assert positive_query(parse_websearch("-council")) == ""
     assert tsquery_lexemes("'harbour' & !'council' | 'o''brien' <-> 'car'") == {
-        "harbour", "council", "o'brien", "car",
-    }  # fmt: skip
+        "harbour",
+        "council",
+        "o'brien",
+        "car",
+    }
 
 
 @given(
@@ -99,10 +133,30 @@ def test_a_snippet_is_a_marked_slice_of_the_text(words, lexemes):
 
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own stemming")
-@given(words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=15), query=st.sampled_from(
-    ["vehicle", "electric", "run", "die", "lie OR tie", "happy", "generation", "harbour -council",
-     '"tariff free"', "budget", "élan", "naive", "the vehicle", "x", "2024", "email", "co_op"]
-))  # fmt: skip
+@given(
+    words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=15),
+    query=st.sampled_from(
+        [
+            "vehicle",
+            "electric",
+            "run",
+            "die",
+            "lie OR tie",
+            "happy",
+            "generation",
+            "harbour -council",
+            '"tariff free"',
+            "budget",
+            "élan",
+            "naive",
+            "the vehicle",
+            "x",
+            "2024",
+            "email",
+            "co_op",
+        ]
+    ),
+)
 @example(words=["lying", "ties", "tying", "lies"], query="lie OR tie")
 @example(words=["dying", "die"], query="die")
 @example(words=["co_op", "e-mail", "2024"], query="co_op OR mail")
@@ -172,8 +226,11 @@ def test_hosts_addresses_paths_and_numbers_are_marked_whole():
     lexemes = frozenset({"news.example.com", "3.14", "user@example.com", "/usr/bin", "v2.1.3"})
     text = "See news.example.com, v2.1.3, 3.14 and 3.145, User@Example.com or /usr/bin/env, 3.14.2"
     assert marked_words(Highlighter(lexemes)(text)) == [
-        "news.example.com", "v2.1.3", "3.14", "User@Example.com",
-    ]  # fmt: skip
+        "news.example.com",
+        "v2.1.3",
+        "3.14",
+        "User@Example.com",
+    ]
 
 
 def test_a_very_long_word_before_the_match_does_not_push_it_out():

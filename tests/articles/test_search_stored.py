@@ -35,9 +35,10 @@ def titles(response):
 def stored_pages() -> list[str]:
     now = time.time()
     return [
-        key for key, expires in cache._expire_info.items()
+        key
+        for key, expires in cache._expire_info.items()
         if ":v1:page:" in key and (expires is None or expires > now)
-    ]  # fmt: skip
+    ]
 
 
 def test_a_search_page_is_stored_until_a_story_is_written(client, django_assert_num_queries):
@@ -49,8 +50,9 @@ def test_a_search_page_is_stored_until_a_story_is_written(client, django_assert_
     assert response.headers["Cache-Control"].startswith("public")
     make_article(title="A second lighthouse", body="Another lighthouse.")  # the site changes
     assert sorted(titles(search(client, "lighthouse"))) == [
-        "A second lighthouse", "Lighthouse keeper retires",
-    ]  # fmt: skip
+        "A second lighthouse",
+        "Lighthouse keeper retires",
+    ]
 
 
 def test_search_pages_stay_at_most_search_cache_seconds(client, settings):
@@ -88,8 +90,12 @@ def test_a_query_that_reads_like_parameters_is_a_page_of_its_own(client, setting
     settings.ARTICLES_PER_PAGE = 1
     category = make_category()
     for n in range(2):
-        make_article(category=category, title=f"Ferry {n}", body="ferry",
-                     published_at=timezone.now() - timedelta(hours=n))  # fmt: skip
+        make_article(
+            category=category,
+            title=f"Ferry {n}",
+            body="ferry",
+            published_at=timezone.now() - timedelta(hours=n),
+        )
     second_page = titles(search(client, "ferry", page=2))
     assert second_page == ["Ferry 1"]
     # "ferry&page=2" as one query is no second page of "ferry": its own key, its own answer.
@@ -108,9 +114,7 @@ def test_logged_in_readers_get_their_own_search_page(client):
     assert stored_pages() == []
 
 
-def test_another_search_reads_the_section_links_from_the_cache(
-    client, django_assert_num_queries
-):
+def test_another_search_reads_the_section_links_from_the_cache(client, django_assert_num_queries):
     make_article(title="Lighthouse keeper retires", body="The lighthouse goes dark.")
     search(client, "keeper")  # the section links are kept under the site's version
     with django_assert_num_queries(2):  # the count and the page: no section query
@@ -133,8 +137,14 @@ def test_a_result_shows_section_date_byline_and_the_writers_page():
     writer = make_user("kim", first_name="Kim", last_name="Lee")
     profile = authors.author_profile_ensure(user=writer)
     category = make_category(name="Coast", slug="coast")
-    story = make_article(category=category, title="Storm <warning>", body="The storm came.",
-                         author=writer, byline="", standfirst="Winds & rain.")  # fmt: skip
+    story = make_article(
+        category=category,
+        title="Storm <warning>",
+        body="The storm came.",
+        author=writer,
+        byline="",
+        standfirst="Winds & rain.",
+    )
     other = make_article(category=category, title="Storm drill", body="storm", byline="Desk")
     versions.change(versions.SITE)
     html = search(Client(), "storm").content.decode()
@@ -145,4 +155,4 @@ def test_a_result_shows_section_date_byline_and_the_writers_page():
     assert "· Desk</p>" in html  # a byline typed over the writer's name links nowhere
     day = timezone.localtime(story.published_at)
     assert f"{day.day} {day.strftime('%B')} {day.year}</time>" in html
-    assert '<mark>storm</mark>' in html.lower()
+    assert "<mark>storm</mark>" in html.lower()

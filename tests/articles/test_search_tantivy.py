@@ -45,11 +45,17 @@ def test_seed_queries_give_what_the_database_gives(client, written, query):
 
 def test_title_ranks_first_and_the_index_follows_every_write(client, written):
     category = make_category()
-    body = written(make_article, category=category, title="Council notes",
-                   body="The harbour was mentioned.")  # fmt: skip
+    body = written(
+        make_article, category=category, title="Council notes", body="The harbour was mentioned."
+    )
     old = timezone.now() - timedelta(days=3000)
-    title = written(make_article, category=category, title="Harbour dredging plan",
-                    body="Work starts.", published_at=old)  # fmt: skip
+    title = written(
+        make_article,
+        category=category,
+        title="Harbour dredging plan",
+        body="Work starts.",
+        published_at=old,
+    )
     assert titles(search(client, "harbour")) == [title.title, body.title]
     assert "<mark>harbour</mark>" in search(client, "harbour").content.decode().lower()
     title.status = Article.Status.UNPUBLISHED
@@ -75,11 +81,12 @@ def test_the_query_language_is_translated_never_passed_through():
     )
     assert tantivy_query_text("a OR b") == '(+"a") OR (+"b")'
     assert tantivy_query_text("-alone") is None
-    assert tantivy_query_text('title:x* AND (y') == '(+"title:x*" +"AND" +"(y")'
+    assert tantivy_query_text("title:x* AND (y") == '(+"title:x*" +"AND" +"(y")'
 
 
 @given(query=st.text(max_size=60))
-@hypothesis_settings(max_examples=80, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@hypothesis_settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_hostile_queries_give_a_normal_page(client, query):
     assert client.get(reverse("articles:search"), {"q": query}).status_code == 200

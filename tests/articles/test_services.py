@@ -37,8 +37,13 @@ def test_publishing_through_the_service_makes_renditions_and_pings_after_commit(
     editor = make_editor()
     with LocalServer() as server:
         server.routes["/post/ping"] = XML_OK
-        story = with_image(make_article(status=Article.Status.DRAFT, title="Bridge reopens",
-                                        trackback_targets=server.url("/post/ping")))  # fmt: skip
+        story = with_image(
+            make_article(
+                status=Article.Status.DRAFT,
+                title="Bridge reopens",
+                trackback_targets=server.url("/post/ping"),
+            )
+        )
         with django_capture_on_commit_callbacks() as callbacks:
             services.article_publish(article=story, by=editor)
         # Nothing leaves the building before the write commits; then the pings are one of the
@@ -49,7 +54,9 @@ def test_publishing_through_the_service_makes_renditions_and_pings_after_commit(
             callback()
         # The task looks for a ping URL on the target page first, then pings.
         assert [(r[0], r[1]) for r in server.requests] == [
-            ("GET", "/post/ping"), ("POST", "/post/ping")]  # fmt: skip
+            ("GET", "/post/ping"),
+            ("POST", "/post/ping"),
+        ]
         payload = server.requests[-1][3]
 
     story.refresh_from_db()
@@ -57,15 +64,17 @@ def test_publishing_through_the_service_makes_renditions_and_pings_after_commit(
     # The service measured the file itself and made every rendition on disk.
     assert (story.image_width, story.image_height) == (1600, 1000)
     stem = Path(story.image.name).stem
-    assert stored_files(settings) == sorted([
-        story.image.name,
-        f"articles/renditions/{stem}/1200x630-f50-50.jpg",
-        f"articles/renditions/{stem}/16x9-f50-50.jpg",
-        f"articles/renditions/{stem}/1x1-f50-50.jpg",
-        f"articles/renditions/{stem}/400w.jpg",
-        f"articles/renditions/{stem}/4x3-f50-50.jpg",
-        f"articles/renditions/{stem}/800w.jpg",
-    ])  # fmt: skip
+    assert stored_files(settings) == sorted(
+        [
+            story.image.name,
+            f"articles/renditions/{stem}/1200x630-f50-50.jpg",
+            f"articles/renditions/{stem}/16x9-f50-50.jpg",
+            f"articles/renditions/{stem}/1x1-f50-50.jpg",
+            f"articles/renditions/{stem}/400w.jpg",
+            f"articles/renditions/{stem}/4x3-f50-50.jpg",
+            f"articles/renditions/{stem}/800w.jpg",
+        ]
+    )
     # The queued task ran against a real server and recorded the answer.
     assert b"title=Bridge+reopens" in payload
     ping = TrackbackPing.objects.get(article=story)
@@ -148,8 +157,9 @@ def test_a_new_story_belongs_to_whoever_creates_it_unless_an_author_is_chosen():
     editor, other = make_editor(), make_editor()
     story = Article(title="New", slug="new", category=make_article().category, body="Text.")
     services.article_submit(article=story, by=editor)
-    chosen = Article(title="Chosen", slug="chosen", category=story.category, body="Text.",
-                     author=other)  # fmt: skip
+    chosen = Article(
+        title="Chosen", slug="chosen", category=story.category, body="Text.", author=other
+    )
     services.article_save(article=chosen, by=editor)
     assert (story.author, chosen.author) == (editor, other)
 
@@ -187,8 +197,14 @@ def test_a_plain_save_never_changes_the_status_or_lets_a_journalist_publish():
     with pytest.raises(PermissionDenied, match="status changes only through"):
         services.article_save(article=draft, by=journalist)
 
-    story = Article(title="Straight out", slug="straight-out", category=draft.category,
-                    body="Text.", status=Article.Status.PUBLISHED, published_at=timezone.now())
+    story = Article(
+        title="Straight out",
+        slug="straight-out",
+        category=draft.category,
+        body="Text.",
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
     with pytest.raises(PermissionDenied):
         services.article_save(article=story, by=journalist)
     assert not Article.objects.published().exists()

@@ -52,8 +52,11 @@ def test_drafts_and_scheduled_stories_never_appear_in_sitemaps(client):
     category = make_category()
     visible = make_article(category=category, published_at=timezone.now() - timedelta(hours=1))
     hidden = make_hidden_stories(category)
-    for url in [reverse("articles:sitemap"), reverse("articles:news_sitemap"),
-                reverse("articles:sitemap_section", kwargs={"section": "stories"})]:  # fmt: skip
+    for url in [
+        reverse("articles:sitemap"),
+        reverse("articles:news_sitemap"),
+        reverse("articles:sitemap_section", kwargs={"section": "stories"}),
+    ]:
         found = locations(xml(client, url))
         assert "http://testserver" + visible.get_absolute_url() in found, url
         for story in hidden.values():
@@ -164,8 +167,9 @@ def test_sitemap_query_count_is_fixed(client, django_assert_num_queries, stories
 
 
 @pytest.mark.parametrize("stories", [6, 30])
-def test_sitemap_index_query_count_is_fixed(client, django_assert_num_queries, monkeypatch,
-                                            stories):  # fmt: skip
+def test_sitemap_index_query_count_is_fixed(
+    client, django_assert_num_queries, monkeypatch, stories
+):
     monkeypatch.setattr(StorySitemap, "limit", 5)
     monkeypatch.setattr("articles.crawler_views.SITEMAP_MAX_URLS", 5)
     category = make_category()

@@ -22,8 +22,10 @@ def paged(monkeypatch):
     monkeypatch.setattr(StorySitemap, "limit", 3)
     monkeypatch.setattr("articles.crawler_views.SITEMAP_MAX_URLS", 3)
     category = make_category()
-    return [make_article(category=category, published_at=timezone.now() - timedelta(hours=n))
-            for n in range(5)]  # fmt: skip
+    return [
+        make_article(category=category, published_at=timezone.now() - timedelta(hours=n))
+        for n in range(5)
+    ]
 
 
 @pytest.mark.parametrize("url", URLS)
@@ -49,8 +51,11 @@ def test_a_sitemap_page_is_built_once_then_served_without_queries(
 def test_a_publication_forgets_the_stored_sitemaps(client, paged):
     before = locations(xml(client, "/sitemap-stories.xml"))
     news_before = locations(xml(client, reverse("articles:news_sitemap")))
-    fresh = make_article(category=paged[0].category, title="Just published",
-                         published_at=timezone.now() - timedelta(seconds=5))  # fmt: skip
+    fresh = make_article(
+        category=paged[0].category,
+        title="Just published",
+        published_at=timezone.now() - timedelta(seconds=5),
+    )
     url = "http://testserver" + fresh.get_absolute_url()
     after = locations(xml(client, "/sitemap-stories.xml"))
     assert url not in before and url in after
@@ -61,8 +66,9 @@ def test_a_publication_forgets_the_stored_sitemaps(client, paged):
 def test_story_urls_are_the_ones_get_absolute_url_makes(client, settings):
     settings.TIME_ZONE = "Asia/Tokyo"
     # 31 May 20:00 UTC is 1 June in Tokyo: the URL carries the local date.
-    story = make_article(published_at=timezone.make_aware(timezone.datetime(2024, 5, 31, 20),
-                                                          timezone.UTC))  # fmt: skip
+    story = make_article(
+        published_at=timezone.make_aware(timezone.datetime(2024, 5, 31, 20), timezone.UTC)
+    )
     found = locations(xml(client, "/sitemap-stories.xml"))
     assert found == ["http://testserver" + story.get_absolute_url()]
     assert "/2024/06/01/" in found[0]
@@ -79,8 +85,11 @@ def test_the_worker_builds_every_sitemap_page_after_a_write(
 ):
     settings.SITEMAP_PREBUILD = True
     with django_capture_on_commit_callbacks(execute=True):
-        fresh = make_article(category=paged[0].category, title="Just published",
-                             published_at=timezone.now() - timedelta(seconds=5))  # fmt: skip
+        fresh = make_article(
+            category=paged[0].category,
+            title="Just published",
+            published_at=timezone.now() - timedelta(seconds=5),
+        )
     url = "http://testserver" + fresh.get_absolute_url()
     # Every page was built by the task: the crawler's requests cost no query, and show it.
     with django_assert_num_queries(0):

@@ -35,9 +35,10 @@ def test_a_withdrawn_story_being_rewritten_shows_only_what_was_published(client)
         text = client.get(url).content.decode()
         assert REWORKED not in text, url
         assert PUBLISHED in text, url
-    assert f'href="{correction.get_absolute_url()}"' in client.get(
-        reverse("articles:corrections")
-    ).content.decode()
+    assert (
+        f'href="{correction.get_absolute_url()}"'
+        in client.get(reverse("articles:corrections")).content.decode()
+    )
 
 
 def test_a_live_story_shows_its_current_title_there(client):

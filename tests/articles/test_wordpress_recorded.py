@@ -29,17 +29,26 @@ def test_a_real_wordpress_post_offers_pingback_and_no_rdf():
 @pytest.mark.parametrize(
     ("name", "outcome", "message"),
     [
-        ("pingback_accepted", SendOutcome.SENT,
-         "Pingback from https://news.example/2026/11/30/lights-and-nights/ to "
-         "https://blog.example/2026/11/30/harbour-lights/ registered. Keep the web talking! :-)"),
+        (
+            "pingback_accepted",
+            SendOutcome.SENT,
+            "Pingback from https://news.example/2026/11/30/lights-and-nights/ to "
+            "https://blog.example/2026/11/30/harbour-lights/ registered. Keep the web talking! :-)",
+        ),
         # WordPress hides why it refuses a pingback (the source does not link to the post, say).
         ("pingback_fault_0", SendOutcome.REFUSED, "fault 0: "),
-        ("pingback_fault_48", SendOutcome.SENT,
-         "fault 48: The pingback has already been registered."),
-        ("pingback_fault_429", SendOutcome.UNREACHABLE,
-         "fault 429: You are posting comments too quickly. Slow down."),
+        (
+            "pingback_fault_48",
+            SendOutcome.SENT,
+            "fault 48: The pingback has already been registered.",
+        ),
+        (
+            "pingback_fault_429",
+            SendOutcome.UNREACHABLE,
+            "fault 429: You are posting comments too quickly. Slow down.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_real_wordpress_pingback_answers(name, outcome, message):
     assert pingback.read_answer(answer(name)) == (outcome, message)
 
@@ -48,12 +57,18 @@ def test_real_wordpress_pingback_answers(name, outcome, message):
     ("name", "outcome", "message"),
     [
         ("trackback_accepted", SendOutcome.SENT, ""),
-        ("trackback_already", SendOutcome.REFUSED,
-         "There is already a ping from that URL for this post."),
+        (
+            "trackback_already",
+            SendOutcome.REFUSED,
+            "There is already a ping from that URL for this post.",
+        ),
         # HTTP 429 and a wp_die <error> document, no Retry-After: tried again later.
-        ("trackback_429", SendOutcome.UNREACHABLE,
-         "HTTP 429: You are posting comments too quickly. Slow down."),
+        (
+            "trackback_429",
+            SendOutcome.UNREACHABLE,
+            "HTTP 429: You are posting comments too quickly. Slow down.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_real_wordpress_trackback_answers(name, outcome, message):
     assert trackback.read_answer(answer(name)) == (outcome, message)

@@ -58,9 +58,17 @@ def test_journalist_drafts_and_submits_but_only_an_editor_publishes(client, djan
     # The journalist logs in (password and second factor) and creates a draft with the add form.
     login(client, journalist)
     add_page = client.get(ADD)
-    response = client.post(ADD, form_data(
-        add_page, title="Harbour bridge reopens", slug="harbour-bridge-reopens",
-        category=category.pk, body="The bridge reopened at dawn.", _save="Save"))  # fmt: skip
+    response = client.post(
+        ADD,
+        form_data(
+            add_page,
+            title="Harbour bridge reopens",
+            slug="harbour-bridge-reopens",
+            category=category.pk,
+            body="The bridge reopened at dawn.",
+            _save="Save",
+        ),
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     story = Article.objects.get(slug="harbour-bridge-reopens")
     assert (story.status, story.author) == (Article.Status.DRAFT, journalist)
@@ -79,16 +87,24 @@ def test_journalist_drafts_and_submits_but_only_an_editor_publishes(client, djan
     actions = [name for name, _ in changelist.context["action_form"].fields["action"].choices]
     assert "submit_for_review" in actions and "publish_now" not in actions
     response = client.post(
-        CHANGELIST, {"action": "publish_now", "_selected_action": [story.pk], "index": 0},
+        CHANGELIST,
+        {"action": "publish_now", "_selected_action": [story.pk], "index": 0},
         follow=True,
-    )  # fmt: skip
+    )
     assert "No action selected." in messages_of(response)
     # A crafted change form POST that sets the status is refused with a form error...
     page = client.get(change_url(story))
     yesterday = timezone.localtime() - timedelta(days=1)
-    response = client.post(change_url(story), form_data(
-        page, status="published", published_at_0=yesterday.strftime("%Y-%m-%d"),
-        published_at_1="08:00:00", _save="Save"))  # fmt: skip
+    response = client.post(
+        change_url(story),
+        form_data(
+            page,
+            status="published",
+            published_at_0=yesterday.strftime("%Y-%m-%d"),
+            published_at_1="08:00:00",
+            _save="Save",
+        ),
+    )
     assert response.status_code == 200
     assert "You cannot set the status, publication time" in str(
         response.context["adminform"].form.non_field_errors()
@@ -140,9 +156,15 @@ def test_editor_schedules_a_story_that_goes_live_by_itself(client):
     story = make_article(status=Article.Status.IN_REVIEW, title="Budget explained")
     at = timezone.localtime() + timedelta(days=2)
     page = client.get(change_url(story))
-    response = client.post(change_url(story), form_data(
-        page, published_at_0=at.strftime("%Y-%m-%d"), published_at_1=at.strftime("%H:%M:%S"),
-        _schedule="Schedule"))  # fmt: skip
+    response = client.post(
+        change_url(story),
+        form_data(
+            page,
+            published_at_0=at.strftime("%Y-%m-%d"),
+            published_at_1=at.strftime("%H:%M:%S"),
+            _schedule="Schedule",
+        ),
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     story.refresh_from_db()
     assert story.status == Article.Status.PUBLISHED
@@ -188,9 +210,16 @@ def test_a_write_the_service_refuses_keeps_what_was_typed(client):
     login(client, make_editor())
     story = make_article(status=Article.Status.DRAFT, body="Stored body.")
     page = client.get(change_url(story))
-    response = client.post(change_url(story), form_data(
-        page, body="Typed body.", published_at_0="2020-01-01", published_at_1="09:00:00",
-        _schedule="Schedule"))  # fmt: skip
+    response = client.post(
+        change_url(story),
+        form_data(
+            page,
+            body="Typed body.",
+            published_at_0="2020-01-01",
+            published_at_1="09:00:00",
+            _schedule="Schedule",
+        ),
+    )
     form = response.context["adminform"].form
     assert form.errors["published_at"] == ["Choose a time in the future to schedule the story."]
     assert "Typed body.</textarea>" in response.content.decode()
@@ -226,8 +255,9 @@ def test_unpublish_takes_a_story_away_and_republishing_keeps_its_url(client):
     login(client, editor)
     story = make_article(title="Withdrawn story")
     url = story.get_absolute_url()
-    response = client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [story.pk],
-                                        "index": 0}, follow=True)  # fmt: skip
+    response = client.post(
+        CHANGELIST, {"action": "unpublish", "_selected_action": [story.pk], "index": 0}, follow=True
+    )
     assert "Unpublished: 1 story." in messages_of(response)
     story.refresh_from_db()
     assert story.status == Article.Status.UNPUBLISHED
@@ -244,9 +274,15 @@ def test_actions_report_refusals_story_by_story(client):
     login(client, journalist)
     own = make_article(status=Article.Status.DRAFT, author=journalist, title="Mine")
     other = make_article(status=Article.Status.DRAFT, title="Someone else's")
-    response = client.post(CHANGELIST, {
-        "action": "submit_for_review", "_selected_action": [own.pk, other.pk], "index": 0,
-    }, follow=True)  # fmt: skip
+    response = client.post(
+        CHANGELIST,
+        {
+            "action": "submit_for_review",
+            "_selected_action": [own.pk, other.pk],
+            "index": 0,
+        },
+        follow=True,
+    )
     shown = messages_of(response)
     assert "Submitted for review: 1 story." in shown
     assert any("Someone else" in message for message in shown)
@@ -262,8 +298,9 @@ FUTURE = object()
 
 def story_in(state, author):
     if state == "scheduled":
-        return make_article(status=S.PUBLISHED, author=author,
-                            published_at=timezone.now() + timedelta(days=1))  # fmt: skip
+        return make_article(
+            status=S.PUBLISHED, author=author, published_at=timezone.now() + timedelta(days=1)
+        )
     return make_article(status=state, author=author)
 
 
@@ -306,9 +343,11 @@ def apply(transition, article, user):
 )
 def test_transition_rules(role, own, state, transition, outcome):
     user = {
-        "journalist": make_journalist, "editor": make_editor,
-        "staff": lambda: make_user(is_staff=True), "reader": make_user,
-    }[role]()  # fmt: skip
+        "journalist": make_journalist,
+        "editor": make_editor,
+        "staff": lambda: make_user(is_staff=True),
+        "reader": make_user,
+    }[role]()
     article = story_in(state, user if own else make_journalist())
     before = (article.status, article.published_at)
     if isinstance(outcome, type) and issubclass(outcome, Exception):
@@ -342,13 +381,23 @@ def test_transition_rules(role, own, state, transition, outcome):
 def test_journalist_edits_only_own_drafts_and_stories_in_review(client, state, own, status_code):
     journalist = make_journalist()
     login(client, journalist)
-    article = make_article(status=state, author=journalist if own else make_journalist(),
-                           body="Original body.")  # fmt: skip
+    article = make_article(
+        status=state, author=journalist if own else make_journalist(), body="Original body."
+    )
     page = client.get(change_url(article))
     assert page.status_code == 200  # others' stories are readable, not editable
-    data = form_data(page, body="Changed body.") if status_code == 302 else {
-        "title": article.title, "slug": article.slug, "category": article.category_id,
-        "body": "Changed body.", "image_focal_x": 50, "image_focal_y": 50}  # fmt: skip
+    data = (
+        form_data(page, body="Changed body.")
+        if status_code == 302
+        else {
+            "title": article.title,
+            "slug": article.slug,
+            "category": article.category_id,
+            "body": "Changed body.",
+            "image_focal_x": 50,
+            "image_focal_y": 50,
+        }
+    )
     response = client.post(change_url(article), data)
     assert response.status_code == status_code
     article.refresh_from_db()
@@ -377,8 +426,7 @@ def test_moving_a_live_story_into_the_future_needs_unpublish_first(client):
     )
     assert response.status_code == 200
     assert "unpublish it" in str(response.context["adminform"].form.errors["published_at"])
-    response = client.post(change_url(story), form_data(page, published_at_0="",
-                                                        published_at_1=""))  # fmt: skip
+    response = client.post(change_url(story), form_data(page, published_at_0="", published_at_1=""))
     assert "needs a time" in str(response.context["adminform"].form.errors["published_at"])
     assert Article.objects.published().filter(pk=story.pk).exists()
 
@@ -395,8 +443,9 @@ def test_changelist_query_count_is_fixed(client, django_assert_num_queries, stor
     login(client, editor)
     category = make_category()
     for n in range(stories):
-        make_article(category=category, author=editor,
-                     status=[S.DRAFT, S.PUBLISHED, S.IN_REVIEW][n % 3])  # fmt: skip
+        make_article(
+            category=category, author=editor, status=[S.DRAFT, S.PUBLISHED, S.IN_REVIEW][n % 3]
+        )
     client.get(CHANGELIST)  # warm the session and permission caches alike for both counts
     # session, user, user and group permissions, the category and author filter choices,
     # two counts, one page of stories with category and author joined, two date-hierarchy
@@ -424,9 +473,16 @@ def test_journalist_cannot_publish_from_the_add_form_either(client):
 def test_schedule_action_refuses_a_past_time(client):
     login(client, make_editor())
     story = make_article(status=Article.Status.IN_REVIEW)
-    response = client.post(CHANGELIST, {
-        "action": "schedule", "_selected_action": [story.pk], "apply": "1",
-        "at_0": "2020-01-01", "at_1": "09:00:00"})  # fmt: skip
+    response = client.post(
+        CHANGELIST,
+        {
+            "action": "schedule",
+            "_selected_action": [story.pk],
+            "apply": "1",
+            "at_0": "2020-01-01",
+            "at_1": "09:00:00",
+        },
+    )
     assert response.status_code == 200 and b"Choose a time in the future." in response.content
     story.refresh_from_db()
     assert story.status == Article.Status.IN_REVIEW

@@ -37,9 +37,7 @@ def axe_violations(page) -> list[dict]:
         [*WCAG_TAGS, "best-practice"],
     )
     return [
-        v
-        for v in results["violations"]
-        if v["impact"] in BLOCKING or v["id"] in ALWAYS_BLOCKING
+        v for v in results["violations"] if v["impact"] in BLOCKING or v["id"] in ALWAYS_BLOCKING
     ]
 
 

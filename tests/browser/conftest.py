@@ -111,4 +111,3 @@ def log_in(live_server):
             page.wait_for_load_state()
 
     return _log_in
-

@@ -45,7 +45,10 @@ def newsroom(settings):
     other = make_category("Weather", slug="weather")
     for n in range(3):
         make_article(
-            title=f"Older harbour story {n}", slug=f"older-{n}", category=section, author=editor,
+            title=f"Older harbour story {n}",
+            slug=f"older-{n}",
+            category=section,
+            author=editor,
             standfirst="The tide turned.",
             published_at=timezone.now() - timedelta(days=n + 1, microseconds=123_457),
         )
@@ -70,10 +73,14 @@ def newsroom(settings):
     first = make_comment(story, name="Ada Reader", body="A ferry at last.\n\nAbout time.")
     make_comment(story, name="Bo", body="Agreed.", parent=first)
     make_trackback(
-        story, "https://blog.example.com/ferry", name="Harbour blog", title="On the ferry vote",
-        body="They voted.", status=Comment.Status.APPROVED,
+        story,
+        "https://blog.example.com/ferry",
+        name="Harbour blog",
+        title="On the ferry vote",
+        body="They voted.",
+        status=Comment.Status.APPROVED,
         verification=Comment.Verification.LINKED,
-    )  # fmt: skip
+    )
     TrackbackPing.objects.create(
         article=story, target_url="https://other.example.com/post", status="sent"
     )
@@ -127,9 +134,7 @@ def test_newsroom_admin_pages_have_no_serious_violations(open_page, log_in, news
         "story form": reverse("admin:articles_article_change", args=[newsroom["story"].pk]),
         "new story": reverse("admin:articles_article_add"),
         "moderation": reverse("admin:comments_comment_changelist"),
-        "author page": reverse(
-            "admin:articles_authorprofile_change", args=[newsroom["author"].pk]
-        ),
+        "author page": reverse("admin:articles_authorprofile_change", args=[newsroom["author"].pk]),
     }[admin_page]
     page = open_page("desktop")
     # A superuser sees every part of these pages (the pings' table needs its own permission).

@@ -25,7 +25,8 @@ def test_a_published_comment_is_confirmed_and_highlighted(open_page, log_in, set
     assert comment.status == Comment.Status.APPROVED
     posted = page.locator(f"#c{comment.pk}")
     assert posted.locator(".messages-here").inner_text().strip() == (
-        "Thank you. Your comment is published.")  # fmt: skip
+        "Thank you. Your comment is published."
+    )
     # Highlighted (the page opened at it), and Reply and Delete share one row at one size.
     assert posted.evaluate("el => getComputedStyle(el).backgroundColor") != "rgba(0, 0, 0, 0)"
     reply = posted.get_by_role("link", name="Reply")

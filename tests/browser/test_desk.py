@@ -28,8 +28,13 @@ def change_url(story):
 def test_journalist_and_editor_take_a_story_from_draft_to_a_live_change(open_page, log_in):
     journalist = make_journalist("jamie", first_name="Jamie", last_name="Writer")
     editor = make_editor("erin", first_name="Erin", last_name="Editor")
-    story = make_article(title="Ferry strike ends", slug="ferry-strike-ends", author=journalist,
-                         status=Article.Status.DRAFT, body="Notes.")  # fmt: skip
+    story = make_article(
+        title="Ferry strike ends",
+        slug="ferry-strike-ends",
+        author=journalist,
+        status=Article.Status.DRAFT,
+        body="Notes.",
+    )
 
     # The journalist writes on a phone with the toolbar and sees the live preview.
     writer = open_page("phone")
@@ -57,8 +62,10 @@ def test_journalist_and_editor_take_a_story_from_draft_to_a_live_change(open_pag
 
     # An image, uploaded through the admin into the media storage, inserted as Markdown.
     writer.get_by_role("button", name="Image…").click()
-    writer.set_input_files("#md-image-file", files=[
-        {"name": "quay.png", "mimeType": "image/png", "buffer": png_bytes()}])  # fmt: skip
+    writer.set_input_files(
+        "#md-image-file",
+        files=[{"name": "quay.png", "mimeType": "image/png", "buffer": png_bytes()}],
+    )
     writer.fill("#md-image-alt", "Ferries at the quay")
     writer.get_by_role("button", name="Upload and insert").click()
     expect(writer.locator(".md-image-note")).to_have_text("Image inserted.")

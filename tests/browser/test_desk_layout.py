@@ -20,8 +20,10 @@ def test_the_story_list_shows_every_column_at_desktop_width(open_page, log_in):
     page = open_page("desktop")
     log_in(page, editor)
     page.goto("/admin/articles/article/")
-    hidden = page.evaluate("(() => { const r = document.querySelector('.results');"
-                           " return r.scrollWidth - r.clientWidth; })()")  # fmt: skip
+    hidden = page.evaluate(
+        "(() => { const r = document.querySelector('.results');"
+        " return r.scrollWidth - r.clientWidth; })()"
+    )
     assert hidden <= 0
     assert page.get_by_role("link", name="View on site").first.is_visible()
     # A title reads as a title: a few lines at most, not a word a line.

@@ -15,17 +15,24 @@ def authenticator():
     def attach(page):
         cdp = page.context.new_cdp_session(page)
         cdp.send("WebAuthn.enable")
-        cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-            "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
-            "hasUserVerification": True, "isUserVerified": True,
-        }})  # fmt: skip
+        cdp.send(
+            "WebAuthn.addVirtualAuthenticator",
+            {
+                "options": {
+                    "protocol": "ctap2",
+                    "transport": "internal",
+                    "hasResidentKey": True,
+                    "hasUserVerification": True,
+                    "isUserVerified": True,
+                }
+            },
+        )
         return cdp
 
     return attach
 
 
-def test_an_editor_adds_a_passkey_and_logs_in_with_it(open_page, log_in, authenticator,
-                                                      settings):  # fmt: skip
+def test_an_editor_adds_a_passkey_and_logs_in_with_it(open_page, log_in, authenticator, settings):
     # The live server speaks plain HTTP; production origins are https.
     settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
     editor = make_editor("erin")

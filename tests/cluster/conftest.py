@@ -49,8 +49,10 @@ def cluster():
         pytest.skip(f"No cluster on this machine: {reason}.")
     started = subprocess.run(
         [sys.executable, str(parts.BASE_DIR / "deploy" / "cluster.py"), "start"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if started.returncode:
         logs = "\n".join(
             f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}"

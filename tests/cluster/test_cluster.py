@@ -164,9 +164,7 @@ def test_with_the_replica_stopped_pages_are_still_served(cluster):
     assert replica_transactions(cluster) > before + 1
 
 
-def test_with_replay_paused_an_edit_is_seen_at_once_by_its_writer_and_by_readers(
-    cluster, editor
-):
+def test_with_replay_paused_an_edit_is_seen_at_once_by_its_writer_and_by_readers(cluster, editor):
     story = a_story(cluster, title="Council meets on Thursday")
     reader = Visitor()
     assert "Council meets on Thursday" in reader.get(BALANCER + story["path"]).text

@@ -67,12 +67,17 @@ class Visitor:
         fields = [*fields, ("csrfmiddlewaretoken", self.cookie("csrftoken") or "")]
         chunks = []
         for name, value in fields:
-            chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                          f"{value}\r\n".encode())  # fmt: skip
+            chunks.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                f"{value}\r\n".encode()
+            )
         for name, (filename, content, content_type) in files.items():
-            chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                          f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
-                          .encode() + content + b"\r\n")  # fmt: skip
+            chunks.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+                + content
+                + b"\r\n"
+            )
         chunks.append(f"--{boundary}--\r\n".encode())
         parts = urllib.parse.urlsplit(url)
         request = urllib.request.Request(  # noqa: S310 (the cluster's http://)
@@ -156,4 +161,3 @@ def form_fields(html: str, form_id: str) -> list[tuple[str, str]]:
 
 def replaced(fields: list[tuple[str, str]], **values: str) -> list[tuple[str, str]]:
     return [(name, values.get(name, value)) for name, value in fields]
-

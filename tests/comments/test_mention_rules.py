@@ -29,9 +29,11 @@ def story():
 def site():
     """A site proved already (its check is tested over HTTP in test_mentions.py)."""
     return VerifiedSite.objects.create(
-        user=make_user("blogger"), origin="https://blog.example", code="c",
+        user=make_user("blogger"),
+        origin="https://blog.example",
+        code="c",
         verified_at=timezone.now(),
-    )  # fmt: skip
+    )
 
 
 def endpoint(name, article):
@@ -117,8 +119,9 @@ def test_rate_limits_per_origin_and_per_user(client, story, site, settings):
     assert response.status_code == 429
     assert Comment.objects.count() == 2
     # Another site of the same user is counted against the user.
-    VerifiedSite.objects.create(user=site.user, origin="https://two.example", code="d",
-                                verified_at=timezone.now())  # fmt: skip
+    VerifiedSite.objects.create(
+        user=site.user, origin="https://two.example", code="d", verified_at=timezone.now()
+    )
     response = send_webmention(client, story, "https://two.example/1", REMOTE_ADDR="10.0.0.8")
     assert response.status_code == 429
     code, message = fault(send_pingback(client, story, "https://two.example/2"))
@@ -181,9 +184,11 @@ def test_any_input_from_outside_is_a_4xx_never_a_500(
         assert response.status_code in {200, 400, 413}
     # Fields that parse, with any text in them.
     response = client.generic(
-        "POST", endpoint("webmention", story), urlencode({"source": source, "target": target}),
+        "POST",
+        endpoint("webmention", story),
+        urlencode({"source": source, "target": target}),
         FORM,
-    )  # fmt: skip
+    )
     assert response.status_code in {400, 202}
     call = xmlrpc.client.dumps((source, target), "pingback.ping")
     response = client.generic("POST", endpoint("pingback", story), call.encode(), "text/xml")

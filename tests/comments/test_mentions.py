@@ -73,7 +73,10 @@ def register_and_prove(client, user, origin, site_server, *, how="meta"):
         site_server.routes["/"] = page("My blog", head=meta)
     elif how == "file":
         site_server.routes["/.well-known/newsroom-site-verification.txt"] = (
-            200, {"Content-Type": "text/plain"}, f"{site.code}\n".encode())  # fmt: skip
+            200,
+            {"Content-Type": "text/plain"},
+            f"{site.code}\n".encode(),
+        )
     client.post(reverse("comments:sites"), {"check": site.pk})  # the worker checks (on the spot)
     site.refresh_from_db()
     return site
@@ -95,12 +98,15 @@ def test_mentions_from_a_verified_site_are_stored_checked_and_shown(newsroom, bl
 
     mentions = Comment.objects.filter(article=story, kind="trackback").order_by("pk")
     assert [(m.user, m.verification, m.status) for m in mentions] == [
-        (blogger, "linked", "approved"), (blogger, "linked", "approved")]  # fmt: skip
+        (blogger, "linked", "approved"),
+        (blogger, "linked", "approved"),
+    ]
     assert [m.title for m in mentions] == ["Boats are back & so are we", "The gates opened"]
     headers, html = get(link)
     # What a sender discovers there: this very endpoint.
-    assert f'{newsroom.url}{reverse("comments:webmention", kwargs=story.url_kwargs())}' in (
-        headers["Link"]
+    assert (
+        f"{newsroom.url}{reverse('comments:webmention', kwargs=story.url_kwargs())}"
+        in (headers["Link"])
     )
     assert "2 Trackback(s)" in html
     assert "Boats are back &amp; so are we" in html and "The gates opened" in html

@@ -13,7 +13,6 @@ from tests.factories import make_article, make_comment, make_journalist, make_us
 pytestmark = pytest.mark.django_db
 
 
-
 def one_click(comment, status):
     return reverse("admin:comments_comment_moderate_one", args=[comment.pk, status])
 

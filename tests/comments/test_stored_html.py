@@ -62,8 +62,9 @@ def test_the_upgrade_migration_fills_existing_comments():
         assert "&lt;" in comment_html(comment.body)
 
 
-@hypothesis_settings(max_examples=60, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(max_size=300))
 def test_whatever_a_reader_types_is_stored_without_markup_of_theirs(text):
     html = comment_html(text)

@@ -88,9 +88,14 @@ def test_editors_hear_once_of_a_trackback_whose_source_cannot_be_reached(
 
 
 def test_with_tasks_run_on_the_spot_editors_hear_of_an_unreachable_source(
-    client, article, token, ping_url, sources_on_this_machine, mailoutbox,
+    client,
+    article,
+    token,
+    ping_url,
+    sources_on_this_machine,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     make_editor("desk", email="desk@example.com")
     source = f"http://127.0.0.1:{closed_port()}/post"
     with django_capture_on_commit_callbacks(execute=True):

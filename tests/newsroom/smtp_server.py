@@ -28,8 +28,12 @@ class _Listener:
     def mailer(self, *, timeout: float) -> dict:
         """A MAILERS setting that sends through this server."""
         options = {"host": "127.0.0.1", "port": self.port, "timeout": timeout}
-        return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                            "OPTIONS": options}}  # fmt: skip
+        return {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": options,
+            }
+        }
 
     def __enter__(self):
         self._thread.start()

@@ -13,9 +13,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def check_deploy(**env):
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env=clean_environ(ENV_FILE=str(ROOT / ".env.example"), **env),
-    )  # fmt: skip
+    )
 
 
 def test_the_example_environment_passes_check_deploy():

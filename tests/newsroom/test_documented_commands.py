@@ -23,8 +23,10 @@ def test_readme_commands_work_after_make_run_without_a_secret(tmp_path):
     # What `make run` leaves behind: a development .env (its own make target).
     subprocess.run(
         ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), ".env"],  # noqa: S607
-        cwd=tmp_path, check=True, timeout=60,
-    )  # fmt: skip
+        cwd=tmp_path,
+        check=True,
+        timeout=60,
+    )
     assert "DEBUG=1" in (tmp_path / ".env").read_text()
     env = clean_environ(
         ENV_FILE=str(tmp_path / ".env"), DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3"
@@ -32,9 +34,13 @@ def test_readme_commands_work_after_make_run_without_a_secret(tmp_path):
 
     def manage(*args):
         return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     for step in (["migrate", "--noinput"], ["loaddemo"]):
         assert manage(*step).returncode == 0

@@ -26,8 +26,16 @@ from tests.factories import (
 from tests.http_server import LocalServer
 from tests.newsroom.conftest import closed_port, run_worker
 
-SITE_PATHS = {"/", "/feed/", "/feed/atom/", "/sitemap.xml", "/news-sitemap.xml",
-              "/sitemap-stories.xml", "/sitemap-sections.xml", "/sitemap-pages.xml"}  # fmt: skip
+SITE_PATHS = {
+    "/",
+    "/feed/",
+    "/feed/atom/",
+    "/sitemap.xml",
+    "/news-sitemap.xml",
+    "/sitemap-stories.xml",
+    "/sitemap-sections.xml",
+    "/sitemap-pages.xml",
+}
 
 
 @pytest.fixture
@@ -58,26 +66,32 @@ def answer_all(server, status=200):
 def story_paths(story, *, section="politics", author=None, year=None, month=None):
     local = timezone.localtime(story.published_at)
     base = story.get_absolute_url()
-    paths = {base, f"{base}comments/feed/", f"/{local.year}/", f"/{local:%Y/%m}/",
-             f"/api/v1/stories/{story.pk}/", "/api/v1/stories/",
-             f"/category/{section}/", f"/category/{section}/feed/",
-             f"/category/{section}/feed/atom/"}  # fmt: skip
+    paths = {
+        base,
+        f"{base}comments/feed/",
+        f"/{local.year}/",
+        f"/{local:%Y/%m}/",
+        f"/api/v1/stories/{story.pk}/",
+        "/api/v1/stories/",
+        f"/category/{section}/",
+        f"/category/{section}/feed/",
+        f"/category/{section}/feed/atom/",
+    }
     if author:
         paths |= {f"/author/{author}/", f"/author/{author}/feed/", f"/author/{author}/feed/atom/"}
     return paths
 
 
 @pytest.mark.django_db(transaction=True)
-def test_publishing_purges_the_story_its_lists_and_feeds_once_with_the_public_host(
-    front, settings
-):
+def test_publishing_purges_the_story_its_lists_and_feeds_once_with_the_public_host(front, settings):
     settings.FRONTEND_PURGE_TOKEN = "purge-secret"
     section = make_category("Politics", slug="politics")
     writer = make_journalist("kim", first_name="Kim", last_name="Lee")
     AuthorProfile.objects.create(user=writer, slug="kim-lee")
     editor = make_editor("ed")
-    story = make_article(category=section, author=writer, status=Article.Status.IN_REVIEW,
-                         slug="harbour-reopens")  # fmt: skip
+    story = make_article(
+        category=section, author=writer, status=Article.Status.IN_REVIEW, slug="harbour-reopens"
+    )
     front.requests.clear()  # what the builders' own writes purged (not public: nothing)
 
     services.article_publish(article=story, by=editor)
@@ -91,9 +105,7 @@ def test_publishing_purges_the_story_its_lists_and_feeds_once_with_the_public_ho
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_new_slug_purges_the_old_address_too_and_a_draft_save_purges_nothing(
-    front
-):
+def test_a_new_slug_purges_the_old_address_too_and_a_draft_save_purges_nothing(front):
     editor = make_editor("ed")
     story = make_article(category=make_category(slug="politics"), slug="old-name")
     old = story.get_absolute_url()
@@ -112,9 +124,7 @@ def test_a_new_slug_purges_the_old_address_too_and_a_draft_save_purges_nothing(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_unpublishing_and_moving_a_section_purge_the_old_lists(
-    front
-):
+def test_unpublishing_and_moving_a_section_purge_the_old_lists(front):
     editor = make_editor("ed")
     story = make_article(category=make_category(slug="politics"))
     front.requests.clear()
@@ -130,9 +140,7 @@ def test_unpublishing_and_moving_a_section_purge_the_old_lists(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_comment_purges_only_the_story_page_its_comments_feed_and_api_answers(
-    front, client
-):
+def test_a_comment_purges_only_the_story_page_its_comments_feed_and_api_answers(front, client):
     story = make_article()
     front.requests.clear()
     response = client.post(f"{story.get_absolute_url()}comments/", comment_form_data(story))
@@ -156,9 +164,7 @@ def test_a_comment_purges_only_the_story_page_its_comments_feed_and_api_answers(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_section_renamed_purges_its_old_and_new_pages_and_the_site_lists(
-    front
-):
+def test_a_section_renamed_purges_its_old_and_new_pages_and_the_site_lists(front):
     section = make_category(slug="politics")
     front.requests.clear()
     section.slug = "government"
@@ -232,8 +238,9 @@ def test_a_purge_endpoint_that_is_down_never_fails_the_write_and_the_task_is_ret
     assert queued.status == TaskResultStatus.SUCCESSFUL
     assert queued.return_value["retried"] is True
     assert "ConnectionRefusedError" in queued.return_value["error"]
-    retry = DBTaskResult.objects.get(task_path="newsroom.purge.frontend_purge",
-                                     status=TaskResultStatus.READY)  # fmt: skip
+    retry = DBTaskResult.objects.get(
+        task_path="newsroom.purge.frontend_purge", status=TaskResultStatus.READY
+    )
     assert retry.run_after > timezone.now() + timedelta(seconds=20)
     assert retry.args_kwargs["args"] == queued.args_kwargs["args"]
     assert retry.args_kwargs["kwargs"] == {"retry_attempt": 2}

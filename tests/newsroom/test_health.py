@@ -38,8 +38,9 @@ def test_readyz_with_a_live_worker(client, database_tasks, django_assert_num_que
         response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {
-        "status": "ok", "checks": {"database": "ok", "cache": "ok", "worker": "ok"}
-    }  # fmt: skip
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "worker": "ok"},
+    }
     assert_never_cached(response)
 
 

@@ -171,9 +171,7 @@ def test_nul_in_login_username_and_headers_is_never_stored(client, reader):
 
 def test_passwords_reach_the_check_exactly_as_typed(client):
     make_user("bell", password="ring\x07ring-password")
-    response = client.post(
-        "/accounts/login/", {"login": "bell", "password": "ringring-password"}
-    )
+    response = client.post("/accounts/login/", {"login": "bell", "password": "ringring-password"})
     assert response.status_code == 200  # not the same password without the bell
     response = client.post(
         "/accounts/login/", {"login": "bell", "password": "ring\x07ring-password"}
@@ -212,8 +210,17 @@ def test_failed_csrf_check_is_the_sites_403_page(article):
 
 CHARSETS = [None, "utf-8", "latin-1", "shift_jis", "utf-16", "utf-7", "utf-8%00", "garbage", ""]
 hostile_text = st.text(max_size=60) | st.sampled_from(["\x00", "a\x00b", "\x1b[2J", "é" * 20])
-ENDPOINTS = ["comment", "trackback", "trackback_token", "tokens", "login", "admin_login",
-             "signup", "password_reset", "profile"]
+ENDPOINTS = [
+    "comment",
+    "trackback",
+    "trackback_token",
+    "tokens",
+    "login",
+    "admin_login",
+    "signup",
+    "password_reset",
+    "profile",
+]
 
 
 @pytest.fixture
@@ -236,17 +243,38 @@ def encoded_body(fields: dict, charset: str | None) -> str:
     endpoint=st.sampled_from(ENDPOINTS),
     charset=st.sampled_from(CHARSETS),
     fields=st.dictionaries(
-        st.sampled_from(["name", "email", "body", "url", "title", "excerpt", "blog_name",
-                         "username", "password", "next", "revoke", "response", "charset", "x\x00",
-                         "login", "password1", "password2", "display_name", "blog_url",
-                         "website", "rendered"])
+        st.sampled_from(
+            [
+                "name",
+                "email",
+                "body",
+                "url",
+                "title",
+                "excerpt",
+                "blog_name",
+                "username",
+                "password",
+                "next",
+                "revoke",
+                "response",
+                "charset",
+                "x\x00",
+                "login",
+                "password1",
+                "password2",
+                "display_name",
+                "blog_url",
+                "website",
+                "rendered",
+            ]
+        )
         | hostile_text,
         hostile_text,
         max_size=6,
     ),
     raw=st.one_of(st.none(), st.binary(max_size=200)),
     multipart=st.booleans(),
-)  # fmt: skip
+)
 def test_no_public_form_or_endpoint_answers_5xx(
     article, reader, generous_limits, endpoint, charset, fields, raw, multipart
 ):

@@ -32,8 +32,12 @@ postgres_only = pytest.mark.skipif(
 factory = RequestFactory()
 
 
-@given(st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1),
-       st.integers(0, 2**32 - 1))  # fmt: skip
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(0, 2**32 - 1),
+    st.integers(0, 2**32 - 1),
+    st.integers(0, 2**32 - 1),
+)
 def test_log_positions_compare_as_postgresql_orders_them(high1, low1, high2, low2):
     first, second = lsn_number(f"{high1:X}/{low1:X}"), lsn_number(f"{high2:X}/{low2:X}")
     assert (first < second) == ((high1, low1) < (high2, low2))
@@ -277,9 +281,10 @@ def test_what_is_kept_under_a_newer_version_than_the_page_is_not_read_from_the_r
 
     settings.REPLICA_CHECK_SECONDS = 3600  # the replica's position below is the one to trust
     monkeypatch.setattr(
-        replica, "health",
+        replica,
+        "health",
         ReplicaHealth(alias=PRIMARY, replayed=150, lag=0, checked_at=time.monotonic()),
-    )  # fmt: skip
+    )
     request = factory.get("/")
     request.page = page_with(100)  # the page's version: replayed
     cache.set(versions.SITE, Version("v2", time.time(), lsn=200), timeout=None)  # not yet

@@ -23,17 +23,28 @@ RESET_TOKEN = "diujwx-0b6646d24a6a287389fb70187957287f"
 def clean_environ(**env):
     # DJANGO_ALLOW_ASYNC_UNSAFE: set by tests/browser/conftest.py once collected (make test
     # collects, then deselects, the browser tests); a deploy check rightly refuses it.
-    unset = ("SECRET_KEY", "DEBUG", "DATABASE_URL", "SITE_URL", "ALLOWED_HOSTS", "CACHE_URL",
-             "DJANGO_ALLOW_ASYNC_UNSAFE")  # fmt: skip
+    unset = (
+        "SECRET_KEY",
+        "DEBUG",
+        "DATABASE_URL",
+        "SITE_URL",
+        "ALLOWED_HOSTS",
+        "CACHE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    )
     base = {k: v for k, v in os.environ.items() if k not in unset}
     return {**base, "ENV_FILE": "", **env}
 
 
 def test_serve_names_every_missing_setting_in_one_line():
     result = subprocess.run(
-        [sys.executable, "-m", "newsroom.serve"], cwd=ROOT, env=clean_environ(SECRET_KEY="s"),
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [sys.executable, "-m", "newsroom.serve"],
+        cwd=ROOT,
+        env=clean_environ(SECRET_KEY="s"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "make serve needs ALLOWED_HOSTS, SITE_URL: set them in the environment (see .env.example)."
@@ -43,13 +54,19 @@ def test_serve_names_every_missing_setting_in_one_line():
 def test_serve_refuses_a_cache_each_process_keeps_to_itself():
     for cache_url in ("", "locmemcache://newsroom"):  # the default is local memory too
         env = clean_environ(
-            SECRET_KEY="s", ALLOWED_HOSTS="127.0.0.1", SITE_URL="http://127.0.0.1:8000",
+            SECRET_KEY="s",
+            ALLOWED_HOSTS="127.0.0.1",
+            SITE_URL="http://127.0.0.1:8000",
             **({"CACHE_URL": cache_url} if cache_url else {}),
-        )  # fmt: skip
+        )
         result = subprocess.run(
-            [sys.executable, "-m", "newsroom.serve"], cwd=ROOT, env=env,
-            capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            [sys.executable, "-m", "newsroom.serve"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 2, result.stderr
         (line,) = result.stderr.strip().splitlines()
         assert line.startswith("make serve needs a cache shared by its processes: set CACHE_URL")
@@ -92,19 +109,28 @@ def test_make_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(tmp_path)
     port = closed_port()
     origin = f"http://127.0.0.1:{port}"
     env = clean_environ(
-        SECRET_KEY="serve-test-secret", ALLOWED_HOSTS="127.0.0.1", SITE_URL=origin, PORT=str(port),
-        WEB_CONCURRENCY="2", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
-        STATIC_ROOT=str(tmp_path / "static"), MEDIA_ROOT=str(tmp_path / "media"),
-        SECURE_COOKIES="0", DEBUG="1",  # serve turns DEBUG off whatever it is given
+        SECRET_KEY="serve-test-secret",
+        ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL=origin,
+        PORT=str(port),
+        WEB_CONCURRENCY="2",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        STATIC_ROOT=str(tmp_path / "static"),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        SECURE_COOKIES="0",
+        DEBUG="1",  # serve turns DEBUG off whatever it is given
         CACHE_URL=f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '14')}",
-    )  # fmt: skip
+    )
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         make = subprocess.Popen(
             ["make", "--no-print-directory", "serve"],  # noqa: S607 (as a developer runs it)
-            cwd=ROOT, env=env, stdout=out,
-            stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 90
         status = None
@@ -154,9 +180,13 @@ def test_the_application_leaves_what_it_loaded_at_start_out_of_garbage_collectio
         "print(gc.get_freeze_count(), 'articles.views' in sys.modules)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env=clean_environ(SECRET_KEY="s", DEBUG="1"),
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stderr
     frozen, views_loaded = result.stdout.split()
     assert int(frozen) > 50_000 and views_loaded == "True"  # the URLconf's views too

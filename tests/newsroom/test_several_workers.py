@@ -51,11 +51,23 @@ def _held_until_a_second_arrives(answer):
 
 
 def _workers(env, count=2):
-    command = [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--no-reload",
-               "--interval", "0.2"]  # fmt: skip
+    command = [
+        sys.executable,
+        "manage.py",
+        "db_worker",
+        "--no-startup-delay",
+        "--no-reload",
+        "--interval",
+        "0.2",
+    ]
     return [
-        subprocess.Popen([*command, "--worker-id", f"test-worker-{n}"], cwd=ROOT, env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [*command, "--worker-id", f"test-worker-{n}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         for n in range(count)
     ]
 
@@ -82,21 +94,30 @@ def test_two_workers_run_each_task_once_and_a_job_queued_twice_has_its_effect_on
     database_tasks, settings
 ):
     if connection.vendor != "postgresql":
-        pytest.skip("two worker processes share the queue through PostgreSQL (SQLite: one file, "
-                    "no row locks to skip)")  # fmt: skip
+        pytest.skip(
+            "two worker processes share the queue through PostgreSQL (SQLite: one file, "
+            "no row locks to skip)"
+        )
     with LocalServer() as server:
         story = make_article(slug="harbour-reopens")
         settings.TRACKBACK_ALLOW_PRIVATE_SOURCES = True
         source = f'<html><body><a href="{story.permalink}">the story</a></body></html>'.encode()
-        server.routes.update({
-            # A page named in the story's "send trackbacks to": it takes a TrackBack.
-            "/target/": _held_until_a_second_arrives(
-                (200, {"Content-Type": "text/xml"},
-                 b'<?xml version="1.0"?><response><error>0</error></response>')
-            ),
-            # A trackback's source, which links to the story.
-            "/source/": _held_until_a_second_arrives((200, {"Content-Type": "text/html"}, source)),
-        })  # fmt: skip
+        server.routes.update(
+            {
+                # A page named in the story's "send trackbacks to": it takes a TrackBack.
+                "/target/": _held_until_a_second_arrives(
+                    (
+                        200,
+                        {"Content-Type": "text/xml"},
+                        b'<?xml version="1.0"?><response><error>0</error></response>',
+                    )
+                ),
+                # A trackback's source, which links to the story.
+                "/source/": _held_until_a_second_arrives(
+                    (200, {"Content-Type": "text/html"}, source)
+                ),
+            }
+        )
         trackback = make_trackback(story, server.url("/source/"))
         DBTaskResult.objects.all().delete()  # what the builders queued (a purge: none set)
 
@@ -105,9 +126,16 @@ def test_two_workers_run_each_task_once_and_a_job_queued_twice_has_its_effect_on
         db = connection.settings_dict
         host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
         url = f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}"
-        env = {**os.environ, "ENV_FILE": "", "DEBUG": "0", "DATABASE_URL": url,
-               "SITE_URL": settings.SITE_URL, "FRONTEND_PURGE_URL": server.url("").rstrip("/"),
-               "TRACKBACK_ALLOW_PRIVATE_SOURCES": "1", "TRACKBACKS_PREMODERATE": "1"}  # fmt: skip
+        env = {
+            **os.environ,
+            "ENV_FILE": "",
+            "DEBUG": "0",
+            "DATABASE_URL": url,
+            "SITE_URL": settings.SITE_URL,
+            "FRONTEND_PURGE_URL": server.url("").rstrip("/"),
+            "TRACKBACK_ALLOW_PRIVATE_SOURCES": "1",
+            "TRACKBACKS_PREMODERATE": "1",
+        }
         workers = _workers(env)
         try:
             # Both workers wait for work (their heartbeats are recorded), then it comes: the

@@ -41,8 +41,9 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def s3_endpoint():
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(),
-                                            verbose=False)  # fmt: skip
+    server = moto_server.ThreadedMotoServer(
+        ip_address="127.0.0.1", port=_free_port(), verbose=False
+    )
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
@@ -52,19 +53,29 @@ def s3_endpoint():
 
 @pytest.fixture
 def s3(settings, s3_endpoint):
-    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1",
-                          aws_access_key_id=KEYS["access_key"],
-                          aws_secret_access_key=KEYS["secret_key"])  # fmt: skip
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=KEYS["access_key"],
+        aws_secret_access_key=KEYS["secret_key"],
+    )
     client.create_bucket(Bucket=BUCKET)
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {"bucket_name": BUCKET, "endpoint_url": s3_endpoint,
-                        "region_name": "us-east-1", "querystring_auth": False,
-                        "file_overwrite": False, "default_acl": "public-read", **KEYS},
+            "OPTIONS": {
+                "bucket_name": BUCKET,
+                "endpoint_url": s3_endpoint,
+                "region_name": "us-east-1",
+                "querystring_auth": False,
+                "file_overwrite": False,
+                "default_acl": "public-read",
+                **KEYS,
+            },
         },
-    }  # fmt: skip
+    }
     yield client
     listed = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])
     for item in listed:
@@ -86,12 +97,22 @@ def test_an_upload_and_its_renditions_go_to_the_bucket_and_pages_link_there(
     assert response.status_code == 302
     article.refresh_from_db()
     stem = Path(article.image.name).stem
-    assert keys(s3) == sorted([
-        article.image.name,
-        *(f"articles/renditions/{stem}/{name}.jpg"
-          for name in ("1200x630-f50-50", "16x9-f50-50", "1x1-f50-50", "400w", "4x3-f50-50",
-                       "800w")),
-    ])  # fmt: skip
+    assert keys(s3) == sorted(
+        [
+            article.image.name,
+            *(
+                f"articles/renditions/{stem}/{name}.jpg"
+                for name in (
+                    "1200x630-f50-50",
+                    "16x9-f50-50",
+                    "1x1-f50-50",
+                    "400w",
+                    "4x3-f50-50",
+                    "800w",
+                )
+            ),
+        ]
+    )
     assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]  # no local copy
 
     client.logout()
@@ -110,8 +131,10 @@ def test_a_body_image_is_named_by_its_site_path_and_shown_from_the_bucket(s3, s3
     from tests.factories import make_image_upload, make_journalist
 
     log_in_staff(client, make_journalist())
-    response = client.post(reverse("admin:articles_article_body_image"),
-                           {"image": make_image_upload("ferry.png", fmt="PNG"), "alt": "Ferry"})
+    response = client.post(
+        reverse("admin:articles_article_body_image"),
+        {"image": make_image_upload("ferry.png", fmt="PNG"), "alt": "Ferry"},
+    )
     assert response.status_code == 201, response.content
     image = BodyImage.objects.get()
     stem = image.image.name.removesuffix(".png")
@@ -149,11 +172,17 @@ def test_the_bucket_settings_come_from_the_environment(monkeypatch):
         storage = importlib.reload(ops_settings).MEDIA_STORAGE
         assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
         assert storage["OPTIONS"] == {
-            "bucket_name": "news-media", "endpoint_url": "http://127.0.0.1:9000",
-            "region_name": None, "access_key": "key-id", "secret_key": "key-secret",
-            "querystring_auth": False, "custom_domain": None, "addressing_style": None,
-            "default_acl": None, "file_overwrite": False,
-        }  # fmt: skip
+            "bucket_name": "news-media",
+            "endpoint_url": "http://127.0.0.1:9000",
+            "region_name": None,
+            "access_key": "key-id",
+            "secret_key": "key-secret",
+            "querystring_auth": False,
+            "custom_domain": None,
+            "addressing_style": None,
+            "default_acl": None,
+            "file_overwrite": False,
+        }
         monkeypatch.delenv("STORAGE_BUCKET")
         storage = importlib.reload(ops_settings).MEDIA_STORAGE
         assert storage == {"BACKEND": "django.core.files.storage.FileSystemStorage"}

@@ -121,7 +121,7 @@ def test_the_last_attempt_fails_for_good_and_editors_see_it(client, database_tas
     editor = make_user("desk", is_staff=True, groups=[Group.objects.get(name=roles.EDITORS)])
     log_in_staff(client, editor)
     index = client.get(reverse("admin:index")).content.decode()
-    assert "Background tasks failed: <strong class=\"desk-count\">1</strong>" in index
+    assert 'Background tasks failed: <strong class="desk-count">1</strong>' in index
     change = reverse("admin:django_tasks_database_dbtaskresult_change", args=[failed.pk])
     page = client.get(change)
     assert page.status_code == 200 and "source unreachable" in page.content.decode()

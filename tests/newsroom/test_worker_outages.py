@@ -43,8 +43,12 @@ def test_the_worker_waits_out_a_database_outage_and_works_again(database_tasks):
         command = ["manage.py", "db_worker", "--no-startup-delay", "--no-reload", "--interval", "1"]
         worker = subprocess.Popen(
             [sys.executable, *command],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
             assert wait_for(WorkerHeartbeat.objects.exists, 30), "the worker never started"
             database.cut("refused")
@@ -54,8 +58,9 @@ def test_the_worker_waits_out_a_database_outage_and_works_again(database_tasks):
 
             result = notify_moderators.enqueue(10**9)  # no such comment: it finishes at once
             ran = wait_for(
-                lambda: DBTaskResult.objects.get(pk=result.id).status
-                == TaskResultStatus.SUCCESSFUL,
+                lambda: (
+                    DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL
+                ),
                 40,
             )
             assert ran, "queued work waited for an operator after the database came back"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("newsroom", "articles", "comments", "api", "accounts", "deploy")
+PACKAGES = ("newsroom", "hooks", "articles", "comments", "api", "accounts", "deploy")
 
 
 def imported_modules(path: Path):

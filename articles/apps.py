@@ -1,17 +1,7 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from newsroom import roles
-
-
-def _search_index_ensure(sender, using, **kwargs):
-    # SQLite drops a table's triggers when a migration rebuilds the table: put them back.
-    from django.db import connections
-
-    from .search_index import index_ensure
-
-    index_ensure(connections[using])
-
 
 # Journalists write; whose stories they may change, and when, is decided in `workflow`.
 ROLE_PERMISSIONS = {
@@ -58,9 +48,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Desk"  # the admin reads "Desk > Stories", not "Stories > Stories"
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the system checks
-
-        post_migrate.connect(_search_index_ensure, sender=self)
         self._page_cache_connect()
         for role, permissions in ROLE_PERMISSIONS.items():
             roles.contribute(role, permissions)
@@ -85,12 +72,6 @@ class ArticlesConfig(AppConfig):
             post_delete.connect(caching.site_changed, sender=model, dispatch_uid=f"page-{model}")
             # The paths the row had before a save are stale too (for the cache in front).
             pre_save.connect(purging.remember_before, sender=model, dispatch_uid=f"purge:{model}")
-        # A search engine beside the database (SEARCH_BACKEND) hears of every write to a story.
-        from .tasks import search_index_follow
-
-        article = self.get_model("Article")
-        post_save.connect(search_index_follow, sender=article, dispatch_uid="search:save")
-        post_delete.connect(search_index_follow, sender=article, dispatch_uid="search:delete")
         user = get_user_model()
         post_save.connect(caching.author_changed, sender=user, dispatch_uid="page:author")
         versions.schedule_register(caching.next_publication)

@@ -1,15 +1,11 @@
 from datetime import datetime, timedelta
-from functools import partial
 
-from django.conf import settings
-from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
 from newsroom.tasks import TransientError, retry_with_backoff
 
 from .models import Article, TrackbackPing
-from .search_backends import search_backend
 from .trackbacks import (
     RETRY_BASE_SECONDS,
     article_send_trackbacks,
@@ -73,19 +69,6 @@ def resend_trackback(ping_id: int, held: str | None = None) -> None:
     ping = trackback_ping_resend(ping=ping, held=held_at)
     if ping.status == TrackbackPing.Status.UNREACHABLE:
         _retry_later(ping.article_id, [ping])
-
-
-@task
-def search_index_update(article_ids: list[int]) -> None:
-    """Bring these stories up to date in the search backend's own index (not the database's)."""
-    search_backend().index(article_ids)
-
-
-def search_index_follow(sender, instance, **kwargs) -> None:
-    """After the commit of any write to a story, have the worker send it to the search engine."""
-    if settings.SEARCH_BACKEND == "database" or instance.pk is None:
-        return  # the database's index follows by itself (triggers)
-    transaction.on_commit(partial(search_index_update.enqueue, [instance.pk]))
 
 
 @task

@@ -11,7 +11,6 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestStoriesAtomFeed(), name="feed_atom"),
     path("category/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
     path("category/<slug:slug>/feed/atom/", feeds.CategoryAtomFeed(), name="category_feed_atom"),
-    path("search/", views.SearchView.as_view(), name="search"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("author/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
     path("author/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author_feed_atom"),

@@ -12,12 +12,10 @@ from newsroom.linkbacks.advertise import advertise_headers, advertised
 from newsroom.pagecache import fragment_context, public_page, story_page
 from newsroom.pagination import IndexedPaginator
 
-from . import search
 from .discovery import article_share_image, article_structured_data
 from .models import Article, AuthorProfile, Category, Correction
 from .people import BYLINE_JOIN, credited_to
 from .redirects import redirect_target
-from .search_backends import search_backend, search_page
 
 RELATED_STORIES = 4
 # Public pages: stored for anonymous readers, varied only by these query parameters.
@@ -148,42 +146,6 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
             related=Article.objects.published().related_to(article)[:RELATED_STORIES],
             structured_data=cache(partial(article_structured_data, article)),
             share_image=cache(partial(article_share_image, article)),
-            **fragment_context(self.request),
-            **kwargs,
-        )
-
-
-@method_decorator(
-    public_page(
-        params=frozenset({"q", "page"}),
-        seconds=lambda: settings.SEARCH_CACHE_SECONDS,
-        # An engine the worker updates after the commit: its results change with no write.
-        shared=lambda: search_backend().current_at_commit,
-    ),
-    name="dispatch",
-)
-class SearchView(generic.TemplateView):
-    """Full-text search over published stories: a page of ranked results, no total needed.
-
-    A public page: stored for anonymous readers under the site's version when its query string
-    is in its one spelling (`newsroom.pagecache`), and its shared fragments (section links,
-    archive) come from the cache either way.
-    """
-
-    template_name = "articles/search.html"
-
-    def get_context_data(self, **kwargs):
-        query = search.clean_query(self.request.GET.get("q", ""))
-        number = self.request.GET.get("page", "1")
-        if not number.isascii() or not number.isdigit() or len(number) > 6:
-            raise Http404("No such page of results.")
-        page = search_page(query, int(number), settings.ARTICLES_PER_PAGE)
-        if page is None:
-            raise Http404("No such page of results.")
-        return super().get_context_data(
-            query=query,
-            page=page,
-            articles=page.articles,
             **fragment_context(self.request),
             **kwargs,
         )

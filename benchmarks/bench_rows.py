@@ -135,7 +135,7 @@ def prepare(base: str, unstored_base: str, work: Path) -> list[Row]:
     from django.urls import reverse
 
     from articles.models import Article, Category
-    from articles.search_backends import search_backend
+    from search.backends import search_backend
 
     seed = Article.objects.get(slug=SEED_SLUG).get_absolute_url()
     # The newest generated story holds the long thread (generate_load_data --thread 2000).

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "simple_history",
     "newsroom",
     "articles",
+    "search",
     "comments",
     "api",
     "accounts",

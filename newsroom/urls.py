@@ -22,6 +22,7 @@ urlpatterns = [
     # django-allauth: login, logout, signup, email, password, two-factor (/accounts/2fa/).
     path("accounts/", include("allauth.urls")),
     path("", include("articles.urls")),
+    path("", include("search.urls")),
     path("", include("comments.urls")),
     path("", include("api.urls")),
 ]

@@ -1,10 +1,10 @@
-"""System checks of the articles app: which search index the database uses."""
+"""System checks of search: which search index the database uses."""
 
 from django.core import checks
 from django.db import connections
 
-from .models import Article
-from .search_index import FTS5, RUM, pg_search_indexes, search_strategy
+from articles.models import Article
+from articles.search_index import FTS5, RUM, pg_search_indexes, search_strategy
 
 
 # A database check: `manage.py check --database default` (and `migrate`) report it; a plain

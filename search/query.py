@@ -4,7 +4,7 @@ Both databases understand the same query language, the one of PostgreSQL's
 `websearch_to_tsquery`: words are ANDed, "quoted phrases" match in order, -word excludes and OR
 separates alternatives. PostgreSQL parses it itself; for SQLite it is translated here into an FTS5
 expression made only of quoted strings and operators, so user input is never FTS5 syntax.
-Finding and ranking stories is the search backends' work (articles/search_backends/).
+Finding and ranking stories is the search backends' work (search/backends/).
 """
 
 import re

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("newsroom", "hooks", "articles", "comments", "api", "accounts", "deploy")
+PACKAGES = ("newsroom", "hooks", "articles", "comments", "search", "api", "accounts", "deploy")
 
 
 def imported_modules(path: Path):
@@ -86,12 +86,13 @@ def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
     return circles
 
 
-def test_articles_never_imports_comments():
+@pytest.mark.parametrize("app", ["comments", "search"])
+def test_articles_never_imports_the_apps_on_it(app):
     offenders = [
         f"{path.relative_to(ROOT)}: {module}"
         for path in (ROOT / "articles").rglob("*.py")
         for module in imported_modules(path)
-        if module == "comments" or module.startswith("comments.")
+        if module == app or module.startswith(f"{app}.")
     ]
     assert offenders == []
 

@@ -6,9 +6,9 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from articles.models import Article
-from articles.search_backends import search_backend
 from comments.load_data import SLUG_PREFIX
 from comments.models import Comment
+from search.backends import search_backend
 from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db

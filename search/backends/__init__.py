@@ -15,8 +15,8 @@ from django.utils.module_loading import import_string
 from articles.models import Article
 
 BACKENDS = {
-    "database": "articles.search_backends.database.DatabaseBackend",
-    "tantivy": "articles.search_backends.tantivy.TantivyBackend",
+    "database": "search.backends.database.DatabaseBackend",
+    "tantivy": "search.backends.tantivy.TantivyBackend",
 }
 
 

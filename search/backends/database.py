@@ -9,7 +9,7 @@ Two queries a page: the count, then the page's stories with their snippets.
 - Otherwise (very many matches, the GIN path, SQLite): the newest SEARCH_RANK_LIMIT matches and
   the newest SEARCH_RANK_LIMIT title matches are ranked.
 Ties of relevance go to the newer story. Snippets are cut from the page's stored excerpts in
-Python (`articles.search.Highlighter`, by the lexemes PostgreSQL reads in the query), or by FTS5's
+Python (`search.query.Highlighter`, by the lexemes PostgreSQL reads in the query), or by FTS5's
 `snippet()` in the page's own query.
 """
 
@@ -28,7 +28,9 @@ from django.utils import timezone
 
 from articles.models import Article, AuthorProfile, Category
 from articles.people import BYLINE_JOIN
-from articles.search import (
+from articles.search_index import FTS_TABLE, PG_TITLE_VECTOR, RUM, SEARCH_CONFIG, search_strategy
+
+from ..query import (
     HIGHLIGHT,
     Highlighter,
     fts5_expression,
@@ -39,8 +41,6 @@ from articles.search import (
     positive_query,
     tsquery_lexemes,
 )
-from articles.search_index import FTS_TABLE, PG_TITLE_VECTOR, RUM, SEARCH_CONFIG, search_strategy
-
 from . import Count, SearchBackend
 
 # FTS5 bm25() weights per column (title, standfirst, body): the title counts most.
@@ -225,7 +225,7 @@ class DatabaseBackend(SearchBackend):
             )
             window = newest[:limit].union(titled[:limit])
             order = [SearchRank(F("search_vector"), q).desc(), *_NEWEST]
-        # Snippets are cut in Python from the stored excerpt (articles.search.Highlighter), by
+        # Snippets are cut in Python from the stored excerpt (search.query.Highlighter), by
         # the lexemes of what the query asks for, as PostgreSQL reads them.
         lexemes = Cast(websearch(_ASKED_MARK), TextField())
         # The ids carry every filter (published, matching); the page's rows are read by id.

@@ -1,7 +1,7 @@
 """Search in an embedded Tantivy index (SEARCH_BACKEND=tantivy), kept by the task worker.
 
 The shape of a search engine beside the database: stories are sent to it after each commit
-(`articles.tasks.search_index_update`), and `manage.py search_index_rebuild` fills it from
+(`search.tasks.search_index_update`), and `manage.py search_index_rebuild` fills it from
 scratch. Tantivy ranks every match with BM25 (title boosted over standfirst over body) and
 counts exactly; the stories shown are read from the database by id, through `published()`, so
 a story unpublished since it was indexed is never shown. One writer at a time: the worker.
@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.people import BYLINE_JOIN
-from articles.search import HIGHLIGHT, mark_snippet, parse_websearch
 
+from ..query import HIGHLIGHT, mark_snippet, parse_websearch
 from . import Count, SearchBackend
 
 BOOSTS = {"title": 5.0, "standfirst": 2.0}

@@ -31,7 +31,7 @@ def _byline(article) -> str:
 
 
 def _summary(article) -> str:
-    if article.snippet:  # already escaped, with its <mark> elements (articles.search)
+    if article.snippet:  # already escaped, with its <mark> elements (search.query)
         return f'<p class="snippet">{conditional_escape(article.snippet)}</p>'
     if article.standfirst:
         return f'<p class="standfirst">{escape(article.standfirst)}</p>'

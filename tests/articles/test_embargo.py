@@ -153,12 +153,12 @@ def test_every_public_url_pattern_answers_as_if_the_story_did_not_exist(client, 
     story, reader = newsroom["story"], newsroom["reader"]
     urls = story_urls(newsroom)
     names = {name for name, _ in urls}
-    assert names >= STORY_NAMES and {"articles:home", "articles:search", "api:stories"} <= names
+    assert names >= STORY_NAMES and {"articles:home", "search:search", "api:stories"} <= names
     for who in ("anonymous", "reader"):
         if who == "reader":
             client.force_login(reader)
         for name, url in urls:
-            query = {"q": SECRET} if name == "articles:search" else {}
+            query = {"q": SECRET} if name == "search:search" else {}
             response = client.get(url, query)
             assert leaks(response, story) == [], f"{name} {url} as {who}"
             if name in STORY_NAMES:
@@ -228,7 +228,7 @@ def test_at_the_embargo_time_the_story_is_everywhere_at_once(client, newsroom, s
             assert leaks(response, story) != [], f"{name} does not show the story yet"
         page = client.get(story.get_absolute_url())
         assert page.status_code == 200 and SECRET in page.content.decode()
-        found = client.get(reverse("articles:search"), {"q": SECRET}).content.decode()
+        found = client.get(reverse("search:search"), {"q": SECRET}).content.decode()
         assert story.get_absolute_url() in found
         assert Article.objects.published().filter(pk=story.pk).exists()
 
@@ -315,7 +315,7 @@ def test_every_public_answer_is_byte_for_byte_the_one_without_the_story(client, 
     def answers():
         seen = {}
         for name, url in urls:
-            query = {"q": SECRET} if name == "articles:search" else {}
+            query = {"q": SECRET} if name == "search:search" else {}
             response = client.get(url, query)
             # The login forms' CSRF token is masked afresh for every answer.
             body = re.sub(rb'(name="csrfmiddlewaretoken" value=")[^"]+', rb"\1", response.content)

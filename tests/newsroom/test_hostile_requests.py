@@ -180,7 +180,7 @@ def test_passwords_reach_the_check_exactly_as_typed(client):
 
 
 def test_nul_in_search_is_answered(client, article):
-    assert client.get(reverse("articles:search"), {"q": "harb\x00our"}).status_code == 200
+    assert client.get(reverse("search:search"), {"q": "harb\x00our"}).status_code == 200
 
 
 # Error pages -----------------------------------------------------------------------------------
@@ -308,7 +308,7 @@ def test_no_public_form_or_endpoint_answers_5xx(
         content_type += f"; charset={charset}"
     response = client.generic("POST", url, body, content_type=content_type)
     assert response.status_code < 500
-    search = client.get(reverse("articles:search"), {"q": fields.get("body", "a\x00b")})
+    search = client.get(reverse("search:search"), {"q": fields.get("body", "a\x00b")})
     assert search.status_code == 200
 
 

@@ -144,7 +144,7 @@ def read_every_public_page(client, article):
         "/",
         article.get_absolute_url(),
         article.category.get_absolute_url(),
-        reverse("articles:search") + "?q=harbour",
+        reverse("search:search") + "?q=harbour",
         reverse("account_login"),
         "/feed/",
         reverse("comments:feed", kwargs=article.url_kwargs()),

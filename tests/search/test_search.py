@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from articles.demo.load import demo_load
 from articles.models import Article
-from articles.search import clean_query, fts5_expression, parse_websearch
 from newsroom import versions
+from search.query import clean_query, fts5_expression, parse_websearch
 from tests.factories import make_article, make_category, make_hidden_stories
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite F
 
 
 def search(client, query, **params):
-    response = client.get(reverse("articles:search"), {"q": query, **params})
+    response = client.get(reverse("search:search"), {"q": query, **params})
     assert response.status_code == 200, query
     return response
 
@@ -136,7 +136,7 @@ def test_results_are_paginated_and_keep_the_query(client, settings):
     for page in (1, 2, 3):
         every |= set(titles(search(client, "canal", page=page)))
     assert len(every) == 25
-    assert client.get(reverse("articles:search"), {"q": "canal", "page": 9}).status_code == 404
+    assert client.get(reverse("search:search"), {"q": "canal", "page": 9}).status_code == 404
 
 
 def test_snippets_mark_the_words_and_escape_the_story_text(client):
@@ -155,7 +155,7 @@ def test_snippets_mark_the_words_and_escape_the_story_text(client):
 def test_an_empty_query_shows_the_form_and_no_results(client):
     make_article(title="Anything")
     for params in [{}, {"q": ""}, {"q": "   "}]:
-        response = client.get(reverse("articles:search"), params)
+        response = client.get(reverse("search:search"), params)
         assert response.status_code == 200
         html = response.content.decode()
         assert 'name="q"' in html and "results for" not in html
@@ -216,7 +216,7 @@ def test_sql_fragments_are_plain_words(client, newsroom):
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 def test_any_text_gives_a_normal_page(client, query):
-    response = client.get(reverse("articles:search"), {"q": query})
+    response = client.get(reverse("search:search"), {"q": query})
     assert response.status_code == 200
 
 
@@ -225,7 +225,7 @@ def test_any_text_gives_a_normal_page(client, query):
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 def test_operator_soup_gives_a_normal_page(client, query):
-    response = client.get(reverse("articles:search"), {"q": query})
+    response = client.get(reverse("search:search"), {"q": query})
     assert response.status_code == 200
 
 

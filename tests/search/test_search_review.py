@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 from articles import authors
 from articles.models import Article, AuthorProfile, Category
-from articles.search import HIGHLIGHT, mark_snippet
-from articles.templatetags.search_results import search_results
-from tests.articles.test_search_stored import search, stored_pages, titles
+from search.query import HIGHLIGHT, mark_snippet
+from search.templatetags.search_results import search_results
 from tests.factories import make_article, make_category, make_user
+from tests.search.test_search_stored import search, stored_pages, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def test_bylines_linked_to_writers_pages_cost_no_query_per_result(
 
 
 def test_tantivy_bylines_cost_no_query_per_result(django_assert_num_queries, settings, tmp_path):
-    from articles.search_backends import search_backend
+    from search.backends import search_backend
 
     settings.SEARCH_BACKEND = "tantivy"
     settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
@@ -95,7 +95,7 @@ def test_tantivy_pages_are_never_answered_304_nor_kept_by_a_cache_in_front(setti
     """The engine hears of a write after its commit (the worker), when the site's version has
     changed already: a page validated by that version would keep a story out of the results for
     a browser or a CDN that revalidates it, until the next write."""
-    from articles.search_backends import search_backend
+    from search.backends import search_backend
 
     settings.SEARCH_BACKEND = "tantivy"
     settings.SEARCH_INDEX_DIR = tmp_path / "search-index"

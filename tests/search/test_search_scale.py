@@ -19,8 +19,8 @@ from articles.demo.load import demo_load
 from articles.models import Article
 from articles.rendering import SEARCH_EXCERPT_CHARS
 from articles.search_index import FTS5, GIN, RUM, RUM_INDEX, search_strategy
-from tests.articles.test_search import SEED_TITLE, search, titles
 from tests.factories import make_article, make_category
+from tests.search.test_search import SEED_TITLE, search, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_pages_need_no_total(client, settings):
     assert titles(last) == [f"Ferry {n}" for n in range(10, 12)]
     assert 'rel="next"' not in last.content.decode()
     for page in ("4", "0", "-1", "x", "1e3", "٣", "9" * 30):
-        response = client.get(reverse("articles:search"), {"q": "ferry", "page": page})
+        response = client.get(reverse("search:search"), {"q": "ferry", "page": page})
         assert response.status_code == 404, page
 
 
@@ -142,8 +142,8 @@ def test_a_match_past_the_excerpt_is_found_without_reading_the_body(client):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plans")
 def test_the_first_page_is_read_from_the_rum_index_in_relevance_order():
-    from articles.search_backends import Count
-    from articles.search_backends.database import DatabaseBackend
+    from search.backends import Count
+    from search.backends.database import DatabaseBackend
 
     if search_strategy(connection) != RUM:
         pytest.skip("the rum extension is not installed: the GIN path serves")
@@ -184,7 +184,7 @@ def test_check_reports_which_search_index_serves(settings):
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 def test_hostile_queries_and_pages_never_fail(client, query, page):
-    response = client.get(reverse("articles:search"), {"q": query, "page": page})
+    response = client.get(reverse("search:search"), {"q": query, "page": page})
     assert response.status_code in (200, 404)
 
 
@@ -233,11 +233,11 @@ def test_without_the_extension_an_old_title_match_still_ranks_first(client, sett
 
 
 def test_without_the_extension_hostile_queries_give_a_normal_page(client, gin_fallback):
-    from tests.articles.test_search import HOSTILE
+    from tests.search.test_search import HOSTILE
 
     demo_load(with_users=False)
     for query in [*HOSTILE, "the", "-automotive", "a OR OR b -c"]:
-        assert client.get(reverse("articles:search"), {"q": query}).status_code == 200, query
+        assert client.get(reverse("search:search"), {"q": query}).status_code == 200, query
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the RUM path's choice")
@@ -245,8 +245,8 @@ def test_past_search_rank_all_every_match_is_ranked_while_that_costs_less(settin
     """Ranking every match in the index costs ~0.4 µs a match; finding the newest instead reads
     stories newest first, SEARCH_RANK_LIMIT x stories / matches of them at ~3.5 µs: the sparser
     the matches among many stories, the more every match is ranked."""
-    from articles.search_backends import Count
-    from articles.search_backends.database import DatabaseBackend
+    from search.backends import Count
+    from search.backends.database import DatabaseBackend
 
     if search_strategy(connection) != RUM:
         pytest.skip("the rum extension is not installed: the GIN path serves")
@@ -319,7 +319,7 @@ def test_title_matches_honour_every_exclusion_postgresql_reads(client, settings,
 
 
 def test_a_dash_that_may_exclude_is_seen():
-    from articles.search import may_exclude
+    from search.query import may_exclude
 
     for query in [*PG_ONLY_EXCLUSIONS, "-council", 'a -"b c"', 'a "b"-c', "a !-c"]:
         assert may_exclude(query), query

@@ -1,4 +1,4 @@
-"""Search snippets cut in Python from the stored excerpt (articles.search.Highlighter): the words
+"""Search snippets cut in Python from the stored excerpt (search.query.Highlighter): the words
 PostgreSQL matched are the words marked, around the most matches, escaped."""
 
 import re
@@ -9,7 +9,7 @@ from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from articles.search import (
+from search.query import (
     HIGHLIGHT,
     SNIPPET_CHARS,
     Highlighter,
@@ -18,8 +18,8 @@ from articles.search import (
     positive_query,
     tsquery_lexemes,
 )
-from tests.articles.test_search import search
 from tests.factories import make_article
+from tests.search.test_search import search
 
 START, STOP = HIGHLIGHT
 MARKED = re.compile(f"{START}(.*?){STOP}")

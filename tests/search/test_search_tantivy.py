@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from articles.demo.load import demo_load
 from articles.models import Article
-from articles.search_backends.tantivy import tantivy_query_text
-from tests.articles.test_search import search, titles
-from tests.articles.test_search_scale import SEED_RESULTS
+from search.backends.tantivy import tantivy_query_text
 from tests.factories import make_article, make_category
+from tests.search.test_search import search, titles
+from tests.search.test_search_scale import SEED_RESULTS
 
 pytestmark = pytest.mark.django_db
 
@@ -89,4 +89,4 @@ def test_the_query_language_is_translated_never_passed_through():
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 def test_hostile_queries_give_a_normal_page(client, query):
-    assert client.get(reverse("articles:search"), {"q": query}).status_code == 200
+    assert client.get(reverse("search:search"), {"q": query}).status_code == 200

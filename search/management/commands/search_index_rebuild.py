@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from articles.search_backends import search_backend
+from search.backends import search_backend
 
 
 class Command(BaseCommand):

@@ -4,13 +4,17 @@ the renderer adds `srcset`, `width` and `height` from the address alone, with no
 import io
 import logging
 import re
+import uuid
 from html import escape
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from PIL import Image, ImageOps
+
+from .images import EXTENSIONS
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +27,18 @@ _SIZED_NAME = re.compile(r"[A-Za-z0-9/_.-]+-(\d{1,5})x(\d{1,5})\.(jpg|png|webp)"
 
 def sized_name(stem: str, width: int, height: int, extension: str) -> str:
     return f"{stem}-{width}x{height}.{extension}"
+
+
+def body_image_upload_to(instance, filename: str) -> str:
+    """A random name under the month's folder, with the image's size (the renderer reads it
+    for `srcset`); the uploaded name is never used."""
+    extension = PurePosixPath(filename).suffix.lower().lstrip(".")
+    if extension not in EXTENSIONS.values():
+        extension = "img"
+    stem = f"{BODY_IMAGES_DIR}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+    if size := re.search(r"-(\d+)x(\d+)\.", filename):
+        return sized_name(stem, int(size[1]), int(size[2]), extension)
+    return f"{stem}.{extension}"
 
 
 def rendition_name(name: str, width: int) -> str:

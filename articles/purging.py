@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from newsroom import purge
 
-from .models import Article, Category
-from .people import AuthorProfile, byline_page
+from .models import Article, AuthorProfile, Category
+from .people import byline_page
 from .sitemaps import SITEMAPS
 
 # The stored row as it was before this save (its old address, section and author page).

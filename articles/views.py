@@ -13,8 +13,8 @@ from newsroom.pagecache import fragment_context, public_page, story_page
 from newsroom.pagination import IndexedPaginator
 
 from .discovery import article_share_image, article_structured_data
-from .models import Article, AuthorProfile, Category, Correction
-from .people import BYLINE_JOIN, credited_to
+from .models import BYLINE_JOIN, Article, AuthorProfile, Category, Correction
+from .people import credited_to
 from .redirects import redirect_target
 
 RELATED_STORIES = 4

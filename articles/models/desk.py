@@ -4,29 +4,11 @@
 Each is written only by the services in `articles.desk`; `articles.models` re-exports them.
 """
 
-import re
-import uuid
-from pathlib import PurePosixPath
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
-from .body_images import BODY_IMAGES_DIR, body_image_reference, sized_name
-from .images import EXTENSIONS
-
-
-def body_image_upload_to(instance, filename: str) -> str:
-    """A random name under the month's folder, with the image's size (the renderer reads it
-    for `srcset`); the uploaded name is never used."""
-    extension = PurePosixPath(filename).suffix.lower().lstrip(".")
-    if extension not in EXTENSIONS.values():
-        extension = "img"
-    stem = f"{BODY_IMAGES_DIR}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
-    if size := re.search(r"-(\d+)x(\d+)\.", filename):
-        return sized_name(stem, int(size[1]), int(size[2]), extension)
-    return f"{stem}.{extension}"
+from ..body_images import body_image_reference, body_image_upload_to
 
 
 class DeskQuerySet:

@@ -1,3 +1,5 @@
+"""Stories, their sections and their corrections, with the querysets that read them."""
+
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -13,12 +15,11 @@ from simple_history.models import HistoricalRecords
 
 from newsroom.site import absolute_url
 
-from .desk_models import BodyImage, DeskQuerySet, DraftRevision, ReviewNote, StoryRedirect  # noqa: F401
-from .images import SocialImage, article_social_image, lead_image_upload_to
-from .paths import story_path
-from .people import BYLINE_JOIN, AuthorProfile  # noqa: F401 - the model lives there
-from .ping_records import TrackbackPing  # noqa: F401 - every model of the app is found here
-from .rendering import article_description_text, render_markdown, search_excerpt_text
+from ..images import SocialImage, article_social_image, lead_image_upload_to
+from ..paths import story_path
+from ..rendering import article_description_text, render_markdown, search_excerpt_text
+from .authors import BYLINE_JOIN
+from .desk import DeskQuerySet
 
 
 class Category(models.Model):

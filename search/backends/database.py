@@ -26,8 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from articles.models import Article, AuthorProfile, Category
-from articles.people import BYLINE_JOIN
+from articles.models import BYLINE_JOIN, Article, AuthorProfile, Category
 from articles.search_index import FTS_TABLE, PG_TITLE_VECTOR, RUM, SEARCH_CONFIG, search_strategy
 
 from ..query import (

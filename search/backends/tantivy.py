@@ -16,8 +16,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.models import Article
-from articles.people import BYLINE_JOIN
+from articles.models import BYLINE_JOIN, Article
 
 from ..query import HIGHLIGHT, mark_snippet, parse_websearch
 from . import Count, SearchBackend

@@ -10,8 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles import services
-from articles.models import Article
-from articles.people import AuthorProfile
+from articles.models import Article, AuthorProfile
 from comments.models import Comment
 from comments.services import comments_moderate
 from newsroom import purge

@@ -127,7 +127,7 @@ def test_an_upload_and_its_renditions_go_to_the_bucket_and_pages_link_there(
 
 @pytest.mark.django_db
 def test_a_body_image_is_named_by_its_site_path_and_shown_from_the_bucket(s3, s3_endpoint, client):
-    from articles.desk_models import BodyImage
+    from articles.models import BodyImage
     from tests.factories import make_image_upload, make_journalist
 
     log_in_staff(client, make_journalist())

@@ -4,9 +4,9 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from articles.discovery import modified_at
 from articles.images import lead_image
 from articles.models import Article, Category, Correction
+from articles.seo import modified_at
 from comments.models import Comment
 from newsroom.site import absolute_url
 

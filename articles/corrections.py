@@ -1,4 +1,4 @@
-"""Writes for corrections: appended to a live story, kept in its history, never changed."""
+"""Corrections: appended to a live story, kept in its history, never changed; and in plain text."""
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,3 +48,8 @@ def correction_add(*, article: Article, by: AbstractBaseUser, wrong: str, right:
     stored._change_reason = f"Correction {correction.pk}: {summary}"
     stored.save(update_fields=["updated_at"])
     return correction
+
+
+def correction_text(correction) -> str:
+    """A correction in one line of plain text: what is right, and what the story said."""
+    return f"{correction.right} (The story said: {correction.wrong})"

@@ -13,9 +13,11 @@ from django.utils.html import escape
 from newsroom.pagecache import page_begin
 from newsroom.site import absolute_url
 
-from .discovery import article_description, correction_text, modified_at, xml_text
+from .corrections import correction_text
 from .models import Article, AuthorProfile, Category, Correction
 from .people import credited_to
+from .seo import article_description, modified_at
+from .xml_text import xml_text
 
 FEED_SIZE = 30
 

@@ -1,39 +1,15 @@
-"""How stories are described to machines and readers: images, structured data, archive links."""
-
-import re
-from datetime import date
+"""A story page as search engines and shares read it: its summary, JSON-LD and share image."""
 
 from django.conf import settings
-from django.core.cache import cache
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
 
-from newsroom import versions
-from newsroom.deploy import deploy_salt
 from newsroom.site import absolute_url, default_social_image_url, publisher_logo_url
-from newsroom.text import without_control_characters
 from newsroom.times import machine_time
 
 from . import images
+from .corrections import correction_text
 from .models import Article
 from .people import byline_page
 from .rendering import article_description_text
-from .textstats import text_stats
-
-# Beside control characters, XML 1.0 cannot carry these two; one pasted vertical tab must not
-# take a whole feed down.
-_XML_NONCHARACTERS = re.compile("[\ufffe\uffff]")
-
-
-def xml_text(text: str) -> str:
-    """Drop the characters XML 1.0 forbids (feeds and sitemaps are XML)."""
-    return _XML_NONCHARACTERS.sub("", without_control_characters(text))
-
-
-def reading_minutes(text: str) -> int:
-    """Minutes an average reader needs for `text` (at least one), as the change form counts."""
-    return max(1, text_stats(text).minutes)
 
 
 def article_description(article: Article) -> str:
@@ -86,11 +62,6 @@ def article_share_image(article: Article) -> str:
     return absolute_url(image.url) if image is not None else default_social_image_url()
 
 
-def correction_text(correction) -> str:
-    """A correction in one line of plain text: what is right, and what the story said."""
-    return f"{correction.right} (The story said: {correction.wrong})"
-
-
 def correction_structured_data(correction, story_url: str) -> dict:
     """schema.org CorrectionComment for one correction of a story."""
     return {
@@ -104,39 +75,3 @@ def correction_structured_data(correction, story_url: str) -> dict:
 def modified_at(article: Article):
     """When the public version last changed: never before it was published."""
     return max(article.updated_at, article.published_at)
-
-
-def _archive_key() -> str:
-    site = versions.peek([versions.SITE]).get(versions.SITE)
-    token = site.token if site is not None else "-"
-    return f"articles:archive-months:{timezone.get_current_timezone_name()}:{token}"
-
-
-def archive_nav_html() -> SafeString:
-    """The footer's archive links, rendered once per site version and deploy: ten years are
-    120 links, whose rendering cost more than the rest of a page."""
-    key = f"{_archive_key()}:html:{deploy_salt()}:{translation.get_language()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("includes/archive_nav.html", {"archive_years": archive_months()})
-        cache.set(key, html, settings.ARCHIVE_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - rendered by the (escaping) template just above
-
-
-def archive_months() -> list[tuple[int, list[date]]]:
-    """Years with their months that have published stories, newest first; cached.
-
-    One query on a cache miss (`dates()` groups in the database), none on a hit. The key carries
-    the time zone because months are cut in it, and the site's version, so a story written
-    forgets it at once; otherwise a new month shows within ARCHIVE_CACHE_SECONDS.
-    """
-    key = _archive_key()
-    years = cache.get(key)
-    if years is None:
-        months = Article.objects.published().dates("published_at", "month", order="DESC")
-        grouped: dict[int, list[date]] = {}
-        for month in months:
-            grouped.setdefault(month.year, []).append(month)
-        years = list(grouped.items())
-        cache.set(key, years, settings.ARCHIVE_CACHE_SECONDS)
-    return years

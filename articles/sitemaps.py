@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .discovery import xml_text
 from .models import Article, Category
 from .paths import story_path_format
+from .xml_text import xml_text
 
 # Google News takes stories of the last two days, at most 1,000 per sitemap.
 NEWS_WINDOW = timedelta(days=2)

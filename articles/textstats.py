@@ -25,3 +25,8 @@ class TextStats:
 def text_stats(text: str) -> TextStats:
     """Count characters (without surrounding space) and words in `text`."""
     return TextStats(characters=len(text.strip()), words=len(WORD.findall(text)))
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes an average reader needs for `text` (at least one), as the change form counts."""
+    return max(1, text_stats(text).minutes)

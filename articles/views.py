@@ -12,10 +12,10 @@ from newsroom.linkbacks.advertise import advertise_headers, advertised
 from newsroom.pagecache import fragment_context, public_page, story_page
 from newsroom.pagination import IndexedPaginator
 
-from .discovery import article_share_image, article_structured_data
 from .models import BYLINE_JOIN, Article, AuthorProfile, Category, Correction
 from .people import credited_to
 from .redirects import redirect_target
+from .seo import article_share_image, article_structured_data
 
 RELATED_STORIES = 4
 # Public pages: stored for anonymous readers, varied only by these query parameters.

@@ -1,12 +1,11 @@
+"""Page metadata for machines: JSON-LD blocks."""
+
 import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-
-from articles.discovery import archive_nav_html, reading_minutes
-from articles.people import byline_page
 
 register = template.Library()
 
@@ -31,20 +30,3 @@ def json_ld(data):
         '<script type="application/ld+json">{}</script>',
         mark_safe(payload.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped just above
     )
-
-
-@register.filter
-def reading_time(article):
-    """Minutes needed to read a story's standfirst and body."""
-    return reading_minutes(f"{article.standfirst} {article.body}")
-
-
-@register.simple_tag
-def archive_nav():
-    return archive_nav_html()
-
-
-@register.filter
-def author_page(article):
-    """The story's author page when its byline should link there, else None."""
-    return byline_page(article)

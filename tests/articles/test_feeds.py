@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.discovery import modified_at
+from articles.seo import modified_at
 from tests.conftest import log_in_staff
 from tests.factories import make_article, make_category, make_hidden_stories, make_user
 

@@ -8,8 +8,8 @@ import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles.discovery import reading_minutes
 from articles.models import Article
+from articles.textstats import reading_minutes
 from tests.factories import make_article, make_category, make_hidden_stories
 
 pytestmark = pytest.mark.django_db

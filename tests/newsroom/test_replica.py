@@ -253,7 +253,7 @@ def replica_wiring(monkeypatch):
 
 
 def _archive_key():
-    from articles.discovery import _archive_key
+    from articles.archive import _archive_key
 
     return _archive_key()
 

@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views import generic
 
+import hooks
 from newsroom.linkbacks.advertise import advertise_headers, advertised
 from newsroom.pagecache import fragment_context, public_page, story_page
 from newsroom.pagination import IndexedPaginator
@@ -139,6 +140,9 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        added = {}  # other apps' parts of the page (the discussion)
+        for story_context in hooks.get("story_context"):
+            added.update(story_context(self.request, article))
         return super().get_context_data(
             linkback_links=self.linkback_links,
             # Both left to the template, which skips them when its cached fragment is current:
@@ -147,8 +151,18 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
             structured_data=cache(partial(article_structured_data, article)),
             share_image=cache(partial(article_share_image, article)),
             **fragment_context(self.request),
-            **kwargs,
+            **{**added, **kwargs},
         )
+
+
+class _StoryPageAfterPost(ArticleDetailView):
+    def post(self, request, *args, **kwargs):
+        return self.get(request, *args, **kwargs)
+
+
+def story_page_response(request, url_kwargs: dict, context: dict):
+    """The story page in answer to a form posted from it and refused; `context` shows why."""
+    return _StoryPageAfterPost.as_view(extra_context=context)(request, **url_kwargs)
 
 
 @list_page

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 
+import hooks
 from newsroom import roles
 
 
@@ -14,7 +15,7 @@ class CommentsConfig(AppConfig):
         from newsroom import purge, versions
         from newsroom.linkbacks.advertise import advertiser_register
 
-        from . import caching
+        from . import caching, discussion
         from .linkbacks.advertise import mention_endpoints
 
         comment = self.get_model("Comment")
@@ -24,6 +25,8 @@ class CommentsConfig(AppConfig):
         versions.story_schedule_register(caching.discussion_closes)
         # A story's comments feed is forgotten by the cache in front with the story's page.
         purge.story_paths_register(caching.story_comment_paths)
+        # A story page shows its discussion.
+        hooks.register("story_context", discussion.story_discussion)
         # Story pages advertise the Webmention and Pingback endpoints.
         advertiser_register(mention_endpoints)
         # Editors moderate; `setup_roles` keeps the group in step with this list.

@@ -8,10 +8,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from articles.views import ArticleDetailView
+from articles.views import story_page_response
 from newsroom.csrf import same_site_required
 
 from . import services
+from .discussion import story_discussion
 from .forms import CommentForm, form_stamp
 from .models import Comment
 from .policy import comments_closed
@@ -19,13 +20,6 @@ from .ratelimit import client_ip, rate_limit_exceeded, request_identities
 
 AWAITING_MODERATION = "Thank you. Your comment is awaiting moderation."
 PUBLISHED = "Thank you. Your comment is published."
-
-
-class StoryPageView(ArticleDetailView):
-    """The story page, answering a POST too: how a rejected comment is shown with its errors."""
-
-    def post(self, request, *args, **kwargs):
-        return self.get(request, *args, **kwargs)
 
 
 def public_article_or_404(url_kwargs) -> Article:
@@ -77,9 +71,8 @@ def comment_post(request, **url_kwargs):
 
     form = CommentForm(request.POST, article=article, user=request.user)
     if not form.is_valid():
-        response = StoryPageView.as_view(extra_context={"comment_form": form})(
-            request, **url_kwargs
-        )
+        discussion = story_discussion(request, article, form)
+        response = story_page_response(request, url_kwargs, discussion)
         response.status_code = 400
         return response
 

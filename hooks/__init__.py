@@ -30,6 +30,10 @@ HOOKS = {
         "(story) -> Iterable[tuple[str, str]]: (rel, absolute URL) pairs a story page "
         "advertises in its head and headers (linkback endpoints)"
     ),
+    "story_context": (
+        "(request, story) -> dict: context an app adds to a story page (its discussion); what "
+        "the page may keep as a fragment is given as a callable, called only when shown"
+    ),
     "desk_items": (
         "(request) -> DeskItem | None: one count of waiting work on the desk's front page"
     ),

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
+from comments.discussion import comment_section
 from comments.models import Comment
-from comments.templatetags.comments import comment_section
 from newsroom.pagination import rows_at
 from tests.factories import make_article
 from tests.scale_plans import table_reads, vacuum
@@ -72,7 +72,7 @@ def test_a_deep_comment_page_shows_what_offset_paging_showed(rf, settings):
     for number in range(1, 10):
         request = rf.get("/", {"comments": number})
         request.user = AnonymousUser()
-        context = comment_section({"request": request}, article)
+        context = comment_section(request, article)
         shown += [c.pk for c in context["comments"]]  # top level: no replies in this thread
     assert shown == expected and len(shown) == 59
 

@@ -1,6 +1,7 @@
 """The shape of the code: one-way app imports and no import circles."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -119,9 +120,11 @@ def test_no_app_imports_the_api():
     assert offenders == []
 
 
-def test_articles_templates_do_not_load_comment_tags():
-    for template in (ROOT / "templates" / "articles").rglob("*.html"):
-        assert "{% load comments" not in template.read_text(encoding="utf-8"), template
+@pytest.mark.parametrize("folder", ["articles", "includes"])
+def test_articles_templates_do_not_load_comment_tags(folder):
+    for template in (ROOT / "templates" / folder).rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"{% load [^%]*\bcomments\b", text), template
 
 
 def test_no_import_circles():

@@ -1,6 +1,5 @@
 """Template tags of comments' own templates: links under a story, and its trackbacks."""
 
-
 from django import template
 from django.conf import settings
 from django.db.models import Count, Window

@@ -128,3 +128,43 @@ def test_the_first_editor_is_made_as_the_readme_says(db, client, monkeypatch):
     # The desk sends a staff member without a second factor to set up an authenticator app.
     answer = client.get("/admin/")
     assert answer["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+# Issue 24 moves modules on other branches while the documents already name where they go: each
+# planned path is accepted while the module still sits where it was. Once the moves are merged
+# these two tables go, and every path in the documents must exist.
+PLANNED_MOVES = {
+    "accounts/login_throttle.py": "newsroom/login_throttle.py",
+    "articles/desk.py": "newsroom/desk.py",
+    "delivery/cache.py": "newsroom/cache.py",
+    "delivery/compression.py": "newsroom/compression.py",
+    "delivery/csrf.py": "newsroom/csrf.py",
+    "delivery/pagecache.py": "newsroom/pagecache.py",
+    "delivery/pagination.py": "newsroom/pagination.py",
+    "delivery/purge.py": "newsroom/purge.py",
+    "delivery/release.py": "newsroom/deploy.py",
+    "delivery/versions.py": "newsroom/versions.py",
+    "guards/ratelimit.py": "newsroom/ratelimit.py",
+    "guards/text.py": "newsroom/text.py",
+    "newsroom/settings/__init__.py": "newsroom/settings.py",
+    "newsroom/settings/accounts.py": "newsroom/auth_settings.py",
+    "newsroom/settings/cluster.py": "newsroom/cluster_settings.py",
+    "newsroom/settings/content.py": "newsroom/content_settings.py",
+    "newsroom/settings/storage.py": "newsroom/ops_settings.py",
+    "operations/logging.py": "newsroom/logging.py",
+    "operations/replica.py": "newsroom/replica.py",
+}
+PLANNED_NEW = {"comments/signals.py", "delivery/invalidation.py"}
+
+
+def test_every_documented_file_exists():
+    named = documented(r"`((?:[a-z_]+/)+[\w.-]+\.(?:py|js|css|html|txt|json|conf|md|yaml))`")
+    assert len(named) > 40
+    missing = {
+        path: where
+        for path, where in named.items()
+        if not (ROOT / path).is_file()
+        and path not in PLANNED_NEW
+        and not (ROOT / PLANNED_MOVES.get(path, path)).is_file()
+    }
+    assert missing == {}

@@ -168,3 +168,20 @@ def test_every_documented_file_exists():
         and not (ROOT / PLANNED_MOVES.get(path, path)).is_file()
     }
     assert missing == {}
+
+
+def heading_anchors(document: Path) -> set[str]:
+    """The anchors GitHub gives the document's headings."""
+    headings = re.findall(r"^#+ (.+)$", document.read_text(encoding="utf-8"), re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+
+
+def test_every_link_between_documents_arrives():
+    broken = []
+    for document in DOCUMENTS:
+        text = document.read_text(encoding="utf-8")
+        for target, anchor in re.findall(r"\]\(([\w./-]+\.md)(?:#([\w-]+))?\)", text):
+            linked = (document.parent / target).resolve()
+            if not linked.is_file() or (anchor and anchor not in heading_anchors(linked)):
+                broken.append(f"{document.relative_to(ROOT)} -> {target}#{anchor}")
+    assert broken == []

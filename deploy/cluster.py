@@ -4,7 +4,7 @@
     python deploy/cluster.py stop     stops every part
     python deploy/cluster.py status   which parts answer
 
-Parts (ports from the environment, defaults as in DESIGN.md):
+Parts (ports from the environment, defaults in docs/operations.md, "make cluster"):
 
     nginx :8090 ──┬── app server A :8091 (gunicorn, SERVE_ROLE=web) ──┐
      /media/      └── app server B :8092 (gunicorn, SERVE_ROLE=web) ──┼── Redis :6379 db 13

@@ -1,8 +1,9 @@
 """The cluster of `make cluster`, started once for these tests and stopped after them.
 
 They need PostgreSQL's server binaries, nginx (installed by deploy/cluster.py when missing),
-Redis and the ports of DESIGN.md; they are run by `make test-cluster` (and so by .ci/run), never
-by `make test`. A machine without them skips with the reason.
+Redis and the ports of docs/operations.md ("make cluster"); they are run by
+`make test-cluster` (and so by .ci/run), never by `make test`. A machine without them skips
+with the reason.
 """
 
 import glob

@@ -36,18 +36,19 @@ class _AfterCommit:
         self.keys: set[str] = set()
         self.paths: set[str] = set()
         self.sitemaps = False
+        self.done = False
 
-    def versions_replace(self) -> None:
-        # Again after the commit: a reader may have rendered the old rows under the token
-        # given at the write.
+    def send(self) -> None:
+        # Each write queued this; the first to run after the commit acts for them all. The
+        # versions are made again first (a reader may have rendered the old rows under the
+        # token given at the write), then the purge and the sitemaps built under them.
+        if self.done:
+            return
+        self.done = True
         if self.keys:
             versions.replace(self.keys)
-
-    def purge(self) -> None:
         if self.paths:
             purge.frontend_purge.enqueue(sorted(self.paths))
-
-    def sitemaps_rebuild(self) -> None:
         if self.sitemaps:
             sitemaps_prebuild.enqueue()
 
@@ -59,23 +60,23 @@ def _stale(keys: Iterable[str], paths: Iterable[str] = (), *, sitemaps: bool = F
     versions.replace(keys)  # now, so this process sees the change at once
     connection = transaction.get_connection()
     batch = getattr(connection, "stale_after_commit", None)
-    # A batch whose callbacks were dropped (their savepoint rolled back) or have run starts anew.
+    # A batch that has run, or whose callbacks were all dropped (their savepoints rolled back),
+    # is done with: this write starts a new one.
     pending = (
         connection.in_atomic_block
         and batch is not None
-        and any(callback == batch.versions_replace for _, callback, _ in connection.run_on_commit)
+        and not batch.done
+        and any(callback == batch.send for _, callback, _ in connection.run_on_commit)
     )
     if not pending:
         batch = connection.stale_after_commit = _AfterCommit()
     batch.keys |= keys
     batch.paths |= {path for path in paths if path and path.startswith("/")}
     batch.sitemaps |= sitemaps and settings.SITEMAP_PREBUILD and settings.PAGE_CACHE_SECONDS > 0
-    if not pending:  # filled first: outside a transaction the callbacks run at once
-        # In this order: the sitemaps are built under the versions made after the commit.
-        # Robust: a cache or a queue that cannot be written to is logged; the write committed.
-        transaction.on_commit(batch.versions_replace, robust=True)
-        transaction.on_commit(batch.purge, robust=True)
-        transaction.on_commit(batch.sitemaps_rebuild)
+    # Queued by every write (filled first: outside a transaction it runs at once), so that it
+    # runs whichever of the transaction's savepoints survive. Robust: a cache or a queue that
+    # cannot be written to is logged; the write has committed.
+    transaction.on_commit(batch.send, robust=True)
 
 
 def _served_under(story: Article) -> set[str]:

@@ -37,6 +37,7 @@ class _AfterCommit:
         self.paths: set[str] = set()
         self.sitemaps = False
         self.done = False
+        self.queue: list | None = None  # the connection's list of commit callbacks it is in
 
     def send(self) -> None:
         # Each write queued this; the first to run after the commit acts for them all. The
@@ -61,12 +62,16 @@ def _stale(keys: Iterable[str], paths: Iterable[str] = (), *, sitemaps: bool = F
     connection = transaction.get_connection()
     batch = getattr(connection, "stale_after_commit", None)
     # A batch that has run, or whose callbacks were all dropped (their savepoints rolled back),
-    # is done with: this write starts a new one.
+    # is done with: this write starts a new one. Django makes a new list of commit callbacks
+    # only when a savepoint rolls back: the batch's are looked for only then.
     pending = (
         connection.in_atomic_block
         and batch is not None
         and not batch.done
-        and any(callback == batch.send for _, callback, _ in connection.run_on_commit)
+        and (
+            batch.queue is connection.run_on_commit
+            or any(callback == batch.send for _, callback, _ in connection.run_on_commit)
+        )
     )
     if not pending:
         batch = connection.stale_after_commit = _AfterCommit()
@@ -77,6 +82,7 @@ def _stale(keys: Iterable[str], paths: Iterable[str] = (), *, sitemaps: bool = F
     # runs whichever of the transaction's savepoints survive. Robust: a cache or a queue that
     # cannot be written to is logged; the write has committed.
     transaction.on_commit(batch.send, robust=True)
+    batch.queue = connection.run_on_commit
 
 
 def _served_under(story: Article) -> set[str]:

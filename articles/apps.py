@@ -1,6 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save, pre_save
 
+import hooks
 from newsroom import roles
 
 # Journalists write; whose stories they may change, and when, is decided in `workflow`.
@@ -43,35 +43,30 @@ ROLE_PERMISSIONS = {
 }
 
 
+def role_permissions() -> dict[str, list[str]]:
+    """What journalists and editors may do with stories, sections and authors."""
+    return ROLE_PERMISSIONS
+
+
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Desk"  # the admin reads "Desk > Stories", not "Stories > Stories"
 
     def ready(self):
-        self._page_cache_connect()
-        for role, permissions in ROLE_PERMISSIONS.items():
-            roles.contribute(role, permissions)
+        from . import caching
+        from .admin import desk
 
-    def _page_cache_connect(self):
-        # Row signals rather than calls in the services: a section has no service, and stories
-        # are also written by the demo loader, the shell and test builders; none may leave a
-        # stale page behind.
-        from django.contrib.auth import get_user_model
-
-        from newsroom import versions
-
-        from . import caching, purging
-
-        models = (
-            self.get_model("Article"),
-            self.get_model("Category"),
-            self.get_model("AuthorProfile"),
-        )
-        for model in models:
-            post_save.connect(caching.site_changed, sender=model, dispatch_uid=f"page:{model}")
-            post_delete.connect(caching.site_changed, sender=model, dispatch_uid=f"page-{model}")
-            # The paths the row had before a save are stale too (for the cache in front).
-            pre_save.connect(purging.remember_before, sender=model, dispatch_uid=f"purge:{model}")
-        user = get_user_model()
-        post_save.connect(caching.author_changed, sender=user, dispatch_uid="page:author")
-        versions.schedule_register(caching.next_publication)
+        # Every write to a story, a section or an author, whatever its door, is told as a fact
+        # (articles/signals.py): the pages showing it are forgotten elsewhere.
+        caching.facts_connect()
+        # Every public page changes when the next scheduled story goes live.
+        hooks.register("site_version_expires", caching.next_publication)
+        hooks.register("role_permissions", role_permissions)
+        for item in (
+            desk.review_queue,
+            desk.scheduled_stories,
+            desk.returned_to_me,
+            desk.pending_changes,
+            desk.embargoed_stories,
+        ):
+            hooks.register("desk_items", item)

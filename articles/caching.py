@@ -1,17 +1,15 @@
-"""When stored pages are forgotten: any write to a story or a section, whatever door it came
-through (services, admin, shell, demo loader), a change to a story's author (bylines), and the
-next scheduled story going live."""
+"""What articles tells others about stored pages: every write to a story, a section or an
+author becomes a fact (articles/signals.py), whatever door it came through, and the next
+scheduled story going live is when every public page changes by itself."""
 
 from datetime import datetime
 
-from django.conf import settings
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_delete, post_save
 
-from newsroom import versions
-
-from . import purging
-from .models import Article
-from .tasks import sitemaps_prebuild
+from .models import Article, Category
+from .people import AuthorProfile
+from .signals import byline_changed, section_changed, story_changed
 
 
 def next_publication() -> datetime | None:
@@ -24,22 +22,27 @@ def next_publication() -> datetime | None:
     )
 
 
-def site_changed(sender, instance, **kwargs) -> None:
-    """Forget every stored page: lists, feeds, section navigation and related stories change."""
-    keys = [versions.SITE]
-    if isinstance(instance, Article) and instance.pk is not None:
-        keys.append(versions.story(instance.pk))  # when its discussion closes may have moved
-    versions.change(*keys)
-    purging.written(sender, instance)  # the cache in front, when there is one
-    # After the commit, and after the new version (queued first); only where pages are kept.
-    if settings.SITEMAP_PREBUILD and settings.PAGE_CACHE_SECONDS > 0:
-        transaction.on_commit(sitemaps_prebuild.enqueue)
+def _written(sender, instance, **kwargs) -> None:
+    deleted = kwargs["signal"] is post_delete
+    if sender is Article:
+        story_changed.send(sender=Article, story=instance, deleted=deleted)
+    elif sender is Category:
+        section_changed.send(sender=Category, section=instance, deleted=deleted)
+    else:
+        byline_changed.send(sender=AuthorProfile, author=None, page=instance, deleted=deleted)
 
 
-def author_changed(sender, instance, update_fields=None, **kwargs) -> None:
-    """Forget every stored page when a user whose name may be a byline is saved."""
+def _author_saved(sender, instance, update_fields=None, **kwargs) -> None:
     if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
         return  # every login saves the user; no byline changes then
     if instance.is_staff or Article.objects.filter(author_id=instance.pk).exists():
-        versions.change(versions.SITE)
-        purging.author_written(instance)
+        byline_changed.send(sender=sender, author=instance, page=None, deleted=False)
+
+
+def facts_connect() -> None:
+    """Send the facts from the row signals: a section has no service, and stories are also
+    written by the demo loader, the shell and test builders; none may go untold."""
+    for model in (Article, Category, AuthorProfile):
+        post_save.connect(_written, sender=model, dispatch_uid=f"facts:save:{model.__name__}")
+        post_delete.connect(_written, sender=model, dispatch_uid=f"facts:delete:{model.__name__}")
+    post_save.connect(_author_saved, sender=get_user_model(), dispatch_uid="facts:author")

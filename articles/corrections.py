@@ -19,7 +19,7 @@ def correction_add(*, article: Article, by: AbstractBaseUser, wrong: str, right:
 
     The story gets a revision that names the correction (its history keeps it), and its
     modification time moves, so `dateModified`, the feeds' `updated` and every stored page
-    change with it (the story's save changes the page versions, see articles/caching.py).
+    change with it (the story's save changes the page versions, told as story_changed).
     """
     stored = Article.objects.select_for_update().get(pk=article.pk)
     if not workflow.can_publish(by):

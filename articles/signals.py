@@ -14,3 +14,17 @@ story_published = Signal()
 
 # A desk action took the story away from the public: unpublished or deleted.
 story_withdrawn = Signal()
+
+# Any write to a story, whatever door it came through (the desk's services, the admin, the
+# shell, the demo loader, test builders): sent from this app's row signals, after the row is
+# saved or deleted. Arguments: `story` (the Article) and `deleted` (True after a delete).
+# Listeners: delivery/invalidation.py (the pages showing the story are forgotten).
+story_changed = Signal()
+
+# A section was stored, changed or deleted. Arguments: `section` (the Category), `deleted`.
+section_changed = Signal()
+
+# What a byline shows changed: the name of a user who is a story's author (`author`, the user;
+# `page` None), or an author page (`page`, the AuthorProfile stored, changed or deleted;
+# `author` None, the page's user not being read). Argument `deleted`: the page was deleted.
+byline_changed = Signal()

@@ -174,7 +174,6 @@ class CommentAdmin(admin.ModelAdmin):
         self.message_user(request, f"Checking {len(trackbacks)} trackback(s) again.")
 
 
-@desk.provider
 def moderation_queue(request):
     """The comments and trackbacks waiting for a moderator, on the admin index."""
     if not request.user.has_perm("comments.can_moderate"):

@@ -1,4 +1,5 @@
-"""Forget a story's stored pages when a comment or trackback on it changes state or closes."""
+"""What comments tells others about stored pages: a discussion that changed, through any door,
+and when a story's discussion closes by age (its page changes then with no write)."""
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -8,40 +9,30 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from newsroom import purge, versions
+
+from .models import Comment
+from .signals import discussion_changed
 
 
 def stories_discussion_changed(article_ids: Iterable[int]) -> None:
-    """The discussion under these stories changed: their pages must be rendered again."""
+    """The discussion under these stories changed (a queryset update, which row signals miss)."""
     ids = {pk for pk in article_ids if pk is not None}
     if ids:
-        versions.change(*(versions.story(pk) for pk in ids))
-    if ids and purge.enabled():  # the cache in front forgets the stories' pages too
-        stories_purge(Article.objects.filter(pk__in=ids).only("slug", "published_at", "status"))
+        discussion_changed.send(sender=Comment, story_ids=ids, stories=())
 
 
-def stories_purge(stories: Iterable[Article]) -> None:
-    """Have the cache in front forget the pages showing these stories' discussions."""
-    purge.paths_changed(
-        path
-        for story in stories
-        if story.status == Article.Status.PUBLISHED
-        for path in (story.get_absolute_url(), *purge.story_extra_paths(story))
-    )
+def comment_changed(sender, instance, **kwargs) -> None:
+    """A comment or trackback was stored, changed or deleted (a row signal)."""
+    if instance.article_id is None:
+        return
+    at_hand = type(instance).article.is_cached(instance)  # no query for the story then
+    stories = (instance.article,) if at_hand else ()
+    discussion_changed.send(sender=sender, story_ids={instance.article_id}, stories=stories)
 
 
 def story_comment_paths(story: Article) -> list[str]:
     """What this app serves under a story page that a change to the story makes stale."""
     return [reverse("comments:feed", kwargs=story.url_kwargs())]
-
-
-def comment_changed(sender, instance, **kwargs) -> None:
-    """A comment or trackback was stored, changed or deleted (a row signal)."""
-    if not purge.enabled() or not type(instance).article.is_cached(instance):
-        stories_discussion_changed([instance.article_id])
-        return
-    versions.change(versions.story(instance.article_id))
-    stories_purge([instance.article])  # the story is at hand: no query
 
 
 def discussion_closes(article_pk: int) -> datetime | None:

@@ -4,7 +4,6 @@ from django_tasks_db.models import DBTaskResult
 from newsroom import desk
 
 
-@desk.provider
 def failed_tasks(request):
     """Background tasks that failed for good (after their retries), for those who may see them."""
     if not request.user.has_perm("django_tasks_database.view_dbtaskresult"):

@@ -1,14 +1,15 @@
 """The newsroom desk on the admin index: counts of work waiting, contributed by apps.
 
-An app registers a provider with `@desk.provider`; it gets the request and returns a DeskItem
-(or None when that user has nothing to see). The comments app can add its moderation queue
-the same way without articles knowing about it.
+An app registers its functions under the `desk_items` hook in its `AppConfig.ready()`; each
+gets the request and returns a DeskItem (or None when that user has nothing to see). The
+comments app adds its moderation queue the same way without articles knowing about it.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+
+import hooks
 
 
 @dataclass(frozen=True)
@@ -18,16 +19,6 @@ class DeskItem:
     url: str
 
 
-_providers: list[Callable[[HttpRequest], DeskItem | None]] = []
-
-
-def provider(func: Callable[[HttpRequest], DeskItem | None]):
-    """Register a function that contributes one desk item."""
-    if func not in _providers:
-        _providers.append(func)
-    return func
-
-
 def desk_items(request: HttpRequest) -> list[DeskItem]:
     """The desk items this request's user may see."""
-    return [item for func in _providers if (item := func(request)) is not None]
+    return [item for item_of in hooks.get("desk_items") if (item := item_of(request)) is not None]

@@ -1,9 +1,9 @@
 """Tell a cache in front (a CDN, Varnish) to forget the pages a write made stale: HTTP PURGE.
 
-With `FRONTEND_PURGE_URL` set, the places that change content versions (articles/caching.py,
-comments/caching.py) also name the public paths that changed. The paths named during one
+With `FRONTEND_PURGE_URL` set, the module that forgets pages when facts change
+(delivery/invalidation.py) also names the public paths that changed: those named during one
 transaction are gathered, and after it commits one task is queued with them (sorted, each
-once); the worker sends one `PURGE <path>` per path to that URL, with the public site's `Host`
+once). The worker sends one `PURGE <path>` per path to that URL, with the public site's `Host`
 (from `SITE_URL`) and `X-Purge-Token` when `FRONTEND_PURGE_TOKEN` is set. A request never
 waits for the front cache: an endpoint that is down or answers 5xx costs the task a later
 attempt (`retry_with_backoff`), never the write. PURGE is idempotent, so a retry sends them all.
@@ -13,11 +13,9 @@ Without the setting nothing is gathered and no query is made.
 
 import http.client
 import logging
-from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
 from django.tasks import task
 
 from .tasks import TransientError, retry_with_backoff
@@ -27,9 +25,6 @@ logger = logging.getLogger(__name__)
 # Answers that mean "forgotten" (404: it held no copy; Varnish and most CDNs say so).
 DONE = {200, 201, 202, 204, 404}
 
-# Paths of a story's page that other apps serve (its comments feed): registered by them.
-_story_paths: list[Callable[[object], Iterable[str]]] = []
-
 
 class PurgeRefused(Exception):
     """The front cache refused the purge (403, 405...): its configuration, not a passing fault."""
@@ -38,51 +33,6 @@ class PurgeRefused(Exception):
 def enabled() -> bool:
     """Whether a front cache is to be told of changes."""
     return bool(settings.FRONTEND_PURGE_URL)
-
-
-def story_paths_register(paths: Callable[[object], Iterable[str]]) -> None:
-    """Add the paths another app serves under a story (given the story) to what a change purges."""
-    if paths not in _story_paths:
-        _story_paths.append(paths)
-
-
-def story_extra_paths(story) -> set[str]:
-    """The paths other apps registered for this story."""
-    return {path for paths in _story_paths for path in paths(story)}
-
-
-class _Batch:
-    """The paths named during one transaction, queued once after it commits."""
-
-    def __init__(self):
-        self.paths: set[str] = set()
-
-    def send(self) -> None:
-        if self.paths:
-            frontend_purge.enqueue(sorted(self.paths))
-
-
-def paths_changed(paths: Iterable[str]) -> None:
-    """These public paths show something new once the current transaction commits."""
-    if not enabled():
-        return
-    paths = {path for path in paths if path and path.startswith("/")}
-    if not paths:
-        return
-    connection = transaction.get_connection()
-    batch = getattr(connection, "frontend_purge_batch", None)
-    # A batch whose callback was dropped (its savepoint rolled back) or has run starts anew.
-    pending = batch is not None and any(
-        callback == batch.send for _, callback, _ in connection.run_on_commit
-    )
-    if not pending or not connection.in_atomic_block:
-        batch = _Batch()
-        connection.frontend_purge_batch = batch
-        batch.paths |= paths
-        # Robust: a queue that cannot be written to is logged; the write has committed.
-        transaction.on_commit(batch.send, robust=True)
-        return
-    batch.paths |= paths
 
 
 def _target() -> tuple[str, str, int | None, str]:

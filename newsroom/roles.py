@@ -1,27 +1,27 @@
-"""Newsroom roles as auth groups; each app contributes the permissions its role needs.
+"""Newsroom roles as auth groups; each app gives the permissions its roles need.
 
-An app contributes with `roles.contribute(roles.EDITORS, ["comments.can_moderate"])` in its
-`AppConfig.ready()`; `python manage.py setup_roles` then puts every contribution in place.
+An app registers a function under the `role_permissions` hook in its `AppConfig.ready()`,
+answering `{roles.EDITORS: ["comments.can_moderate"]}`; `python manage.py setup_roles` then puts
+every app's permissions in place.
 Whose stories a journalist may change, and when, is decided in `articles.workflow`.
 """
 
 from django.apps import apps as global_apps
 
+import hooks
+
 JOURNALISTS = "Journalists"
 EDITORS = "Editors"
 
-_contributions: dict[str, list[str]] = {}
-
-
-def contribute(role: str, permissions: list[str]) -> None:
-    """Add another app's permissions to a role (call from that app's `ready()`)."""
-    known = _contributions.setdefault(role, [])
-    known.extend(name for name in permissions if name not in known)
-
 
 def role_permissions() -> dict[str, list[str]]:
-    """Every role with the permissions the apps contributed to it."""
-    return {role: list(perms) for role, perms in _contributions.items()}
+    """Every role with the permissions the apps give it (each once, in the order given)."""
+    merged: dict[str, list[str]] = {}
+    for permissions_of in hooks.get("role_permissions"):
+        for role, permissions in permissions_of().items():
+            known = merged.setdefault(role, [])
+            known.extend(name for name in permissions if name not in known)
+    return merged
 
 
 def permissions_named(names: list[str], *, apps=global_apps) -> list:

@@ -13,7 +13,7 @@ unreachable also renews the site's version then, since the process that wrote ma
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -21,22 +21,14 @@ from functools import partial
 from django.core.cache import cache
 from django.db import transaction
 
+import hooks
+
 from .cache import cache_available
 
 PREFIX = "v1:version:"
 SITE = f"{PREFIX}site"
 STORY_PREFIX = f"{PREFIX}story:"
 
-# When the next scheduled change happens by itself (a story going live); set by the app that
-# knows (articles), so that this module needs none.
-_schedule: Callable[[], datetime | None] = lambda: None  # noqa: E731
-# When a story's page next changes by itself (its discussion closing); set by comments.
-_story_schedule: Callable[[int], datetime | None] = lambda pk: None  # noqa: E731
-# Where the primary's log stands now; set by newsroom.replica when a read replica is configured.
-_position: Callable[[], int | None] = lambda: None  # noqa: E731
-# Told of every version handed out; set by newsroom.replica: a request that saw a version (a
-# page's, or one a cached count or list is kept under) reads only a replica that has its writes.
-_seen: Callable[[Iterable["Version"]], None] = lambda found: None  # noqa: E731
 # Changes the cache missed while unreachable, made again once it answers.
 _missed: set[str] = set()
 _missed_lock = threading.Lock()
@@ -57,28 +49,37 @@ def story(pk: int) -> str:
     return f"{STORY_PREFIX}{pk}"
 
 
-def schedule_register(next_change: Callable[[], datetime | None]) -> None:
-    """Tell the site's version when the next change that needs no write will happen."""
-    global _schedule
-    _schedule = next_change
+def _earliest(answers: Iterable[datetime | None]) -> datetime | None:
+    return min((at for at in answers if at is not None), default=None)
 
 
-def position_register(position: Callable[[], int | None]) -> None:
-    """Record with each new version where the primary's log stands (for replica reads)."""
-    global _position
-    _position = position
+def _expires(key: str) -> datetime | None:
+    """When the version of `key` next changes with no write, as the apps answer (hooks)."""
+    if key == SITE:
+        # A query, paid by writers (and by readers after a cache flush): the next story to go live.
+        return _earliest(expires() for expires in hooks.get("site_version_expires"))
+    if key.startswith(STORY_PREFIX):
+        pk = int(key.removeprefix(STORY_PREFIX))
+        return _earliest(expires(pk) for expires in hooks.get("story_version_expires"))
+    return None
 
 
-def seen_register(seen: Callable[[Iterable[Version]], None]) -> None:
-    """Be told of the versions handed out by `peek` and `current` (for replica reads)."""
-    global _seen
-    _seen = seen
+def _position() -> int | None:
+    """Where the primary's log stands now (read replicas, `version_position`); the first answer."""
+    for position in hooks.get("version_position"):
+        if (answer := position()) is not None:
+            return answer
+    return None
 
 
-def story_schedule_register(next_change: Callable[[int], datetime | None]) -> None:
-    """Tell story versions when a story's page next changes with no write."""
-    global _story_schedule
-    _story_schedule = next_change
+def _seen(found: Iterable["Version"]) -> None:
+    # A request that saw a version (a page's, or one a cached count or list is kept under)
+    # reads only a replica that has its writes (`versions_seen`).
+    listeners = hooks.get("versions_seen")
+    if listeners:
+        found = list(found)
+        for seen in listeners:
+            seen(found)
 
 
 def peek(keys: Iterable[str]) -> dict[str, Version]:
@@ -110,11 +111,7 @@ def current(keys: Iterable[str]) -> dict[str, Version] | None:
 
 
 def _fresh(key: str, lsn: int | None = None) -> Version:
-    at = None
-    if key == SITE:
-        at = _schedule()  # one query, paid by writers (and by readers after a cache flush)
-    elif key.startswith(STORY_PREFIX):
-        at = _story_schedule(int(key.removeprefix(STORY_PREFIX)))
+    at = _expires(key)
     until = at.timestamp() if at is not None else None
     return Version(
         token=secrets.token_hex(8), changed_at=time.time(), until=until, lsn=lsn or _position()
@@ -141,11 +138,12 @@ def change(*keys: str) -> None:
     reader may have rendered the old rows under the first new token in between. Every process
     sharing the cache sees the new token at its next request.
     """
-    _replace(keys)
-    transaction.on_commit(partial(_replace, keys), robust=True)
+    replace(keys)
+    transaction.on_commit(partial(replace, keys), robust=True)
 
 
-def _replace(keys: Iterable[str]) -> None:
+def replace(keys: Iterable[str]) -> None:
+    """Give these versions new tokens now (made again once the cache answers, if it is away)."""
     keys = list(keys)
     position = _position()  # one look at the primary's log for all of them
     fresh = {key: _fresh(key, position) for key in keys}
@@ -173,4 +171,4 @@ def _retry_missed() -> None:
     with _missed_lock:
         keys = list(_missed)
         _missed.clear()
-    _replace(keys)
+    replace(keys)

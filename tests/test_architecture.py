@@ -7,7 +7,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("newsroom", "hooks", "articles", "comments", "search", "api", "accounts", "deploy")
+PACKAGES = (
+    "newsroom",
+    "hooks",
+    "delivery",
+    "articles",
+    "comments",
+    "search",
+    "api",
+    "accounts",
+    "deploy",
+)
 
 
 def imported_modules(path: Path):
@@ -131,6 +141,66 @@ def test_no_import_circles():
     assert import_circles(import_graph(ROOT)) == []
 
 
+# A function that registers something (by its name) and keeps it in the module's own state.
+REGISTERING = re.compile(r"(^|_)(register|contribute|provider)s?($|_)")
+KEEPING = {"append", "add", "extend", "insert", "setdefault", "update"}
+# Replaced by the `story_links` hook on the linkbacks branch: remove once merged.
+NOT_YET_HOOKS = {"newsroom/linkbacks/advertise.py: advertiser_register"}
+
+
+def keeps_module_state(function: ast.FunctionDef, module_names: set[str]) -> bool:
+    for node in ast.walk(function):
+        if isinstance(node, ast.Global):
+            return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in module_names
+            and node.func.attr in KEEPING
+        ):
+            return True
+        if isinstance(node, ast.Assign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(
+                isinstance(target, ast.Subscript)
+                and isinstance(target.value, ast.Name)
+                and target.value.id in module_names
+                for target in targets
+            ):
+                return True
+    return False
+
+
+def callback_registries(root: Path, packages=PACKAGES) -> list[str]:
+    """Module-level functions outside hooks/ that register callbacks in their module's state."""
+    found = []
+    for path in source_files(root, packages):
+        if path.relative_to(root).parts[0] == "hooks":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        module_names = {
+            target.id
+            for node in tree.body
+            if isinstance(node, ast.Assign | ast.AnnAssign)
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Name)
+        }
+        found += [
+            f"{path.relative_to(root).as_posix()}: {node.name}"
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef)
+            and REGISTERING.search(node.name)
+            and keeps_module_state(node, module_names)
+        ]
+    return found
+
+
+def test_callbacks_are_registered_only_through_hooks():
+    """One extension point: no module keeps its own registry of other apps' functions."""
+    assert set(callback_registries(ROOT)) - NOT_YET_HOOKS == set()
+
+
 # The checks above must be able to fail: show them a small tree that breaks each rule.
 
 
@@ -155,3 +225,39 @@ def test_a_circle_through_a_function_level_import_is_found(tree):
     graph = import_graph(tree, packages=("app", "other"))
     assert graph["app.views"] == {"app.models"}
     assert import_circles(graph) == [["app.images", "app.models"]]
+
+
+def test_a_module_keeping_its_own_registry_is_found(tmp_path):
+    def write(relative: str, text: str):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text, encoding="utf-8")
+
+    write("app/__init__.py", "")
+    write(
+        "app/desk.py",
+        "_providers = []\n\n"
+        "def provider(func):\n    _providers.append(func)\n    return func\n\n"
+        "_roles = {}\n\n"
+        "def contribute(role, names):\n    _roles.setdefault(role, []).extend(names)\n",
+    )
+    write(
+        "app/versions.py",
+        "_schedule = None\n\n"
+        "def schedule_register(when):\n    global _schedule\n    _schedule = when\n",
+    )
+    # A service that registers a row and a cache of values are not registries of callbacks.
+    write(
+        "app/sites.py",
+        "_missed = set()\n\n"
+        "def site_register(*, user, url):\n    return Site.objects.create(user=user, url=url)\n\n"
+        "def replace(keys):\n    _missed.update(keys)\n",
+    )
+    write(
+        "hooks/__init__.py",
+        "_registered = {}\n\ndef register(name, f):\n    _registered[name] = f\n",
+    )
+    assert sorted(callback_registries(tmp_path, packages=("app", "hooks"))) == [
+        "app/desk.py: contribute",
+        "app/desk.py: provider",
+        "app/versions.py: schedule_register",
+    ]

@@ -15,7 +15,6 @@ def _for_editors(request, label: str, stories, publication: str) -> desk.DeskIte
     return desk.DeskItem(label, stories.count(), url)
 
 
-@desk.provider
 def review_queue(request):
     """Count the stories waiting for an editor's review."""
     return _for_editors(
@@ -23,13 +22,11 @@ def review_queue(request):
     )
 
 
-@desk.provider
 def scheduled_stories(request):
     """Count the stories released for a time still to come."""
     return _for_editors(request, "Stories scheduled", Article.objects.scheduled(), "scheduled")
 
 
-@desk.provider
 def returned_to_me(request):
     """Count the writer's stories an editor sent back with a note, not yet resubmitted."""
     if not request.user.has_perm("articles.change_article"):
@@ -41,7 +38,6 @@ def returned_to_me(request):
     return desk.DeskItem("Returned to me", count, url)
 
 
-@desk.provider
 def pending_changes(request):
     """Count the live stories whose pending changes wait for an editor."""
     return _for_editors(
@@ -52,7 +48,6 @@ def pending_changes(request):
     )
 
 
-@desk.provider
 def embargoed_stories(request):
     """Count the stories held under an embargo still to end."""
     return _for_editors(request, "Stories under embargo", Article.objects.embargoed(), "embargoed")

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
+import hooks
 from articles.apps import ROLE_PERMISSIONS
 from newsroom import roles
 
@@ -51,10 +52,11 @@ def test_prune_takes_away_permissions_given_by_hand():
 
 
 def test_other_apps_contribute_permissions_to_a_role(monkeypatch):
-    monkeypatch.setattr(roles, "_contributions", {})
-    # What the comments app does in its ready(), with one of its own permissions.
-    roles.contribute(roles.EDITORS, ["auth.change_user"])
-    roles.contribute(roles.EDITORS, ["auth.change_user"])  # twice changes nothing
+    monkeypatch.setattr(hooks, "_registered", {})
+    # What the comments app does in its ready(), with one of its own permissions; two apps
+    # giving the same permission give it once.
+    hooks.register("role_permissions", lambda: {roles.EDITORS: ["auth.change_user"]})
+    hooks.register("role_permissions", lambda: {roles.EDITORS: ["auth.change_user"]})
     call_command("setup_roles", stdout=StringIO())
     assert "auth.change_user" in perms_of(roles.EDITORS)
     assert "auth.change_user" not in perms_of(roles.JOURNALISTS)
@@ -62,8 +64,8 @@ def test_other_apps_contribute_permissions_to_a_role(monkeypatch):
 
 
 def test_unknown_permission_is_a_clear_error(monkeypatch):
-    monkeypatch.setattr(roles, "_contributions", {})
-    roles.contribute(roles.EDITORS, ["nowhere.can_fly"])
+    monkeypatch.setattr(hooks, "_registered", {})
+    hooks.register("role_permissions", lambda: {roles.EDITORS: ["nowhere.can_fly"]})
     with pytest.raises(LookupError, match="nowhere"):
         call_command("setup_roles", stdout=StringIO())
 

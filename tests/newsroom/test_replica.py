@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
 
+import hooks
 from newsroom import replica, versions
 from newsroom.pagecache import Page
 from newsroom.replica import (
@@ -126,12 +127,10 @@ def test_a_failed_replica_is_left_alone_for_the_retry_pause(settings):
 
 @postgres_only
 @pytest.mark.django_db
-def test_versions_record_where_the_primary_log_stood(with_replica):
-    versions.position_register(replica.primary_position)
-    try:
-        made = versions.current([versions.SITE])[versions.SITE]
-    finally:
-        versions.position_register(lambda: None)
+def test_versions_record_where_the_primary_log_stood(with_replica, monkeypatch):
+    monkeypatch.setattr(hooks, "_registered", {**hooks._registered})
+    monkeypatch.setitem(hooks._registered, "version_position", [replica.primary_position])
+    made = versions.current([versions.SITE])[versions.SITE]
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_wal_insert_lsn()")
         assert 0 < made.lsn <= lsn_number(cursor.fetchone()[0])
@@ -247,8 +246,7 @@ def replica_wiring(monkeypatch):
     from django.apps import apps
 
     monkeypatch.setattr(replica, "configured", lambda: True)
-    monkeypatch.setattr(versions, "_position", versions._position)
-    monkeypatch.setattr(versions, "_seen", getattr(versions, "_seen", None), raising=False)
+    monkeypatch.setattr(hooks, "_registered", {k: list(v) for k, v in hooks._registered.items()})
     apps.get_app_config("newsroom").ready()
 
 

@@ -17,7 +17,6 @@ from .desk_models import BodyImage, DeskQuerySet, DraftRevision, ReviewNote, Sto
 from .images import SocialImage, article_social_image, lead_image_upload_to
 from .paths import story_path
 from .people import BYLINE_JOIN, AuthorProfile  # noqa: F401 - the model lives there
-from .ping_records import TrackbackPing  # noqa: F401 - every model of the app is found here
 from .rendering import article_description_text, render_markdown, search_excerpt_text
 
 

@@ -12,10 +12,8 @@ class CommentsConfig(AppConfig):
         # Every door that stores, changes or deletes one comment (posting, trackbacks received,
         # the admin) forgets the story's stored pages; queryset updates call caching themselves.
         from newsroom import purge, versions
-        from newsroom.linkbacks.advertise import advertiser_register
 
         from . import caching
-        from .linkbacks.advertise import mention_endpoints
 
         comment = self.get_model("Comment")
         post_save.connect(caching.comment_changed, sender=comment, dispatch_uid="page:comment")
@@ -24,8 +22,6 @@ class CommentsConfig(AppConfig):
         versions.story_schedule_register(caching.discussion_closes)
         # A story's comments feed is forgotten by the cache in front with the story's page.
         purge.story_paths_register(caching.story_comment_paths)
-        # Story pages advertise the Webmention and Pingback endpoints.
-        advertiser_register(mention_endpoints)
         # Editors moderate; `setup_roles` keeps the group in step with this list.
         roles.contribute(
             roles.EDITORS,
@@ -38,9 +34,5 @@ class CommentsConfig(AppConfig):
                 "comments.add_moderationrule",
                 "comments.change_moderationrule",
                 "comments.delete_moderationrule",
-                "comments.view_trackbacktoken",
-                "comments.add_trackbacktoken",
-                "comments.change_trackbacktoken",
-                "comments.view_verifiedsite",
             ],
         )

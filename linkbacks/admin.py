@@ -1,4 +1,5 @@
-"""What each target a story told answered (TrackBack, Pingback, Webmention), and sending again."""
+"""The linkbacks in the admin: what each target a story told answered (and sending again, on the
+story's page), personal tokens, verified sites, and checking a received ping's source again."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -7,16 +8,24 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles import services, workflow
-from articles.models import TrackbackPing
+from articles import workflow
+from articles.admin.story import ArticleAdmin
+from articles.models import Article
+from comments.admin import CommentAdmin
+from comments.models import Comment
 from newsroom.params import parse_id
 
+from .models import SentLinkback, TrackbackToken, VerifiedSite
+from .services import sent_linkback_retry
+from .tasks import verify_trackback
+from .tokens import trackback_token_create, trackback_tokens_revoke
 
-class TrackbackPingInline(admin.TabularInline):
+
+class SentLinkbackInline(admin.TabularInline):
     """The answers, for anyone who may see the story (Editors and Journalists hold the view
     permission); those who may change it can send to one target again."""
 
-    model = TrackbackPing
+    model = SentLinkback
     extra = 0
     can_delete = False
     verbose_name = "linkback sent"
@@ -67,7 +76,7 @@ class TrackbackPingInline(admin.TabularInline):
 
 
 class PingResendMixin:
-    """The story admin's view that sends to one target again (for ArticleAdmin)."""
+    """The story admin's view that sends to one target again."""
 
     def get_urls(self):
         return [
@@ -90,11 +99,99 @@ class PingResendMixin:
         ):
             raise PermissionDenied
         pk = parse_id(request.POST.get("ping", ""))
-        ping = TrackbackPing.objects.filter(article=article, pk=pk).first() if pk else None
+        ping = SentLinkback.objects.filter(article=article, pk=pk).first() if pk else None
         if ping is None:
             raise Http404("No such target.")
-        if services.trackback_ping_retry(ping=ping, by=request.user):
+        if sent_linkback_retry(ping=ping, by=request.user):
             self.message_user(request, f"Sending to {ping.target_url} again.")
         else:
             self.message_user(request, "Only a public story can be sent.", messages.WARNING)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+
+# The story admin with its pings sent (the articles app knows nothing of linkbacks).
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class StoryWithLinkbacksAdmin(PingResendMixin, ArticleAdmin):
+    inlines = [*ArticleAdmin.inlines, SentLinkbackInline]
+
+
+# The moderation queue, with the check of a received ping's source.
+admin.site.unregister(Comment)
+
+
+@admin.register(Comment)
+class CommentWithSourcesAdmin(CommentAdmin):
+    actions = [*CommentAdmin.actions, "verify_again"]
+
+    @admin.action(
+        description="Check the source of selected trackbacks again", permissions=["moderate"]
+    )
+    def verify_again(self, request, queryset):
+        trackbacks = queryset.filter(kind=Comment.Kind.TRACKBACK).select_related("article")
+        for trackback in trackbacks:
+            verify_trackback.enqueue(trackback.pk, recheck=True)
+        self.message_user(request, f"Checking {len(trackbacks)} trackback(s) again.")
+
+
+@admin.register(TrackbackToken)
+class TrackbackTokenAdmin(admin.ModelAdmin):
+    """Editors see every token and revoke leaked ones; only superusers make tokens for others.
+
+    Revocation is final: a revoked token is never brought back (make a new one).
+    """
+
+    list_display = ["name", "user", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__username", "user__email"]
+    raw_id_fields = ["user"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "name"] if request.user.is_superuser else ["name"]
+        return ["user", "name", "created_at", "last_used_at", "revoked_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["user", "created_at", "last_used_at", "revoked_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        owner = obj.user if request.user.is_superuser and obj.user_id else request.user
+        token, value = trackback_token_create(user=owner, name=obj.name)
+        obj.pk, obj.user = token.pk, owner
+        self.message_user(
+            request,
+            f"Token for {owner}: {value} (copy it now; it is not listed here).",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke selected tokens", permissions=["change"])
+    def revoke(self, request, queryset):
+        count = trackback_tokens_revoke(tokens=queryset)
+        self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)
+
+
+@admin.register(VerifiedSite)
+class VerifiedSiteAdmin(admin.ModelAdmin):
+    """The sites users proved are theirs; their Webmentions and Pingbacks count as the users'."""
+
+    list_display = ["origin", "user", "verified_at", "checked_at", "check_note"]
+    list_filter = [("verified_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["origin", "user__username"]
+    fields = readonly_fields = [
+        "origin",
+        "user",
+        "created_at",
+        "checked_at",
+        "check_note",
+        "verified_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # registered by their owners, on their token page

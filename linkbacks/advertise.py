@@ -1,3 +1,5 @@
+"""What story pages announce: the Webmention and Pingback endpoints (the hook `story_links`)."""
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -10,6 +12,6 @@ def mention_endpoints(article) -> list[tuple[str, str]]:
         return []
     kwargs = article.url_kwargs()
     return [
-        ("webmention", absolute_url(reverse("comments:webmention", kwargs=kwargs))),
-        ("pingback", absolute_url(reverse("comments:pingback", kwargs=kwargs))),
+        ("webmention", absolute_url(reverse("linkbacks:webmention", kwargs=kwargs))),
+        ("pingback", absolute_url(reverse("linkbacks:pingback", kwargs=kwargs))),
     ]

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from django.utils import timezone
 
-from .http import FetchResult
+from .fetching import FetchResult
 
 # A site may ask us to wait; we wait at most this long (a later answer still counts).
 MAX_RETRY_AFTER = 6 * 3600

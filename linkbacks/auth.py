@@ -6,10 +6,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
 
-from newsroom.linkbacks.trackback import PingError
-
-from ..models import TrackbackToken
+from .models import TrackbackToken
 from .tokens import trackback_token_authenticate
+from .trackback import PingError
 
 NEED_LOGIN = "You need to login."
 BAD_CSRF = "The form's security token is missing or wrong."

@@ -6,8 +6,8 @@ from enum import StrEnum
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from .http import FetchFailed, FetchRefused, fetch
-from .sites import origin_of
+from .fetching import FetchFailed, FetchRefused, fetch
+from .site_proof import origin_of
 
 logger = logging.getLogger(__name__)
 

@@ -1,10 +1,10 @@
 """Outgoing linkbacks: which pages a story tells that it links to them, and a record of each try.
 
-The protocols themselves (discovery, TrackBack, Pingback, Webmention, the answers) live in
-`newsroom.linkbacks`. A target that answered (accepted or refused) is done with; one that did
-not (no answer, 429, 5xx) is tried again by the worker, then by the cron catch-up, and after
-MAX_ATTEMPTS tries in all it is marked failed with its last answer. An editor may send to any
-one target again by hand.
+The protocols themselves (discovery, TrackBack, Pingback, Webmention, the answers) have their
+own modules beside this one. A target that answered (accepted or refused) is done with; one
+that did not (no answer, 429, 5xx) is tried again by the worker, then by the cron catch-up, and
+after MAX_ATTEMPTS tries in all it is marked failed with its last answer. An editor may send to
+any one target again by hand.
 """
 
 from dataclasses import dataclass
@@ -18,13 +18,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from newsroom.linkbacks.answers import SendOutcome, SendResult
-from newsroom.linkbacks.links import links_in
-from newsroom.linkbacks.sending import send_linkback
-from newsroom.linkbacks.trackback import Ping
+from articles.models import Article
 from newsroom.site import site_origin
 
-from .models import Article, TrackbackPing
+from .answers import SendOutcome, SendResult
+from .links import links_in
+from .models import SentLinkback
+from .sending import send_linkback
+from .trackback import Ping
 
 # How many tries a target gets in all (the first ping, the worker's retries and the cron
 # catch-up's); after the last one a target that still gives no answer is marked failed.
@@ -35,7 +36,7 @@ MAX_ATTEMPTS = 10
 RETRY_BASE_SECONDS, RETRY_MAX_SECONDS = 60, 3600
 # How long a sender holds a target it is telling (longer than any fetch and its fallback).
 CLAIM_SECONDS = 600
-WAITING = [TrackbackPing.Status.PENDING, TrackbackPing.Status.UNREACHABLE]
+WAITING = [SentLinkback.Status.PENDING, SentLinkback.Status.UNREACHABLE]
 
 
 @dataclass(frozen=True)
@@ -95,14 +96,14 @@ def _outgoing_ping(article: Article) -> Ping:
     )
 
 
-def _record(ping: TrackbackPing, result: SendResult) -> TrackbackPing:
+def _record(ping: SentLinkback, result: SendResult) -> SentLinkback:
     """Write down one try's answer; a target out of tries is failed with its last answer."""
     attempts = ping.attempts + 1
-    status, message = TrackbackPing.Status(result.outcome), result.message
+    status, message = SentLinkback.Status(result.outcome), result.message
     next_attempt_at = None
     if result.outcome == SendOutcome.UNREACHABLE:
         if attempts >= MAX_ATTEMPTS:
-            status = TrackbackPing.Status.FAILED
+            status = SentLinkback.Status.FAILED
             message = f"Gave up after {attempts} tries; last answer: {message}"
         else:
             # The site's own Retry-After when it gave one; our doubling wait otherwise.
@@ -110,7 +111,7 @@ def _record(ping: TrackbackPing, result: SendResult) -> TrackbackPing:
             if wait is None:
                 wait = min(RETRY_BASE_SECONDS * 2 ** (attempts - 1), RETRY_MAX_SECONDS)
             next_attempt_at = timezone.now() + timedelta(seconds=wait)
-    TrackbackPing.objects.filter(pk=ping.pk).update(
+    SentLinkback.objects.filter(pk=ping.pk).update(
         protocol=result.protocol,
         ping_url=result.ping_url[:2000],
         status=status,
@@ -125,7 +126,7 @@ def _record(ping: TrackbackPing, result: SendResult) -> TrackbackPing:
 
 def article_send_trackbacks(
     *, article: Article, only_unreachable: bool = False
-) -> list[TrackbackPing]:
+) -> list[SentLinkback]:
     """Tell each target of a public story that has not answered yet; record each try.
 
     `only_unreachable` tells only targets that were tried and gave no answer (the retries).
@@ -138,15 +139,15 @@ def article_send_trackbacks(
     pings = []
     for target in article_targets(article):
         with transaction.atomic():
-            ping, _ = TrackbackPing.objects.get_or_create(article=article, target_url=target.url)
-        waiting = [TrackbackPing.Status.UNREACHABLE] if only_unreachable else WAITING
+            ping, _ = SentLinkback.objects.get_or_create(article=article, target_url=target.url)
+        waiting = [SentLinkback.Status.UNREACHABLE] if only_unreachable else WAITING
         if ping.status not in waiting or ping.attempts >= MAX_ATTEMPTS:
             continue
         # Claimed before sending (a conditional UPDATE): of two senders at once (a save's
         # send, a retry, the cron catch-up) one tells the target; the claim lapses by itself
         # if its sender dies, and the answer's record replaces it.
         claim = timezone.now() + timedelta(seconds=CLAIM_SECONDS)
-        claimed = TrackbackPing.objects.filter(
+        claimed = SentLinkback.objects.filter(
             due, pk=ping.pk, status__in=waiting, attempts=ping.attempts
         ).update(next_attempt_at=claim)
         if not claimed:
@@ -156,7 +157,7 @@ def article_send_trackbacks(
     return pings
 
 
-def trackback_ping_resend(*, ping: TrackbackPing, held: datetime | None = None) -> TrackbackPing:
+def trackback_ping_resend(*, ping: SentLinkback, held: datetime | None = None) -> SentLinkback:
     """Send to one target again, whatever it answered before (an editor asked).
 
     `held` is the hold the editor's request put on the row: "Send again" pressed twice (through
@@ -168,7 +169,7 @@ def trackback_ping_resend(*, ping: TrackbackPing, held: datetime | None = None) 
         return ping
     if held is not None:
         claim = timezone.now() + timedelta(seconds=CLAIM_SECONDS)
-        if not TrackbackPing.objects.filter(pk=ping.pk, next_attempt_at=held).update(
+        if not SentLinkback.objects.filter(pk=ping.pk, next_attempt_at=held).update(
             next_attempt_at=claim
         ):
             return ping
@@ -179,17 +180,17 @@ def trackback_ping_resend(*, ping: TrackbackPing, held: datetime | None = None) 
         target.url, _outgoing_ping(article), token=target.token, named=target.named
     )
     if ping.attempts >= MAX_ATTEMPTS:  # a fresh start: the editor's try gets its own retries
-        TrackbackPing.objects.filter(pk=ping.pk).update(attempts=0)
+        SentLinkback.objects.filter(pk=ping.pk).update(attempts=0)
         ping.attempts = 0
     return _record(ping, result)
 
 
-def retry_delay_asked(pings: list[TrackbackPing]) -> float:
+def retry_delay_asked(pings: list[SentLinkback]) -> float:
     """The longest wait the targets still to retry asked for, in seconds (0: none asked)."""
     now = timezone.now()
     waits = [
         (ping.next_attempt_at - now).total_seconds()
         for ping in pings
-        if ping.status == TrackbackPing.Status.UNREACHABLE and ping.next_attempt_at
+        if ping.status == SentLinkback.Status.UNREACHABLE and ping.next_attempt_at
     ]
     return max([0.0, *waits])

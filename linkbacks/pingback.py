@@ -14,7 +14,7 @@ from django.http import HttpResponse
 
 from .answers import SendOutcome, SendResult, is_temporary, retry_after
 from .discovery import PINGBACK
-from .http import fetch
+from .fetching import fetch
 
 MAX_BODY_BYTES = 64 * 1024
 METHOD = "pingback.ping"

@@ -1,16 +1,20 @@
-"""Storing an accepted ping, held until its source is checked off the request path."""
+"""Storing a ping received (a TrackBack, or a Webmention or Pingback from a verified site), held
+until its source is checked off the request path."""
 
 from functools import partial
+from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
+from django.utils.text import Truncator
 
-from newsroom.linkbacks.trackback import Ping, PingError
+from comments.models import Comment
+from comments.policy import trackback_verdict, trackbacks_closed
 from newsroom.text import printable
 
-from ..models import Comment, TrackbackToken
-from ..policy import trackback_verdict, trackbacks_closed
-from ..tasks import verify_trackback
+from .models import TrackbackToken, VerifiedSite
+from .tasks import verify_trackback
+from .trackback import Ping, PingError
 
 ALREADY_REGISTERED = "A trackback from this URL is already registered."
 VERIFY_EMAIL_FIRST = (
@@ -78,3 +82,24 @@ def trackback_receive(
     if not blocked:
         transaction.on_commit(partial(verify_trackback.enqueue, trackback.pk))
     return trackback
+
+
+def mention_receive(
+    *, article, source: str, site: VerifiedSite, ip_address: str | None, user_agent: str
+) -> Comment:
+    """Store a Webmention or Pingback as the site owner's trackback, held until its source is
+    checked (the check also reads the source's title); PingError when it cannot be stored."""
+    ping = Ping(
+        url=source,
+        title=Truncator(source).chars(250, truncate="…"),
+        excerpt="",
+        blog_name=urlsplit(source).hostname or site.origin,
+    )
+    return trackback_receive(
+        article=article,
+        ping=ping,
+        user=site.user,
+        token=None,
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from .answers import SendOutcome, SendResult
 from .discovery import PINGBACK, TRACKBACK, WEBMENTION, discover, wordpress_trackback
-from .http import FetchFailed, FetchRefused, fetch, same_origin
+from .fetching import FetchFailed, FetchRefused, fetch, same_origin
 from .pingback import pingback_send
 from .trackback import Ping, trackback_send
 from .webmention import webmention_send

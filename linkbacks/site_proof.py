@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from django.utils.crypto import constant_time_compare
 
-from .http import FetchFailed, FetchRefused, fetch
+from .fetching import FetchFailed, FetchRefused, fetch
 
 META_NAME = "newsroom-site-verification"
 WELL_KNOWN_PATH = "/.well-known/newsroom-site-verification.txt"

@@ -6,10 +6,9 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from newsroom.linkbacks.sites import origin_of
-
-from ..models import VerifiedSite
-from ..tasks import verify_site
+from .models import VerifiedSite
+from .site_proof import origin_of
+from .tasks import verify_site
 
 MAX_SITES = 20  # per user
 

@@ -9,7 +9,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from newsroom.text import printable
 
-from ..models import TrackbackToken
+from .models import TrackbackToken
 
 DEFAULT_NAME = "Personal token"
 MAX_NAME_LENGTH = 100  # TrackbackToken.name

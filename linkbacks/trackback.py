@@ -20,7 +20,7 @@ from newsroom.text import printable, without_control_characters
 
 from .answers import SendOutcome, SendResult, is_temporary, retry_after
 from .discovery import TRACKBACK
-from .http import FetchResult, fetch
+from .fetching import FetchResult, fetch
 
 logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024

@@ -1,14 +1,16 @@
-"""Checking a trackback's source: only a page that links to the story can be shown."""
+"""Checking in the worker: a ping's source (only a page that links to the story can be shown),
+and a site's code; and finding the verified site a URL lives on."""
 
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from newsroom.linkbacks.links import SourceOutcome, check_source
-from newsroom.linkbacks.sites import origin_of
+from comments.caching import stories_discussion_changed
+from comments.models import Comment
+from comments.policy import trackback_verdict
 
-from ..caching import stories_discussion_changed
-from ..models import Comment, VerifiedSite
-from ..policy import trackback_verdict
+from .links import SourceOutcome, check_source
+from .models import VerifiedSite
+from .site_proof import check_site, origin_of
 
 # Passing faults: the trackback stays with an editor, who can run the check again.
 HELD = {SourceOutcome.UNREACHABLE}
@@ -76,3 +78,32 @@ def trackback_verify(*, trackback: Comment, recheck: bool = False) -> Comment:
     trackback.refresh_from_db()
     trackback.first_check = first_check
     return trackback
+
+
+def verified_site_for(url: str) -> VerifiedSite | None:
+    """The verified site a URL lives on (the first proved, if several users proved it)."""
+    origin = origin_of(url)
+    if origin is None:
+        return None
+    return (
+        VerifiedSite.objects.select_related("user")
+        .filter(origin=origin, verified_at__isnull=False, user__is_active=True)
+        .order_by("verified_at", "pk")
+        .first()
+    )
+
+
+def site_verify(*, site: VerifiedSite) -> VerifiedSite:
+    """Look for the code on the site (in the worker) and record what was found.
+
+    A site once proved stays proved until its owner removes it; a failed later check is noted.
+    """
+    check = check_site(site.origin, site.code)
+    now = timezone.now()
+    changes = {"checked_at": now, "check_note": check.note[:300]}
+    if check.verified and site.verified_at is None:
+        changes["verified_at"] = now
+    VerifiedSite.objects.filter(pk=site.pk).update(**changes)
+    site.refresh_from_db()
+    site.unreachable = check.unreachable
+    return site

@@ -1,33 +1,50 @@
-"""The Webmention and Pingback endpoints of a story, and a user's verified sites.
+"""A story's linkback endpoints (TrackBack, Webmention, Pingback), and a user's verified sites.
 
-Only a source on a site its owner proved is theirs may mention a story; anyone else is refused
-in the protocol's own words (400 for Webmention, fault 0x0031 for Pingback) and nothing is kept.
+A TrackBack comes from a logged-in user or a personal token (the tokens are kept on the account
+page). A Webmention or Pingback is taken only from a source on a site its owner proved is
+theirs; anyone else is refused in the protocol's own words (400 for Webmention, fault 0x0031
+for Pingback) and nothing is kept.
 """
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from newsroom.linkbacks import pingback as pb
-from newsroom.linkbacks.links import same_page
-from newsroom.linkbacks.trackback import MAX_BODY_BYTES, PingError, decode_form
-from newsroom.linkbacks.webmention import MentionError, parse_mention, text_response, web_address
+from comments.ratelimit import client_ip, rate_limit_exceeded
 from newsroom.params import parse_id
 from newsroom.site import absolute_url
 
-from ..models import VerifiedSite
-from ..ratelimit import client_ip, rate_limit_exceeded
-from ..trackbacks.receive import ALREADY_REGISTERED, VERIFY_EMAIL_FIRST, address_unverified
-from .receive import mention_receive
+from . import pingback as pb
+from .auth import PingSender, authenticate_ping
+from .links import same_page
+from .models import VerifiedSite
+from .receive import (
+    ALREADY_REGISTERED,
+    VERIFY_EMAIL_FIRST,
+    address_unverified,
+    mention_receive,
+    trackback_receive,
+)
 from .sites import SiteError, site_check_queue, site_register, sites_remove
+from .trackback import (
+    MAX_BODY_BYTES,
+    PingError,
+    decode_form,
+    error_response,
+    parse_ping,
+    read_ping_fields,
+    xml_response,
+)
 from .verify import verified_site_for
+from .webmention import MentionError, parse_mention, text_response, web_address
 
+TOO_MANY_PINGS = "Too many pings; try again in a minute."
 TOO_MANY = "Too many mentions; try again in a minute."
 TOO_LARGE = "The request is larger than 64 KB."
 UNREGISTERED, BUSY, REPEAT = "unregistered", "busy", "repeat"
@@ -84,6 +101,64 @@ def _store(request, article, source: str):
     except PingError as error:  # closed, or already registered
         reason = REPEAT if error.message == ALREADY_REGISTERED else ""
         raise MentionError(error.message, reason=reason) from error
+
+
+def _pings_rate_limited(identity: str) -> bool:
+    return rate_limit_exceeded(
+        "trackbacks",
+        [identity],
+        limit=settings.TRACKBACKS_RATE_LIMIT,
+        window=settings.TRACKBACKS_RATE_WINDOW,
+    )
+
+
+@csrf_exempt  # token pings carry no cookie; session pings get Django's check in authenticate_ping
+def trackback_ping(request, token=None, **url_kwargs):
+    """Receive a TrackBack 1.2 ping from a logged-in user, a Bearer token or a personal URL."""
+    if request.method != "POST":
+        return xml_response("Trackbacks are sent with POST.", status=405, headers={"Allow": "POST"})
+    try:
+        fields, unreadable = read_ping_fields(request)
+        # Every attempt counts against its address (token guessing included); a user's own
+        # count starts only once the request is known to be theirs, so a forged cross-site post
+        # cannot use it up.
+        if _pings_rate_limited(f"ip:{client_ip(request)}"):
+            raise PingError(TOO_MANY_PINGS, status=429)
+        sender = authenticate_ping(request, url_token=token, fields=fields)
+        if _pings_rate_limited(f"user:{sender.user.pk}"):
+            raise PingError(TOO_MANY_PINGS, status=429)
+    except PingError as refusal:
+        return error_response(refusal)
+
+    article = Article.objects.published().at_url(**url_kwargs).select_related("category").first()
+    if article is None:
+        return xml_response("No such story.", status=404)
+    try:
+        if unreadable is not None:
+            raise unreadable
+        trackback_receive(
+            article=article,
+            ping=parse_ping(fields),
+            user=sender.user,
+            token=sender.token,
+            ip_address=client_ip(request) or None,
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except PingError as error:
+        return _answer(request, sender, article, fields, error)
+    return _answer(request, sender, article, fields, None)
+
+
+def _answer(request, sender: PingSender, article, fields, error: PingError | None):
+    """XML for software; a readable page for pings sent from the story page's form."""
+    if sender.from_form and fields.get("response") == "html":
+        context = {
+            "article": article,
+            "error": error.message if error else None,
+            "url": fields.get("url", ""),
+        }
+        return render(request, "linkbacks/trackback_answer.html", context)
+    return error_response(error) if error else xml_response()
 
 
 @csrf_exempt  # no cookie is trusted here: the sender is known by its verified site alone

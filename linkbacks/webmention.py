@@ -15,7 +15,7 @@ from newsroom.text import without_control_characters
 
 from .answers import SendOutcome, SendResult, is_temporary, retry_after, short_text
 from .discovery import WEBMENTION
-from .http import fetch
+from .fetching import fetch
 from .links import same_page
 from .trackback import MAX_URL_LENGTH, normalise_url
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
+    path("", include("linkbacks.urls")),
     path("", include("api.urls")),
 ]
 

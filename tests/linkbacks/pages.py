@@ -1,8 +1,8 @@
-"""Recorded pages of blog engines (tests/fixtures/linkbacks/), for discovery and round trips."""
+"""Recorded pages of blog engines (tests/linkbacks/fixtures/), for discovery and round trips."""
 
 from pathlib import Path
 
-PAGES = Path(__file__).parent / "fixtures" / "linkbacks"
+PAGES = Path(__file__).parent / "fixtures"
 HOSTS = ("https://blog.example", "https://mt.example", "https://wm.example")
 
 

@@ -6,13 +6,14 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, TrackbackPing
+from articles.models import Article
+from linkbacks.models import SentLinkback
 from tests.conftest import log_in_staff
 from tests.factories import make_article, make_user
 
 
 def sent_answers(article):
-    TrackbackPing.objects.create(
+    SentLinkback.objects.create(
         article=article,
         target_url="https://blog.example/post/",
         protocol="trackback",
@@ -22,7 +23,7 @@ def sent_answers(article):
         attempts=1,
         last_attempt_at=timezone.now(),
     )
-    TrackbackPing.objects.create(
+    SentLinkback.objects.create(
         article=article,
         target_url="https://wp.example/p/",
         protocol="pingback",
@@ -58,7 +59,7 @@ def test_a_role_member_who_is_not_a_superuser_sees_the_answers(client, role):
 @pytest.mark.django_db
 def test_without_the_view_right_the_panel_is_not_shown(client):
     editors = Group.objects.get(name="Editors")
-    editors.permissions.remove(Permission.objects.get(codename="view_trackbackping"))
+    editors.permissions.remove(Permission.objects.get(codename="view_sentlinkback"))
     user = as_member_of("Editors")
     article = make_article()
     sent_answers(article)

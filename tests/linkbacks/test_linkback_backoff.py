@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles import services
-from articles.models import TrackbackPing
-from articles.tasks import send_trackbacks
+from linkbacks.models import SentLinkback
+from linkbacks.tasks import send_trackbacks
 from tests.factories import make_article, make_editor
 from tests.http_server import LocalServer
 
@@ -39,7 +39,7 @@ def test_saving_a_live_story_does_not_spend_the_retries_of_a_site_that_is_down(
             article.standfirst = f"Fixed typo {n}"
             with django_capture_on_commit_callbacks(execute=True):
                 services.article_save(article=article, by=editor)
-        ping = TrackbackPing.objects.get()
+        ping = SentLinkback.objects.get()
         assert len(posts(server)) == 1
         assert (ping.status, ping.attempts) == ("unreachable", 1)
         # Once its wait is over, the next round tells it again.
@@ -56,5 +56,5 @@ def test_cron_run_every_minute_does_not_give_up_on_a_site_down_for_ten_minutes()
         for minute in range(10):
             with time_machine.travel(start + timedelta(minutes=minute)):
                 call_command("send_trackbacks", stdout=StringIO())
-        assert TrackbackPing.objects.get().status == "unreachable"
+        assert SentLinkback.objects.get().status == "unreachable"
         assert len(posts(server)) < 10

@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from articles import services
-from articles.models import TrackbackPing
-from articles.tasks import resend_trackback
-from articles.trackbacks import article_send_trackbacks
+from linkbacks.models import SentLinkback
+from linkbacks.outgoing import article_send_trackbacks
+from linkbacks.services import sent_linkback_retry
+from linkbacks.tasks import resend_trackback
 from tests.factories import make_article, make_editor
 from tests.http_server import LocalServer, Routes
 
@@ -44,7 +44,7 @@ def test_two_senders_at_once_tell_a_target_once():
         server.httpd.routes = SlowRoutes()
         server.routes["/ping"] = XML_OK
         article = make_article(trackback_targets=server.url("/ping"))
-        TrackbackPing.objects.create(article=article, target_url=server.url("/ping"))
+        SentLinkback.objects.create(article=article, target_url=server.url("/ping"))
         errors = []
 
         def send():
@@ -63,7 +63,7 @@ def test_two_senders_at_once_tell_a_target_once():
     assert not errors
     posted = [r for r in server.requests if r[0] == "POST" and r[1] == "/ping"]
     assert len(posted) == 1
-    ping = TrackbackPing.objects.get()
+    ping = SentLinkback.objects.get()
     assert (ping.status, ping.attempts) == ("sent", 1)
 
 
@@ -73,11 +73,11 @@ def test_an_editors_send_again_is_not_sent_twice_by_the_cron_meanwhile():
         server.routes["/ping"] = (403, {}, b"")
         article = make_article(trackback_targets=server.url("/ping"))
         article_send_trackbacks(article=article)
-        ping = TrackbackPing.objects.get()
+        ping = SentLinkback.objects.get()
         assert ping.status == "refused"
         server.routes["/ping"] = XML_OK
         with transaction.atomic():
-            services.trackback_ping_retry(ping=ping, by=make_editor("desk"))
+            sent_linkback_retry(ping=ping, by=make_editor("desk"))
         # The worker has not run the editor's send yet; the cron catch-up runs meanwhile.
         call_command("send_trackbacks", stdout=StringIO())
         resend_trackback.call(ping.pk)  # then the worker
@@ -97,14 +97,16 @@ def test_send_again_pressed_twice_tells_the_target_once(database_tasks):
         server.routes["/ping"] = (403, {}, b"")
         article = make_article(trackback_targets=server.url("/ping"))
         article_send_trackbacks(article=article)
-        assert TrackbackPing.objects.get().status == "refused"
+        assert SentLinkback.objects.get().status == "refused"
         server.routes["/ping"] = XML_OK
         editor = make_editor("desk")
         for _ in range(2):  # a double click, each through its own app server
-            services.trackback_ping_retry(ping=TrackbackPing.objects.get(), by=editor)
-        assert DBTaskResult.objects.filter(task_path="articles.tasks.resend_trackback").count() == 2
+            sent_linkback_retry(ping=SentLinkback.objects.get(), by=editor)
+        assert (
+            DBTaskResult.objects.filter(task_path="linkbacks.tasks.resend_trackback").count() == 2
+        )
         run_worker()
     posted = [r for r in server.requests if r[0] == "POST" and r[1] == "/ping"]
     assert len(posted) == 2  # the first, refused; the editor's, once
-    ping = TrackbackPing.objects.get()
+    ping = SentLinkback.objects.get()
     assert (ping.status, ping.attempts) == ("sent", 2)

@@ -1,6 +1,6 @@
 """Discovery against recorded pages: WordPress 6, Movable Type, Webmention receivers, nothing."""
 
-from newsroom.linkbacks.discovery import (
+from linkbacks.discovery import (
     PINGBACK,
     TRACKBACK,
     WEBMENTION,
@@ -9,7 +9,7 @@ from newsroom.linkbacks.discovery import (
     link_header_targets,
     wordpress_trackback_url,
 )
-from tests.linkback_pages import recorded
+from tests.linkbacks.pages import recorded
 
 WP_POST = "https://blog.example/2024/05/01/harbour-reopens/"
 

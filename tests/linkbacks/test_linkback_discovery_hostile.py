@@ -6,7 +6,7 @@ Python 3.13.5, CVE-2025-6069: that is the interpreter's to fix.)"""
 
 import time
 
-from newsroom.linkbacks.discovery import discover, discover_ping_url, link_header_targets
+from linkbacks.discovery import discover, discover_ping_url, link_header_targets
 
 PAGE = "https://blog.example/post/"
 

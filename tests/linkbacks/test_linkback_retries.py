@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles.models import TrackbackPing
-from articles.tasks import send_trackbacks
-from articles.trackbacks import MAX_ATTEMPTS
+from linkbacks.models import SentLinkback
+from linkbacks.outgoing import MAX_ATTEMPTS
+from linkbacks.tasks import send_trackbacks
 from tests.conftest import log_in_staff
 from tests.factories import make_article, make_editor, make_journalist
 from tests.http_server import LocalServer
@@ -38,7 +38,7 @@ def posts(server, path):
 
 
 def retries():
-    return DBTaskResult.objects.filter(task_path="articles.tasks.retry_trackbacks")
+    return DBTaskResult.objects.filter(task_path="linkbacks.tasks.retry_trackbacks")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,7 +49,7 @@ def test_429_with_retry_after_is_retried_once_then_recorded_as_sent(database_tas
         queued_at = timezone.now()
         send_trackbacks.enqueue(article.pk)
         run_worker()
-        ping = TrackbackPing.objects.get()
+        ping = SentLinkback.objects.get()
         assert (ping.status, ping.attempts) == ("unreachable", 1)
         [retry] = retries()
         # The site asked for two minutes: the retry waits that long, not the usual one.
@@ -86,7 +86,7 @@ def test_403_is_not_retried(database_tasks):
             with time_machine.travel(start + timedelta(hours=hours)):
                 run_worker()
         call_command("send_trackbacks", stdout=StringIO())
-    ping = TrackbackPing.objects.get()
+    ping = SentLinkback.objects.get()
     assert (ping.status, ping.message) == ("refused", "HTTP 403: Pings from your host are blocked.")
     assert len(posts(server, "/ping")) == 1
     assert not retries().exists()
@@ -101,7 +101,7 @@ def test_a_site_that_never_answers_well_is_failed_with_its_last_answer_after_the
         for hours in range(MAX_ATTEMPTS + 2):  # the cron catch-up, each run after the wait
             with time_machine.travel(start + timedelta(hours=2 * hours)):
                 call_command("send_trackbacks", stdout=StringIO())
-    ping = TrackbackPing.objects.get()
+    ping = SentLinkback.objects.get()
     assert ping.status == "failed" and ping.attempts == MAX_ATTEMPTS
     assert ping.message == f"Gave up after {MAX_ATTEMPTS} tries; last answer: HTTP 503"
     assert len(posts(server, "/ping")) == MAX_ATTEMPTS
@@ -114,7 +114,7 @@ def test_an_editor_sends_one_target_again_by_hand(client, django_capture_on_comm
         server.routes["/b"] = XML_OK
         article = make_article(trackback_targets=f"{server.url('/a')}\n{server.url('/b')}")
         send_trackbacks.enqueue(article.pk)  # tasks run on the spot here
-        refused = TrackbackPing.objects.get(target_url=server.url("/a"))
+        refused = SentLinkback.objects.get(target_url=server.url("/a"))
         assert refused.status == "refused"
         server.routes["/a"] = XML_OK  # the site's owner unblocked us
         log_in_staff(client, make_editor("desk"))
@@ -136,7 +136,7 @@ def test_an_editor_sends_one_target_again_by_hand(client, django_capture_on_comm
 def test_sending_again_is_refused_to_who_may_not_edit_and_for_unknown_targets(client):
     article = make_article(trackback_targets="https://a.example/p")
     other = make_article()
-    ping = TrackbackPing.objects.create(article=article, target_url="https://a.example/p")
+    ping = SentLinkback.objects.create(article=article, target_url="https://a.example/p")
     url = reverse("admin:articles_article_resend_ping", args=[other.pk])
     log_in_staff(client, make_editor("desk"))
     assert client.post(url, {"ping": ping.pk}).status_code == 404  # not this story's
@@ -150,7 +150,7 @@ def test_sending_again_is_refused_to_who_may_not_edit_and_for_unknown_targets(cl
 def test_the_author_of_a_live_story_may_open_it_but_not_send_again(client):
     journalist = make_journalist("writer")
     article = make_article(author=journalist, trackback_targets="https://a.example/p")
-    ping = TrackbackPing.objects.create(
+    ping = SentLinkback.objects.create(
         article=article, target_url="https://a.example/p", status="refused", attempts=1
     )
     log_in_staff(client, journalist)

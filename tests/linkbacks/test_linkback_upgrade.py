@@ -12,7 +12,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from articles.models import Article, TrackbackPing
+from articles.models import Article
+from linkbacks.models import SentLinkback
 from tests.http_server import LocalServer
 
 BEFORE = ("articles", "0009_corrections_embargo")
@@ -50,7 +51,7 @@ def test_stories_published_before_the_upgrade_do_not_ping_their_body_links(
         assert Article.objects.get(pk=story.pk).notify_linked_pages is False
         call_command("send_trackbacks", stdout=StringIO())  # the first cron run after upgrading
     assert not server.requests
-    assert not TrackbackPing.objects.exists()
+    assert not SentLinkback.objects.exists()
     # A story written after the upgrade tells its links, as the new rule says.
     fresh = Article(title="New", slug="new", category_id=category.pk, body="x")
     assert fresh.notify_linked_pages is True

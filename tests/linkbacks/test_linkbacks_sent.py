@@ -6,11 +6,11 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from articles.models import TrackbackPing
-from articles.trackbacks import article_send_trackbacks, article_targets
+from linkbacks.models import SentLinkback
+from linkbacks.outgoing import article_send_trackbacks, article_targets
 from tests.factories import make_article
 from tests.http_server import LocalServer
-from tests.linkback_pages import route
+from tests.linkbacks.pages import route
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,7 @@ def test_wordpress_too_quickly_is_temporary_not_refused(site):
     )
     article = make_article(trackback_targets=site.url(WP_PATH))
     [ping] = article_send_trackbacks(article=article)
-    assert ping.status == TrackbackPing.Status.UNREACHABLE
+    assert ping.status == SentLinkback.Status.UNREACHABLE
     assert ping.message == "HTTP 429: You are posting comments too quickly. Slow down."
     assert 10 <= (ping.next_attempt_at - ping.last_attempt_at).total_seconds() <= 15
     # Not due yet: nothing is sent before the time the site asked for.
@@ -206,5 +206,5 @@ def test_publishing_a_story_with_only_body_links_tells_them(
     article = make_article(status="draft", body=f"As [noted]({site.url('/notes/1')}).")
     with django_capture_on_commit_callbacks(execute=True):  # the worker's part, on the spot
         services.article_publish(article=article, by=make_editor("desk"))
-    ping = TrackbackPing.objects.get(article=article)
+    ping = SentLinkback.objects.get(article=article)
     assert (ping.status, ping.protocol) == ("sent", "webmention")

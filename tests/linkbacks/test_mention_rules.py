@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from comments.models import Comment, VerifiedSite
-from newsroom.linkbacks.sites import origin_of
+from comments.models import Comment
+from linkbacks.models import VerifiedSite
+from linkbacks.site_proof import origin_of
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def site():
 
 
 def endpoint(name, article):
-    return reverse(f"comments:{name}", kwargs=article.url_kwargs())
+    return reverse(f"linkbacks:{name}", kwargs=article.url_kwargs())
 
 
 def send_webmention(client, article, source, target=None, **extra):
@@ -139,7 +140,7 @@ def test_closed_trackbacks_refuse_mentions(client, story, site):
 def test_registering_sites(client):
     user = make_user("owner")
     client.force_login(user)
-    url = reverse("comments:sites")
+    url = reverse("linkbacks:sites")
     assert client.get(url).status_code == 405
     for bad in ("", "ftp://x.example", "https://user:pw@x.example/", "not a url"):
         client.post(url, {"site": bad})

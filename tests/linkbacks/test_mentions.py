@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from comments.models import Comment, VerifiedSite
+from comments.models import Comment
+from linkbacks.models import VerifiedSite
 from tests.factories import make_article, make_user
 from tests.http_server import LocalServer
 
@@ -24,7 +25,7 @@ def page(title, links=(), head=""):
 
 
 def webmention(live_server, article, source, target=None):
-    url = live_server.url + reverse("comments:webmention", kwargs=article.url_kwargs())
+    url = live_server.url + reverse("linkbacks:webmention", kwargs=article.url_kwargs())
     data = urlencode({"source": source, "target": target or permalink(live_server, article)})
     request = urllib.request.Request(url, data=data.encode(), method="POST")  # noqa: S310
     try:
@@ -35,7 +36,7 @@ def webmention(live_server, article, source, target=None):
 
 
 def pingback(live_server, article, source, target=None):
-    url = live_server.url + reverse("comments:pingback", kwargs=article.url_kwargs())
+    url = live_server.url + reverse("linkbacks:pingback", kwargs=article.url_kwargs())
     proxy = xmlrpc.client.ServerProxy(url)
     return proxy.pingback.ping(source, target or permalink(live_server, article))
 
@@ -66,7 +67,7 @@ def blog():
 
 def register_and_prove(client, user, origin, site_server, *, how="meta"):
     client.force_login(user)
-    client.post(reverse("comments:sites"), {"site": origin + "/any/page"})
+    client.post(reverse("linkbacks:sites"), {"site": origin + "/any/page"})
     site = VerifiedSite.objects.get(user=user, origin=origin)
     if how == "meta":
         meta = f'<meta name="newsroom-site-verification" content="{site.code}">'
@@ -77,7 +78,7 @@ def register_and_prove(client, user, origin, site_server, *, how="meta"):
             {"Content-Type": "text/plain"},
             f"{site.code}\n".encode(),
         )
-    client.post(reverse("comments:sites"), {"check": site.pk})  # the worker checks (on the spot)
+    client.post(reverse("linkbacks:sites"), {"check": site.pk})  # the worker checks (on the spot)
     site.refresh_from_db()
     return site
 
@@ -105,7 +106,7 @@ def test_mentions_from_a_verified_site_are_stored_checked_and_shown(newsroom, bl
     headers, html = get(link)
     # What a sender discovers there: this very endpoint.
     assert (
-        f"{newsroom.url}{reverse('comments:webmention', kwargs=story.url_kwargs())}"
+        f"{newsroom.url}{reverse('linkbacks:webmention', kwargs=story.url_kwargs())}"
         in (headers["Link"])
     )
     assert "2 Trackback(s)" in html

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from newsroom.linkbacks.http import FetchFailed, FetchRefused, address_allowed, fetch
-from tests.comments.pings import html
+from linkbacks.fetching import FetchFailed, FetchRefused, address_allowed, fetch
+from tests.linkbacks.pings import html
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from comments.models import Comment
-from comments.trackbacks.tokens import trackback_token_create
+from linkbacks.tokens import trackback_token_create
 from tests.comments.test_hostile_input import RAW, assert_only_our_markup
 from tests.factories import make_user
 
@@ -34,7 +34,7 @@ def add_trackbacks(article, n, **fields):
 def test_story_page_carries_the_autodiscovery_block(client, article):
     page = client.get(article.get_absolute_url()).content.decode()
     permalink = f"http://testserver{article.get_absolute_url()}"
-    ping = f"http://testserver{reverse('comments:trackback', kwargs=article.url_kwargs())}"
+    ping = f"http://testserver{reverse('linkbacks:trackback', kwargs=article.url_kwargs())}"
     rdf = re.search(r"<rdf:RDF.*?</rdf:RDF>", page, re.S).group(0)
     assert f'rdf:about="{permalink}"' in rdf and f'dc:identifier="{permalink}"' in rdf
     assert f'trackback:ping="{ping}"' in rdf and 'dc:title="Harbour reopens"' in rdf
@@ -161,7 +161,7 @@ def test_any_field_in_any_charset_never_500_never_raw(
         data = "&".join(f"{k}={quote(v)}" for k, v in fields.items())
     response = client.generic(
         "POST",
-        reverse("comments:trackback", kwargs=article.url_kwargs()),
+        reverse("linkbacks:trackback", kwargs=article.url_kwargs()),
         data=data,
         content_type=f"application/x-www-form-urlencoded; charset={charset}",
         HTTP_AUTHORIZATION=f"Bearer {token}",

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment
-from tests.comments.pings import answer, body, html, ping
 from tests.factories import make_editor
 from tests.http_server import LocalServer
+from tests.linkbacks.pings import answer, body, html, ping
 from tests.newsroom.conftest import closed_port, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,7 +34,7 @@ def test_the_ping_is_answered_before_its_source_is_fetched(
         assert server.requests == []
         trackback = Comment.objects.trackbacks().get()
         assert trackback.verification == Comment.Verification.UNCHECKED
-        assert DBTaskResult.objects.ready().get().task_path == "comments.tasks.verify_trackback"
+        assert DBTaskResult.objects.ready().get().task_path == "linkbacks.tasks.verify_trackback"
 
         run_worker()
 
@@ -54,7 +54,7 @@ def test_an_unreachable_source_is_checked_again_later(
     trackback = Comment.objects.trackbacks().get()
     assert (trackback.status, trackback.verification) == ("pending", "unreachable")
     retry = DBTaskResult.objects.filter(status=TaskResultStatus.READY).get()
-    assert retry.task_path == "comments.tasks.verify_trackback"
+    assert retry.task_path == "linkbacks.tasks.verify_trackback"
     assert retry.run_after > trackback.verified_at + timedelta(seconds=25)
 
     # The blog comes back up on the same port before the next attempt is due.
@@ -84,7 +84,7 @@ def test_editors_hear_once_of_a_trackback_whose_source_cannot_be_reached(
     assert (trackback.status, trackback.verification) == ("pending", "unreachable")
     assert [m.to for m in mailoutbox] == [["desk@example.com"]]
     assert "awaiting moderation" in mailoutbox[0].subject
-    assert DBTaskResult.objects.failed().get().task_path == "comments.tasks.verify_trackback"
+    assert DBTaskResult.objects.failed().get().task_path == "linkbacks.tasks.verify_trackback"
 
 
 def test_with_tasks_run_on_the_spot_editors_hear_of_an_unreachable_source(

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles.models import TrackbackPing
-from articles.tasks import send_trackbacks
+from linkbacks.models import SentLinkback
+from linkbacks.tasks import send_trackbacks
 from tests.factories import make_article
 from tests.http_server import LocalServer
 from tests.newsroom.conftest import closed_port, run_worker
@@ -54,11 +54,11 @@ def test_sites_that_answered_are_pinged_once_while_a_dead_one_is_retried():
         run_every_retry()
     assert len(posts(server, "/closed/")) == 1
     assert len(posts(server, "/html/")) == 1
-    statuses = dict(TrackbackPing.objects.values_list("target_url", "status"))
+    statuses = dict(SentLinkback.objects.values_list("target_url", "status"))
     assert statuses == {targets[0]: "refused", targets[1]: "failed", targets[2]: "unreachable"}
     # The first ping and five retries, the last one recorded as failed for editors to see.
-    assert TrackbackPing.objects.get(target_url=dead).attempts == 6
-    assert DBTaskResult.objects.failed().get().task_path == "articles.tasks.retry_trackbacks"
+    assert SentLinkback.objects.get(target_url=dead).attempts == 6
+    assert DBTaskResult.objects.failed().get().task_path == "linkbacks.tasks.retry_trackbacks"
 
 
 def test_a_site_back_after_the_retries_gets_the_ping_from_the_cron_catch_up():
@@ -66,13 +66,13 @@ def test_a_site_back_after_the_retries_gets_the_ping_from_the_cron_catch_up():
     article = make_article(trackback_targets=f"http://127.0.0.1:{port}/post/")
     send_trackbacks.enqueue(article.pk)
     run_every_retry()
-    assert TrackbackPing.objects.get().status == TrackbackPing.Status.UNREACHABLE
+    assert SentLinkback.objects.get().status == SentLinkback.Status.UNREACHABLE
 
-    waited = TrackbackPing.objects.get().next_attempt_at + timedelta(seconds=1)
+    waited = SentLinkback.objects.get().next_attempt_at + timedelta(seconds=1)
     with LocalServer(port=port) as server, time_machine.travel(waited):
         server.routes["/post/"] = XML_OK
         call_command("send_trackbacks", stdout=StringIO())  # once the last wait is over
-    assert TrackbackPing.objects.get().status == TrackbackPing.Status.SENT
+    assert SentLinkback.objects.get().status == SentLinkback.Status.SENT
 
 
 def test_a_site_back_before_the_next_retry_gets_the_ping_then():
@@ -80,10 +80,10 @@ def test_a_site_back_before_the_next_retry_gets_the_ping_then():
     article = make_article(trackback_targets=f"http://127.0.0.1:{port}/post/")
     send_trackbacks.enqueue(article.pk)
     run_worker()
-    retry = DBTaskResult.objects.get(task_path="articles.tasks.retry_trackbacks")
+    retry = DBTaskResult.objects.get(task_path="linkbacks.tasks.retry_trackbacks")
     with LocalServer(port=port) as server:
         server.routes["/post/"] = XML_OK
         with time_machine.travel(retry.run_after + timedelta(seconds=1)):
             run_worker()
-    assert TrackbackPing.objects.get().status == TrackbackPing.Status.SENT
+    assert SentLinkback.objects.get().status == SentLinkback.Status.SENT
     assert len(posts(server, "/post/")) == 1

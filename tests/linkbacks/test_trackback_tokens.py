@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from comments.models import TrackbackToken
-from comments.trackbacks.tokens import trackback_token_create, trackback_token_value
-from tests.comments.pings import FORM, answer, body, ping
+from linkbacks.models import TrackbackToken
+from linkbacks.tokens import trackback_token_create, trackback_token_value
 from tests.conftest import log_in_staff
 from tests.factories import make_editor, make_user
+from tests.linkbacks.pings import FORM, answer, body, ping
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_after_a_secret_key_change_the_stale_ping_url_is_not_shown(client, artic
     page = client.get(article.get_absolute_url()).content.decode()
     assert "/trackback/tb_" not in page and "Create a personal ping URL" in page
     # The token that was handed out keeps working until it is revoked.
-    url = reverse("comments:trackback_personal", kwargs={**article.url_kwargs(), "token": value})
+    url = reverse("linkbacks:trackback_personal", kwargs={**article.url_kwargs(), "token": value})
     assert answer(Client().post(url, data=body(), content_type=FORM))[0] == "0"
 
 
@@ -62,13 +62,13 @@ def test_editors_make_tokens_only_for_themselves_and_cannot_unrevoke(client):
     editor, other = make_editor("erin"), make_user("someone")
     editor.user_permissions.add(*Permission.objects.filter(codename__endswith="trackbacktoken"))
     log_in_staff(client, editor)
-    add = reverse("admin:comments_trackbacktoken_add")
+    add = reverse("admin:linkbacks_trackbacktoken_add")
     response = client.post(add, {"user": other.pk, "name": "Sneaky"})
     assert response.status_code == 302
     token = TrackbackToken.objects.get()
     assert token.user == editor
     TrackbackToken.objects.filter(pk=token.pk).update(revoked_at="2026-01-01T00:00:00Z")
-    change = reverse("admin:comments_trackbacktoken_change", args=[token.pk])
+    change = reverse("admin:linkbacks_trackbacktoken_change", args=[token.pk])
     client.post(change, {"name": "Sneaky", "revoked_at_0": "", "revoked_at_1": ""})
     token.refresh_from_db()
     assert token.revoked_at is not None

@@ -6,18 +6,18 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment
-from comments.trackbacks.verify import trackback_verify
-from tests.comments.pings import html
+from linkbacks.verify import trackback_verify
 from tests.conftest import log_in_staff
 from tests.factories import make_trackback, make_user
 from tests.http_server import LocalServer
+from tests.linkbacks.pings import html
 
 pytestmark = pytest.mark.django_db
 PERMALINK_HOST = "http://testserver"
 
 
 def send_ping(client, article, token, source_url, django_capture_on_commit_callbacks):
-    url = reverse("comments:trackback", kwargs=article.url_kwargs())
+    url = reverse("linkbacks:trackback", kwargs=article.url_kwargs())
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url,

@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from comments.models import Comment, TrackbackToken
-from comments.trackbacks.tokens import trackback_token_create, trackback_tokens_revoke
-from tests.comments.pings import FORM, answer, body, ping
+from comments.models import Comment
+from linkbacks.models import TrackbackToken
+from linkbacks.tokens import trackback_token_create, trackback_tokens_revoke
 from tests.factories import make_article, make_user
+from tests.linkbacks.pings import FORM, answer, body, ping
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_good_bearer_token_is_accepted_and_held_for_checking(client, ping_url, t
 
 
 def test_personal_ping_url_is_accepted(client, article, token, blogger):
-    url = reverse("comments:trackback_personal", kwargs={**article.url_kwargs(), "token": token})
+    url = reverse("linkbacks:trackback_personal", kwargs={**article.url_kwargs(), "token": token})
     response = ping(client, url, body())
     assert response.status_code == 200 and answer(response) == ("0", None)
     assert Comment.objects.get().user == blogger
@@ -57,7 +58,7 @@ def test_anonymous_ping_gets_401_you_need_to_login(client, ping_url):
 def test_bad_token_gets_401(client, article, ping_url, bad):
     assert ping(client, ping_url, body(), bad or " ").status_code == 401
     if bad:
-        url = reverse("comments:trackback_personal", kwargs={**article.url_kwargs(), "token": bad})
+        url = reverse("linkbacks:trackback_personal", kwargs={**article.url_kwargs(), "token": bad})
         response = ping(client, url, body())
         assert response.status_code == 401
         assert answer(response) == ("1", "You need to login.")
@@ -67,7 +68,7 @@ def test_bad_token_gets_401(client, article, ping_url, bad):
 def test_revoked_token_gets_401_on_both_paths(client, article, ping_url, token):
     trackback_tokens_revoke(tokens=TrackbackToken.objects.all())
     assert ping(client, ping_url, body(), token).status_code == 401
-    url = reverse("comments:trackback_personal", kwargs={**article.url_kwargs(), "token": token})
+    url = reverse("linkbacks:trackback_personal", kwargs={**article.url_kwargs(), "token": token})
     assert ping(client, url, body()).status_code == 401
     assert not Comment.objects.exists()
 
@@ -227,7 +228,7 @@ def test_closed_story_refuses_pings(client, article, ping_url, token):
 def test_trackbacks_close_after_the_configured_days(client, settings, token):
     settings.TRACKBACKS_CLOSE_AFTER_DAYS = 10
     old = make_article(published_at=timezone.now() - timedelta(days=11))
-    url = reverse("comments:trackback", kwargs=old.url_kwargs())
+    url = reverse("linkbacks:trackback", kwargs=old.url_kwargs())
     assert answer(ping(client, url, body(), token)) == (
         "1",
         "Trackbacks are closed for this story.",
@@ -239,8 +240,8 @@ def test_draft_scheduled_and_unknown_stories_get_the_same_404(client, token):
     scheduled = make_article(published_at=timezone.now() + timedelta(days=1))
     answers = []
     for url in [
-        reverse("comments:trackback", kwargs=draft.url_kwargs()),
-        reverse("comments:trackback", kwargs=scheduled.url_kwargs()),
+        reverse("linkbacks:trackback", kwargs=draft.url_kwargs()),
+        reverse("linkbacks:trackback", kwargs=scheduled.url_kwargs()),
         "/2024/01/01/never-written/trackback/",
     ]:
         response = ping(client, url, body(), token)
@@ -253,7 +254,7 @@ def test_draft_scheduled_and_unknown_stories_get_the_same_404(client, token):
 
 def test_rate_limit_per_user(client, article, settings, token):
     settings.TRACKBACKS_RATE_LIMIT = 3
-    url = reverse("comments:trackback", kwargs=article.url_kwargs())
+    url = reverse("linkbacks:trackback", kwargs=article.url_kwargs())
     for i in range(3):
         response = ping(
             client, url, body(url=f"https://b.example/{i}"), token, REMOTE_ADDR=f"192.0.2.{i + 1}"
@@ -273,7 +274,7 @@ def test_rate_limit_per_ip_also_stops_token_guessing(client, ping_url, settings)
 
 def test_wordpress_style_ping_to_a_personal_ping_url(client, article, token):
     """As WordPress's trackback() sends it: no charset, this field order, HTML entities."""
-    url = reverse("comments:trackback_personal", kwargs={**article.url_kwargs(), "token": token})
+    url = reverse("linkbacks:trackback_personal", kwargs={**article.url_kwargs(), "token": token})
     data = (
         "title="
         + quote("Why Indonesia&#8217;s cars matter")
@@ -300,7 +301,7 @@ def test_wordpress_style_ping_to_a_personal_ping_url(client, article, token):
 
 
 def test_personal_ping_url_token_never_reaches_the_logs(client, article, token):
-    url = reverse("comments:trackback_personal", kwargs={**article.url_kwargs(), "token": token})
+    url = reverse("linkbacks:trackback_personal", kwargs={**article.url_kwargs(), "token": token})
     handler = logging.getLogger("django").handlers[0]
     buffer = StringIO()
     old_stream = handler.setStream(buffer)
@@ -308,7 +309,7 @@ def test_personal_ping_url_token_never_reaches_the_logs(client, article, token):
         client.get(url)  # 405: logged as a warning with the path
         draft = make_article(status="draft")
         client.post(
-            reverse("comments:trackback_personal", kwargs={**draft.url_kwargs(), "token": token}),
+            reverse("linkbacks:trackback_personal", kwargs={**draft.url_kwargs(), "token": token}),
             data=body(),
             content_type=FORM,
         )  # 404

@@ -6,11 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, TrackbackPing
-from articles.trackbacks import article_send_trackbacks, parse_targets
+from articles.models import Article
 from comments.models import Comment
-from comments.trackbacks.tokens import trackback_token_create
-from newsroom.linkbacks.discovery import discover_ping_url
+from linkbacks.discovery import discover_ping_url
+from linkbacks.models import SentLinkback
+from linkbacks.outgoing import article_send_trackbacks, parse_targets
+from linkbacks.tokens import trackback_token_create
 from tests.conftest import log_in_staff
 from tests.factories import form_data, make_article, make_category, make_editor, make_user
 from tests.http_server import LocalServer
@@ -131,7 +132,7 @@ def test_dead_remote_site_never_fails_the_publish(
     assert response.status_code == 302
     article = Article.objects.get(slug="published-anyway")
     assert article.is_public
-    assert TrackbackPing.objects.get(article=article).status == "unreachable"
+    assert SentLinkback.objects.get(article=article).status == "unreachable"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -161,10 +162,10 @@ def test_publishing_pings_another_story_through_a_live_server(live_server, clien
     response = client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 302
     story_a = Article.objects.get(slug="story-a")
-    sent = TrackbackPing.objects.get(article=story_a)
+    sent = SentLinkback.objects.get(article=story_a)
     assert (sent.status, sent.message) == ("sent", "")
     assert sent.ping_url == live_server.url + reverse(
-        "comments:trackback", kwargs=story_b.url_kwargs()
+        "linkbacks:trackback", kwargs=story_b.url_kwargs()
     )
     trackback = Comment.objects.get(article=story_b, kind="trackback")
     assert trackback.url == live_server.url + story_a.get_absolute_url()
@@ -206,4 +207,4 @@ def test_a_partner_token_never_goes_to_another_host(settings):
         own = [h for method, path, h, _ in partner.requests if (method, path) == ("POST", "/ping")]
     assert received and all("Authorization" not in headers for headers in received)
     assert own and own[0]["Authorization"] == "Bearer tb_SECRET"  # its own site gets it
-    assert TrackbackPing.objects.count() == 2
+    assert SentLinkback.objects.count() == 2

@@ -1,13 +1,13 @@
 """What a real WordPress 6.1.9 served and answered (recorded on this machine from Debian's
-`wordpress` package, tests/fixtures/linkbacks/wordpress-6.1.9/), read as the newsroom reads it."""
+`wordpress` package, tests/linkbacks/fixtures/wordpress-6.1.9/), read as the newsroom reads it."""
 
 import pytest
 
-from newsroom.linkbacks import pingback, trackback
-from newsroom.linkbacks.answers import SendOutcome
-from newsroom.linkbacks.discovery import PINGBACK, Endpoint, discover
-from newsroom.linkbacks.http import FetchResult
-from tests.linkback_pages import recorded
+from linkbacks import pingback, trackback
+from linkbacks.answers import SendOutcome
+from linkbacks.discovery import PINGBACK, Endpoint, discover
+from linkbacks.fetching import FetchResult
+from tests.linkbacks.pages import recorded
 
 
 def answer(name):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 
 from articles.models import Article
-from articles.trackbacks import WAITING, article_send_trackbacks
+from linkbacks.outgoing import WAITING, article_send_trackbacks
 
 
 class Command(BaseCommand):

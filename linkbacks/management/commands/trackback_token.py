@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from comments.trackbacks.tokens import trackback_token_create
+from linkbacks.tokens import trackback_token_create
 
 
 class Command(BaseCommand):

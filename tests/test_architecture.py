@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("newsroom", "hooks", "articles", "comments", "api", "accounts", "deploy")
+PACKAGES = ("newsroom", "hooks", "articles", "comments", "linkbacks", "api", "accounts", "deploy")
+# What only a module speaking a linkback protocol writes or reads: the wire formats' markers.
+PROTOCOL_MODULES = ("xmlrpc", "defusedxml.xmlrpc")
+PROTOCOL_MARKERS = ("pingback.ping", 'rel="webmention"', "trackback:ping")
 
 
 def imported_modules(path: Path):
@@ -102,7 +105,7 @@ def test_project_machinery_imports_no_app():
         f"{path.relative_to(ROOT)}: {module}"
         for path in source_files(ROOT, ("newsroom",))
         for module in imported_modules(path)
-        if module.split(".")[0] in ("articles", "comments", "api", "accounts")
+        if module.split(".")[0] in ("articles", "comments", "linkbacks", "api", "accounts")
     ]
     assert offenders == []
 
@@ -111,11 +114,38 @@ def test_no_app_imports_the_api():
     """The API reads articles and comments; neither of them (nor newsroom/) knows it exists."""
     offenders = [
         f"{path.relative_to(ROOT)}: {module}"
-        for path in source_files(ROOT, ("newsroom", "articles", "comments"))
+        for path in source_files(ROOT, ("newsroom", "articles", "comments", "linkbacks"))
         for module in imported_modules(path)
         if module == "api" or module.startswith("api.")
     ]
     assert offenders == []
+
+
+def test_articles_and_comments_never_import_linkbacks():
+    """Stories announce facts (`articles.signals`) and read hooks; linkbacks listen, and store
+    the pings they receive as comments."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in source_files(ROOT, ("articles", "comments"))
+        for module in imported_modules(path)
+        if module == "linkbacks" or module.startswith("linkbacks.")
+    ]
+    assert offenders == []
+
+
+def protocol_speakers(root: Path, packages=PACKAGES) -> list[str]:
+    """Modules outside `linkbacks/` that define or parse a linkback protocol's wire format."""
+    offenders = []
+    for path in source_files(root, [p for p in packages if p != "linkbacks"]):
+        text = path.read_text(encoding="utf-8")
+        found = [m for m in imported_modules(path) if m.startswith(PROTOCOL_MODULES)]
+        found += [marker for marker in PROTOCOL_MARKERS if marker in text]
+        offenders += [f"{path.relative_to(root)}: {what}" for what in found]
+    return offenders
+
+
+def test_only_linkbacks_speaks_the_linkback_protocols():
+    assert protocol_speakers(ROOT) == []
 
 
 def test_articles_templates_do_not_load_comment_tags():
@@ -151,3 +181,12 @@ def test_a_circle_through_a_function_level_import_is_found(tree):
     graph = import_graph(tree, packages=("app", "other"))
     assert graph["app.views"] == {"app.models"}
     assert import_circles(graph) == [["app.images", "app.models"]]
+
+
+def test_a_protocol_spoken_outside_linkbacks_is_found(tree):
+    (tree / "linkbacks").mkdir()
+    (tree / "linkbacks/pingback.py").write_text("import xmlrpc.client\nMETHOD = 'pingback.ping'\n")
+    (tree / "app/feeds.py").write_text("from xmlrpc.client import dumps\n")
+    (tree / "other/page.py").write_text('HEAD = \'<link rel="webmention" href="/wm">\'\n')
+    found = protocol_speakers(tree, packages=("app", "other", "linkbacks"))
+    assert found == ["app/feeds.py: xmlrpc.client", 'other/page.py: rel="webmention"']

@@ -68,16 +68,6 @@ def test_without_the_view_right_the_panel_is_not_shown(client):
     assert b"Sorry, trackbacks are closed" not in page  # what the issue saw: the panel hidden
 
 
-@pytest.fixture
-def back_to_the_latest_schema():
-    yield
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 def test_upgrading_gives_existing_groups_the_right_to_see_the_answers(back_to_the_latest_schema):
     from django.db import connection

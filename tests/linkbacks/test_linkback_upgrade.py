@@ -19,13 +19,6 @@ from tests.http_server import LocalServer
 BEFORE = ("articles", "0009_corrections_embargo")
 
 
-@pytest.fixture
-def back_to_the_latest_schema():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 def test_stories_published_before_the_upgrade_do_not_ping_their_body_links(
     back_to_the_latest_schema, settings

@@ -10,15 +10,6 @@ from django.db.migrations.executor import MigrationExecutor
 BEFORE = [("articles", "0013_author_pages"), ("comments", "0006_verified_sites")]
 
 
-@pytest.fixture
-def back_to_the_latest_schema():
-    """Leave the database migrated to the end, as the tests after this one expect."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    ContentType.objects.clear_cache()
-
-
 def _rows_before_the_move(old):
     user = old.get_model("auth", "User").objects.create(username="blogger", email="b@example.com")
     category = old.get_model("articles", "Category").objects.create(name="Old", slug="old")
@@ -95,3 +86,32 @@ def test_the_rows_and_the_grants_move_to_the_linkbacks_app(back_to_the_latest_sc
     assert not ContentType.objects.filter(app_label="articles", model="trackbackping").exists()
     assert not Permission.objects.filter(codename__endswith="trackbackping").exists()
     assert Permission.objects.get(codename="view_sentlinkback").name == "Can view sent linkback"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_content_type_the_new_app_has_already_takes_the_old_grants(back_to_the_latest_schema):
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    permission, group = old.get_model("auth", "Permission"), old.get_model("auth", "Group")
+    early = old.get_model("contenttypes", "ContentType").objects.create(
+        app_label="linkbacks", model="sentlinkback"
+    )
+    group.objects.create(name="Early").permissions.add(
+        permission.objects.create(content_type=early, codename="view_sentlinkback", name="x")
+    )
+    group.objects.create(name="Desk").permissions.add(
+        permission.objects.get(content_type__app_label="articles", codename="view_trackbackping")
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    ContentType.objects.clear_cache()
+
+    view = Permission.objects.get(codename="view_sentlinkback")
+    assert view.content_type_id == early.pk
+    assert set(Group.objects.filter(permissions=view).values_list("name", flat=True)) >= {
+        "Early",
+        "Desk",
+    }
+    assert not ContentType.objects.filter(app_label="articles", model="trackbackping").exists()

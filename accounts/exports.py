@@ -3,7 +3,8 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
-from comments.models import Comment, TrackbackToken, VerifiedSite
+from comments.models import Comment
+from linkbacks.models import TrackbackToken, VerifiedSite
 
 from .models import Profile
 

@@ -5,7 +5,7 @@ frameworks), so this follows the spec closely: `me` canonicalisation (§3.4), en
 through `indieauth-metadata` or the older `authorization_endpoint` links (§4), the authorization
 request with PKCE S256 and `state` (§5.2), the `iss` check (§5.2.1), redeeming the code at the
 authorization endpoint for the profile URL (§5.3.3), and verifying the `me` returned (§5.4).
-Every fetch goes through newsroom.linkbacks.http (SSRF-safe, bounded in time and size).
+Every fetch goes through linkbacks.fetching (SSRF-safe, bounded in time and size).
 """
 
 import base64
@@ -20,7 +20,7 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from django.conf import settings
 
-from newsroom.linkbacks.http import FetchFailed, FetchRefused, fetch
+from linkbacks.fetching import FetchFailed, FetchRefused, fetch
 
 LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 HOST_NAME = re.compile(rf"(?:{LABEL}\.)*{LABEL}")

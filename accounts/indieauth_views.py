@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 
-from comments.trackbacks.receive import VERIFY_EMAIL_FIRST, address_unverified
+from linkbacks.receive import VERIFY_EMAIL_FIRST, address_unverified
 from newsroom.clients import client_ip
 from newsroom.ratelimit import rate_limit_exceeded
 from newsroom.site import absolute_url

@@ -1,6 +1,6 @@
 """What the site keeps about a person beyond Django's user: the profile they show.
 
-Verified sites live with the linkbacks they vouch for (comments.models.VerifiedSite)."""
+Verified sites live with the linkbacks they vouch for (linkbacks.models.VerifiedSite)."""
 
 from django.conf import settings
 from django.db import models

@@ -9,10 +9,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
-from comments.linkbacks.sites import site_confirm
-from comments.models import VerifiedSite
 from comments.services import comments_of_user_forget
-from newsroom.linkbacks.sites import origin_of
+from linkbacks.models import VerifiedSite
+from linkbacks.site_proof import origin_of
+from linkbacks.sites import site_confirm
 from newsroom.text import printable
 
 from .models import Profile

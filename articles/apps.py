@@ -11,8 +11,6 @@ ROLE_PERMISSIONS = {
         "articles.view_article",
         "articles.view_category",
         "articles.view_correction",
-        # What the sites a story told answered (the story's admin page).
-        "articles.view_trackbackping",
         "articles.add_bodyimage",
         "articles.view_bodyimage",
     ],
@@ -28,7 +26,6 @@ ROLE_PERMISSIONS = {
         "articles.delete_category",
         "articles.view_category",
         "articles.view_correction",
-        "articles.view_trackbackping",
         "articles.add_bodyimage",
         "articles.view_bodyimage",
         "articles.add_storyredirect",

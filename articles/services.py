@@ -1,24 +1,22 @@
 """Writes for stories live here; views, admin and commands call these functions.
 
 Each service does the whole write, whichever door it comes through: the revision, the lead
-image's size and renditions, discarding files it replaced, and the trackbacks it sends, the
-last two once the transaction commits.
+image's size and renditions, discarding files it replaced once the transaction commits, and the
+`story_published` signal when a story goes out (the linkbacks app then tells the pages it links).
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.tasks import default_task_backend
 from django.utils import timezone
 
 from . import authors, images, redirects, workflow
-from .models import Article, Category, DraftRevision, ReviewNote, TrackbackPing
-from .tasks import resend_trackback, send_trackbacks
-from .trackbacks import CLAIM_SECONDS, article_targets
+from .models import Article, Category, DraftRevision, ReviewNote
+from .signals import story_published
 from .workflow import Transition
 
 logger = logging.getLogger(__name__)
@@ -170,7 +168,7 @@ def article_save(*, article: Article, by: AbstractBaseUser, reason: str | None =
     _workflow_fields_check(article, stored, by)
     _publication_time_check(article, stored)
     _save(article, by, reason, stored=stored)
-    article_trackbacks_queue(article=article)
+    story_published.send(sender=Article, story=article)
     return article
 
 
@@ -215,7 +213,7 @@ def article_publish(*, article: Article, by: AbstractBaseUser) -> Article:
     article.status = Article.Status.PUBLISHED
     article.published_at = stored.published_at if was_live else now
     _save(article, by, Transition.PUBLISH.reason, stored=stored)
-    article_trackbacks_queue(article=article)
+    story_published.send(sender=Article, story=article)
     return article
 
 
@@ -236,7 +234,7 @@ def article_schedule(*, article: Article, by: AbstractBaseUser, at: datetime | N
     article.published_at = at
     reason = f"{Transition.SCHEDULE.reason} for {timezone.localtime(at):%Y-%m-%d %H:%M}"
     _save(article, by, reason, stored=stored)
-    article_trackbacks_queue(article=article)
+    story_published.send(sender=Article, story=article)
     return article
 
 
@@ -252,7 +250,7 @@ def article_embargo(*, article: Article, by: AbstractBaseUser, at: datetime | No
     article.published_at = article.embargo_until = at
     reason = f"{Transition.EMBARGO.reason} until {timezone.localtime(at):%Y-%m-%d %H:%M}"
     _save(article, by, reason, stored=stored)
-    article_trackbacks_queue(article=article)  # deferred to the embargo's end, like a schedule
+    story_published.send(sender=Article, story=article)  # told at the embargo's end
     return article
 
 
@@ -339,38 +337,3 @@ def article_renditions_ensure(*, article: Article) -> list[str]:
             image_width=article.image_width, image_height=article.image_height
         )
     return images.renditions_ensure(article)
-
-
-def article_trackbacks_queue(*, article: Article) -> bool:
-    """Have the story's trackbacks sent after this transaction: now, or when it goes live.
-
-    A slow or dead remote site never holds up or fails the save that publishes the story.
-    """
-    if not article_targets(article):
-        return False
-    if article.is_public:
-        transaction.on_commit(partial(send_trackbacks.enqueue, article.pk))
-        return True
-    scheduled = article.status == Article.Status.PUBLISHED and article.published_at is not None
-    if scheduled and default_task_backend.supports_defer:
-        deferred = send_trackbacks.using(run_after=article.published_at)
-        transaction.on_commit(partial(deferred.enqueue, article.pk))
-        return True
-    return False  # `manage.py send_trackbacks` (cron) catches scheduled stories up
-
-
-@transaction.atomic
-def trackback_ping_retry(*, ping: TrackbackPing, by: AbstractBaseUser) -> bool:
-    """Send one target of a story again (by the worker, after this transaction), as an editor
-    asks; False when the story is not public or `by` may not edit it."""
-    if not workflow.can_edit(by, ping.article):
-        raise PermissionDenied(f"You may not change “{ping.article}”.")
-    if not ping.article.is_public:
-        return False
-    # Held for the worker's send (as a sender claims a target), so no other door sends it too.
-    held = timezone.now() + timedelta(seconds=CLAIM_SECONDS)
-    TrackbackPing.objects.filter(pk=ping.pk).update(
-        status=TrackbackPing.Status.PENDING, message="Sending again…", next_attempt_at=held
-    )
-    transaction.on_commit(partial(resend_trackback.enqueue, ping.pk, held.isoformat()))
-    return True

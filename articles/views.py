@@ -9,7 +9,6 @@ from django.utils.functional import cached_property
 from django.views import generic
 
 import hooks
-from newsroom.linkbacks.advertise import advertise_headers, advertised
 from newsroom.pagecache import fragment_context, public_page, story_page
 from newsroom.pagination import IndexedPaginator
 
@@ -96,6 +95,15 @@ class MonthArchiveView(PublishedArticleMixin, generic.MonthArchiveView):
     context_object_name = "articles"
 
 
+def advertise_headers(response, links: list[tuple[str, str]]) -> None:
+    """Each advertised (rel, URL) in a `Link` header; a pingback one in `X-Pingback` too."""
+    if links:
+        response["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links)
+    for rel, url in links:
+        if rel == "pingback":
+            response["X-Pingback"] = url
+
+
 @method_decorator(
     public_page(params=frozenset({"comments", "reply"}), per_story=True), name="dispatch"
 )
@@ -126,7 +134,8 @@ class ArticleDetailView(PublishedArticleMixin, generic.DateDetailView):
 
     @cached_property
     def linkback_links(self) -> list[tuple[str, str]]:
-        return advertised(self.object)
+        """Every (rel, URL) the apps advertise for the story (the hook `story_links`)."""
+        return [pair for links in hooks.get("story_links") for pair in links(self.object)]
 
     def withdrawn(self, request):
         """A corrected story taken down: 410 with its corrections; anything else a 404."""

@@ -12,9 +12,7 @@ from django.views.decorators.http import require_POST
 from newsroom import desk
 
 from . import services
-from .models import Comment, ModerationRule, TrackbackToken, VerifiedSite
-from .tasks import verify_trackback
-from .trackbacks.tokens import trackback_token_create, trackback_tokens_revoke
+from .models import Comment, ModerationRule
 
 
 @admin.register(Comment)
@@ -44,7 +42,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["article", "user", "token"]
     search_fields = ["name", "email", "body", "title", "url", "ip_address"]
     date_hierarchy = "created_at"
-    actions = ["approve", "mark_spam", "remove", "verify_again"]
+    actions = ["approve", "mark_spam", "remove"]  # linkbacks adds "verify_again"
     raw_id_fields = ["article", "parent", "user"]
     readonly_fields = [
         "kind",
@@ -164,15 +162,6 @@ class CommentAdmin(admin.ModelAdmin):
     def remove(self, request, queryset):
         self._moderate(request, queryset, Comment.Status.REMOVED, "removed")
 
-    @admin.action(
-        description="Check the source of selected trackbacks again", permissions=["moderate"]
-    )
-    def verify_again(self, request, queryset):
-        trackbacks = queryset.filter(kind=Comment.Kind.TRACKBACK).select_related("article")
-        for trackback in trackbacks:
-            verify_trackback.enqueue(trackback.pk, recheck=True)
-        self.message_user(request, f"Checking {len(trackbacks)} trackback(s) again.")
-
 
 def moderation_queue(request):
     """The comments and trackbacks waiting for a moderator, on the admin index."""
@@ -184,69 +173,8 @@ def moderation_queue(request):
     )
 
 
-@admin.register(TrackbackToken)
-class TrackbackTokenAdmin(admin.ModelAdmin):
-    """Editors see every token and revoke leaked ones; only superusers make tokens for others.
-
-    Revocation is final: a revoked token is never brought back (make a new one).
-    """
-
-    list_display = ["name", "user", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["revoked_at"]
-    list_select_related = ["user"]
-    search_fields = ["name", "user__username", "user__email"]
-    raw_id_fields = ["user"]
-    actions = ["revoke"]
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ["user", "name"] if request.user.is_superuser else ["name"]
-        return ["user", "name", "created_at", "last_used_at", "revoked_at"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else ["user", "created_at", "last_used_at", "revoked_at"]
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            return super().save_model(request, obj, form, change)
-        owner = obj.user if request.user.is_superuser and obj.user_id else request.user
-        token, value = trackback_token_create(user=owner, name=obj.name)
-        obj.pk, obj.user = token.pk, owner
-        self.message_user(
-            request,
-            f"Token for {owner}: {value} (copy it now; it is not listed here).",
-            messages.WARNING,
-        )
-
-    @admin.action(description="Revoke selected tokens", permissions=["change"])
-    def revoke(self, request, queryset):
-        count = trackback_tokens_revoke(tokens=queryset)
-        self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)
-
-
 @admin.register(ModerationRule)
 class ModerationRuleAdmin(admin.ModelAdmin):
     list_display = ["value", "kind", "note", "created_at"]
     list_filter = ["kind"]
     search_fields = ["value", "note"]
-
-
-@admin.register(VerifiedSite)
-class VerifiedSiteAdmin(admin.ModelAdmin):
-    """The sites users proved are theirs; their Webmentions and Pingbacks count as the users'."""
-
-    list_display = ["origin", "user", "verified_at", "checked_at", "check_note"]
-    list_filter = [("verified_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["user"]
-    search_fields = ["origin", "user__username"]
-    fields = readonly_fields = [
-        "origin",
-        "user",
-        "created_at",
-        "checked_at",
-        "check_note",
-        "verified_at",
-    ]
-
-    def has_add_permission(self, request):
-        return False  # registered by their owners, on their token page

@@ -17,10 +17,6 @@ def role_permissions() -> dict[str, list[str]]:
             "comments.add_moderationrule",
             "comments.change_moderationrule",
             "comments.delete_moderationrule",
-            "comments.view_trackbacktoken",
-            "comments.add_trackbacktoken",
-            "comments.change_trackbacktoken",
-            "comments.view_verifiedsite",
         ]
     }
 
@@ -32,11 +28,8 @@ class CommentsConfig(AppConfig):
     def ready(self):
         # Every door that stores, changes or deletes one comment (posting, trackbacks received,
         # the admin) tells of the discussion that changed; queryset updates tell it themselves.
-        from newsroom.linkbacks.advertise import advertiser_register
-
         from . import caching, discussion
         from .admin import moderation_queue
-        from .linkbacks.advertise import mention_endpoints
 
         comment = self.get_model("Comment")
         post_save.connect(caching.comment_changed, sender=comment, dispatch_uid="page:comment")
@@ -47,7 +40,5 @@ class CommentsConfig(AppConfig):
         hooks.register("story_paths", caching.story_comment_paths)
         # A story page shows its discussion.
         hooks.register("story_context", discussion.story_discussion)
-        # Story pages advertise the Webmention and Pingback endpoints.
-        advertiser_register(mention_endpoints)
         hooks.register("role_permissions", role_permissions)
         hooks.register("desk_items", moderation_queue)

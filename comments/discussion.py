@@ -1,7 +1,7 @@
 """The discussion under a story page: what comments adds to the story view's context.
 
-The thread and the trackbacks are handed over as callables the page calls only where it shows
-them: a thread kept as a fragment (see `thread_fragment`) costs no query at all.
+The thread is handed over as a callable the page calls only where it shows it: a thread kept as
+a fragment (see `thread_fragment`) costs no query at all. The trackbacks are linkbacks' to add.
 """
 
 import hashlib
@@ -94,19 +94,6 @@ def thread_fragment(request, seconds: int) -> dict:
     return {"seconds": seconds, "key": ":".join(map(str, numbers)) + "|" + reader}
 
 
-def trackback_section(request, article, fragments: dict) -> dict:
-    """ "Trackback(s)": the approved pings and the auto-discovery block, the same for every
-    reader (kept as a fragment under the story's versions), then how a logged-in user pings."""
-    return {
-        "article": article,
-        "user": request.user,
-        "request": request,
-        **csrf(request),
-        "fragment_seconds": fragments["fragment_seconds"],
-        "page_version": fragments["page_version"],
-    }
-
-
 def _rendered(template_name: str, context) -> str:
     return render_to_string(template_name, context())
 
@@ -115,9 +102,7 @@ def story_discussion(request, story, form=None) -> dict:
     """The story page's discussion (`form`: a refused comment, shown with its errors)."""
     fragments = fragment_context(request)
     section = partial(comment_section, request, story, form)
-    trackbacks = partial(trackback_section, request, story, fragments)
     return {
         "comment_thread": thread_fragment(request, fragments["fragment_seconds"]),
         "comment_section": cache(partial(_rendered, "comments/section.html", section)),
-        "trackback_section": cache(partial(_rendered, "comments/trackbacks.html", trackbacks)),
     }

@@ -32,64 +32,6 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(article__in=Article.objects.published())
 
 
-class TrackbackToken(models.Model):
-    """A user's personal credential for sending trackbacks from software or a blog engine.
-
-    The database keeps a hash for look-ups and a random seed; the token itself is an HMAC of the
-    seed under SECRET_KEY, so a copy of the database alone reveals no token, while the site can
-    still show a user their own personal ping URL.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trackback_tokens"
-    )
-    name = models.CharField(max_length=100, default="Personal token")
-    seed = models.CharField(max_length=64, editable=False)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.name} ({self.user})"
-
-    @property
-    def is_active(self):
-        return self.revoked_at is None
-
-
-class VerifiedSite(models.Model):
-    """A web site (an origin) a user says is theirs; once proved, its Webmentions and Pingbacks
-    count as that user's authenticated trackbacks (see newsroom/linkbacks/sites.py)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verified_sites"
-    )
-    origin = models.CharField(max_length=300, help_text="scheme://host[:port]")
-    code = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    check_note = models.CharField(max_length=300, blank=True, editable=False)
-    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["origin", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "origin"], name="site_once_per_user"),
-        ]
-        indexes = [models.Index(fields=["origin", "verified_at"], name="site_origin_idx")]
-
-    def __str__(self):
-        return f"{self.origin} ({self.user})"
-
-    @property
-    def is_verified(self):
-        return self.verified_at is not None
-
-
 class Comment(models.Model):
     class Kind(models.TextChoices):
         COMMENT = "comment", "Comment"
@@ -135,7 +77,11 @@ class Comment(models.Model):
     )
     # Trackbacks only: which token sent it, and what checking its source found.
     token = models.ForeignKey(
-        TrackbackToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="pings"
+        "linkbacks.TrackbackToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pings",
     )
     verification = models.CharField(max_length=12, choices=Verification, blank=True)
     verification_note = models.CharField(max_length=300, blank=True)

@@ -9,11 +9,9 @@ from django.tasks import task
 from django.urls import reverse
 
 from newsroom.site import absolute_url
-from newsroom.tasks import TransientError, retry_with_backoff
+from newsroom.tasks import retry_with_backoff
 
-from .linkbacks.verify import site_verify
-from .models import Comment, VerifiedSite
-from .trackbacks.verify import trackback_verify
+from .models import Comment
 
 
 def moderator_emails() -> set[str]:
@@ -58,40 +56,3 @@ def notify_moderators(comment_id: int) -> None:
         from_email=None,
         recipient_list=sorted(recipients),
     )
-
-
-@task
-@retry_with_backoff(attempts=4)
-def verify_trackback(trackback_id: int, recheck: bool = False) -> None:
-    """Check a trackback's source off the request path, then tell editors if it waits.
-
-    Editors hear of a held trackback once, after its first check (also when the job was queued
-    twice and two workers run it at once: see `trackback_verify`); a source that could not be
-    reached is checked again later, and after the last attempt the trackback stays pending in
-    the moderation queue and the failed task shows on the desk.
-    """
-    trackback = (
-        Comment.objects.select_related("article")
-        .filter(pk=trackback_id, kind=Comment.Kind.TRACKBACK)
-        .first()
-    )
-    if trackback is None:
-        return
-    trackback = trackback_verify(trackback=trackback, recheck=recheck)
-    if trackback.status == Comment.Status.PENDING and trackback.first_check:
-        notify_moderators.enqueue(trackback.pk)
-    if trackback.verification == Comment.Verification.UNREACHABLE:
-        raise TransientError(f"source unreachable: {trackback.verification_note}")
-
-
-@task
-@retry_with_backoff(attempts=3)
-def verify_site(site_id: int) -> None:
-    """Look for a site's verification code off the request path; a site that did not answer
-    is looked at again later."""
-    site = VerifiedSite.objects.filter(pk=site_id).first()
-    if site is None:
-        return
-    site = site_verify(site=site)
-    if not site.is_verified and site.unreachable:
-        raise TransientError(f"site unreachable: {site.check_note}")

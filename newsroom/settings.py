@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "articles",
     "search",
     "comments",
+    "linkbacks",
     "api",
     "accounts",
     "allauth",
@@ -248,10 +249,10 @@ X_FRAME_OPTIONS = "DENY"
 # pings honour the charset they declare) are skipped by newsroom.middleware.HostileInputMiddleware.
 CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
 VIEWS_READING_OWN_BODY = [
-    "comments:trackback",
-    "comments:trackback_personal",
-    "comments:webmention",
-    "comments:pingback",
+    "linkbacks:trackback",
+    "linkbacks:trackback_personal",
+    "linkbacks:webmention",
+    "linkbacks:pingback",
 ]
 # ---------------------------------------------------------------------------------------------
 if env.bool("BEHIND_PROXY", default=False):

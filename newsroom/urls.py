@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("search.urls")),
     path("", include("comments.urls")),
+    path("", include("linkbacks.urls")),
     path("", include("api.urls")),
 ]
 

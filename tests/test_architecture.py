@@ -13,11 +13,15 @@ PACKAGES = (
     "delivery",
     "articles",
     "comments",
+    "linkbacks",
     "search",
     "api",
     "accounts",
     "deploy",
 )
+# What only a module speaking a linkback protocol writes or reads: the wire formats' markers.
+PROTOCOL_MODULES = ("xmlrpc", "defusedxml.xmlrpc")
+PROTOCOL_MARKERS = ("pingback.ping", 'rel="webmention"', "trackback:ping")
 
 
 def imported_modules(path: Path):
@@ -114,7 +118,7 @@ def test_project_machinery_imports_no_app():
         f"{path.relative_to(ROOT)}: {module}"
         for path in source_files(ROOT, ("newsroom",))
         for module in imported_modules(path)
-        if module.split(".")[0] in ("articles", "comments", "api", "accounts")
+        if module.split(".")[0] in ("articles", "comments", "linkbacks", "api", "accounts")
     ]
     assert offenders == []
 
@@ -123,7 +127,7 @@ def test_no_app_imports_the_api():
     """The API reads articles and comments; neither of them (nor newsroom/) knows it exists."""
     offenders = [
         f"{path.relative_to(ROOT)}: {module}"
-        for path in source_files(ROOT, ("newsroom", "articles", "comments"))
+        for path in source_files(ROOT, ("newsroom", "articles", "comments", "linkbacks"))
         for module in imported_modules(path)
         if module == "api" or module.startswith("api.")
     ]
@@ -137,6 +141,33 @@ def test_articles_templates_do_not_load_comment_tags(folder):
         assert not re.search(r"{% load [^%]*\bcomments\b", text), template
 
 
+def test_articles_and_comments_never_import_linkbacks():
+    """Stories announce facts (`articles.signals`) and read hooks; linkbacks listen, and store
+    the pings they receive as comments."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in source_files(ROOT, ("articles", "comments"))
+        for module in imported_modules(path)
+        if module == "linkbacks" or module.startswith("linkbacks.")
+    ]
+    assert offenders == []
+
+
+def protocol_speakers(root: Path, packages=PACKAGES) -> list[str]:
+    """Modules outside `linkbacks/` that define or parse a linkback protocol's wire format."""
+    offenders = []
+    for path in source_files(root, [p for p in packages if p != "linkbacks"]):
+        text = path.read_text(encoding="utf-8")
+        found = [m for m in imported_modules(path) if m.startswith(PROTOCOL_MODULES)]
+        found += [marker for marker in PROTOCOL_MARKERS if marker in text]
+        offenders += [f"{path.relative_to(root)}: {what}" for what in found]
+    return offenders
+
+
+def test_only_linkbacks_speaks_the_linkback_protocols():
+    assert protocol_speakers(ROOT) == []
+
+
 def test_no_import_circles():
     assert import_circles(import_graph(ROOT)) == []
 
@@ -145,9 +176,6 @@ def test_no_import_circles():
 REGISTERING = re.compile(r"(^|_)(register|contribute|provider)s?($|_)")
 KEEPING = {"append", "add", "extend", "insert", "setdefault", "update"}
 # Replaced by the `story_links` hook on the linkbacks branch: remove once merged.
-NOT_YET_HOOKS = {"newsroom/linkbacks/advertise.py: advertiser_register"}
-
-
 def keeps_module_state(function: ast.FunctionDef, module_names: set[str]) -> bool:
     for node in ast.walk(function):
         if isinstance(node, ast.Global):
@@ -198,7 +226,7 @@ def callback_registries(root: Path, packages=PACKAGES) -> list[str]:
 
 def test_callbacks_are_registered_only_through_hooks():
     """One extension point: no module keeps its own registry of other apps' functions."""
-    assert set(callback_registries(ROOT)) - NOT_YET_HOOKS == set()
+    assert callback_registries(ROOT) == []
 
 
 # The checks above must be able to fail: show them a small tree that breaks each rule.
@@ -261,3 +289,12 @@ def test_a_module_keeping_its_own_registry_is_found(tmp_path):
         "app/desk.py: provider",
         "app/versions.py: schedule_register",
     ]
+
+
+def test_a_protocol_spoken_outside_linkbacks_is_found(tree):
+    (tree / "linkbacks").mkdir()
+    (tree / "linkbacks/pingback.py").write_text("import xmlrpc.client\nMETHOD = 'pingback.ping'\n")
+    (tree / "app/feeds.py").write_text("from xmlrpc.client import dumps\n")
+    (tree / "other/page.py").write_text('HEAD = \'<link rel="webmention" href="/wm">\'\n')
+    found = protocol_speakers(tree, packages=("app", "other", "linkbacks"))
+    assert found == ["app/feeds.py: xmlrpc.client", 'other/page.py: rel="webmention"']

@@ -22,7 +22,6 @@ from .actions import WorkflowActionsMixin
 from .corrections import CorrectionInline, CorrectionViewsMixin
 from .drafts import DraftViewsMixin
 from .forms import BUTTON_LABELS, TRANSITION_BUTTONS, ArticleAdminForm
-from .pings import PingResendMixin, TrackbackPingInline
 from .revisions import RevisionViewsMixin
 
 
@@ -105,7 +104,6 @@ class ArticleAdmin(
     DraftViewsMixin,
     WorkflowActionsMixin,
     CorrectionViewsMixin,
-    PingResendMixin,
     RevisionViewsMixin,
     admin.ModelAdmin,
 ):
@@ -153,7 +151,7 @@ class ArticleAdmin(
             },
         ),
     ]
-    inlines = [CorrectionInline, TrackbackPingInline]
+    inlines = [CorrectionInline]  # linkbacks adds the pings sent
 
     class Media:
         css = {"all": ["articles/admin/article_form.css", "articles/admin/editor.css"]}

@@ -1,6 +1,5 @@
 """The articles app's models, by subject: stories, the desk's rows, writers' pages."""
 
-from ..ping_records import TrackbackPing  # noqa: F401
 from .authors import BYLINE_JOIN, AuthorProfile
 from .desk import BodyImage, DraftRevision, ReviewNote, StoryRedirect
 from .stories import AppendOnly, Article, Category, Correction, title_when_published

@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Comment, TrackbackToken, VerifiedSite
+from comments.models import Comment
 from comments.services import comment_post
-from comments.trackbacks.tokens import trackback_token_create
+from linkbacks.models import TrackbackToken, VerifiedSite
+from linkbacks.tokens import trackback_token_create
 from tests.factories import make_editor, make_trackback, make_user
 
 pytestmark = pytest.mark.django_db
@@ -178,10 +179,10 @@ def test_newsroom_accounts_are_not_closed_from_the_account_page(client):
 def test_a_verified_site_can_be_removed_only_by_its_owner(client, reader):
     site = VerifiedSite.objects.get()
     client.force_login(make_user("mallory"))
-    client.post(reverse("comments:sites"), {"remove": str(site.pk)})
+    client.post(reverse("linkbacks:sites"), {"remove": str(site.pk)})
     assert VerifiedSite.objects.exists()
     client.force_login(reader)
-    response = client.post(reverse("comments:sites"), {"remove": str(site.pk)})
+    response = client.post(reverse("linkbacks:sites"), {"remove": str(site.pk)})
     assert response["Location"] == "/accounts/#sites"
     assert not VerifiedSite.objects.exists()
 

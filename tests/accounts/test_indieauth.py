@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from accounts.indieauth import IndieAuthError, canonical_me
 from accounts.models import Profile
-from comments.linkbacks.verify import verified_site_for
-from comments.models import VerifiedSite
+from linkbacks.models import VerifiedSite
+from linkbacks.verify import verified_site_for
 from tests.accounts.indieauth_server import IndieAuthServer
 from tests.factories import make_user
 
@@ -295,12 +295,12 @@ def test_an_unverified_account_plants_no_way_back_in(client, server):
     own site, a token or a site to check; the owner later takes the account over by a password
     reset. Nothing that opens the account, or speaks for it, may be added before the address is
     verified."""
-    from comments.models import TrackbackToken
+    from linkbacks.models import TrackbackToken
 
     squatter = make_user("squatter", email="victim@example.com", email_verified=False)
     client.force_login(squatter)
     response = sign_in(client, server)
     assert response.status_code == 400 and b"Verify your email first" in response.content
     client.post(reverse("accounts:tokens"), {"name": "mine"})
-    client.post(reverse("comments:sites"), {"site": "https://squatter.example/"})
+    client.post(reverse("linkbacks:sites"), {"site": "https://squatter.example/"})
     assert not VerifiedSite.objects.exists() and not TrackbackToken.objects.exists()

@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from accounts.models import Profile
 from comments.models import Comment
-from comments.trackbacks.tokens import trackback_token_create
+from linkbacks.tokens import trackback_token_create
 from tests.accounts.conftest import link_in, outbox_to, signup_data
-from tests.comments.pings import answer, body, ping
 from tests.factories import make_user
+from tests.linkbacks.pings import answer, body, ping
 
 # Mail is queued when the request's work commits, as outside the tests.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,7 +72,7 @@ def test_an_unverified_account_may_log_in_and_comment_but_not_send_trackbacks(cl
     )
     assert login.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
     _, token = trackback_token_create(user=user)
-    url = reverse("comments:trackback", kwargs=article.url_kwargs())
+    url = reverse("linkbacks:trackback", kwargs=article.url_kwargs())
     refused = ping(client, url, body(), token)
     assert refused.status_code == 200
     assert answer(refused) == (
@@ -90,7 +90,7 @@ def test_an_address_verified_then_changed_to_an_unverified_one_is_refused(client
     blogger = make_user("blogger", email="old@example.com")
     _, token = trackback_token_create(user=blogger)
     get_user_model().objects.filter(pk=blogger.pk).update(email="new@example.com")
-    url = reverse("comments:trackback", kwargs=article.url_kwargs())
+    url = reverse("linkbacks:trackback", kwargs=article.url_kwargs())
     assert answer(ping(client, url, body(), token))[0] == "1"
     assert not Comment.objects.exists()
 

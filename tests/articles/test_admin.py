@@ -182,13 +182,13 @@ def test_browser_line_endings_are_stored_as_newlines_and_not_logged_as_edits(edi
 
 
 def test_the_trackbacks_sent_table_appears_only_once_a_ping_was_sent(client):
-    from articles.models import TrackbackPing
+    from linkbacks.models import SentLinkback
 
     log_in_staff(client, make_editor("root", is_superuser=True))  # who may see the pings' table
     story = make_article()
     page = client.get(change_url(story)).content.decode()
     assert "trackbacks sent" not in page.lower()  # no empty grid of blank headers
-    TrackbackPing.objects.create(article=story, target_url="https://example.com/a", status="sent")
+    SentLinkback.objects.create(article=story, target_url="https://example.com/a", status="sent")
     response = client.get(change_url(story))
     page = response.content.decode()
     assert "trackbacks sent" in page.lower() and "https://example.com/a" in page

@@ -15,7 +15,7 @@ from articles import services
 from articles.admin.desk import embargoed_stories
 from articles.models import Article
 from articles.sitemaps import SITEMAPS
-from comments.trackbacks.tokens import trackback_token_create
+from linkbacks.tokens import trackback_token_create
 from tests.conftest import log_in_staff
 from tests.factories import (
     make_article,
@@ -143,8 +143,8 @@ STORY_NAMES = {
     "comments:stamp",
     "comments:feed",
     "comments:delete",
-    "comments:trackback",
-    "comments:trackback_personal",
+    "linkbacks:trackback",
+    "linkbacks:trackback_personal",
     "api:story",
 }
 
@@ -165,7 +165,7 @@ def test_every_public_url_pattern_answers_as_if_the_story_did_not_exist(client, 
                 assert response.status_code in (404, 405), f"{name} {url} as {who}"
     # The write endpoints, as they are really used: a comment, a ping with a personal token.
     client.logout()
-    for name in ("comments:post", "comments:trackback", "comments:trackback_personal"):
+    for name in ("comments:post", "linkbacks:trackback", "linkbacks:trackback_personal"):
         url = dict(urls)[name]
         response = client.post(
             url,

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, TrackbackPing
+from articles.models import Article
+from linkbacks.models import SentLinkback
 from tests.conftest import log_in_staff
 from tests.factories import make_article, make_editor, make_image_upload, make_journalist
 from tests.http_server import LocalServer
@@ -49,7 +50,7 @@ def test_publishing_through_the_service_makes_renditions_and_pings_after_commit(
         # Nothing leaves the building before the write commits; then the pings are one of the
         # two things done (the other gives stored pages a new version: newsroom/versions.py).
         assert server.requests == [] and len(callbacks) == 2
-        assert not TrackbackPing.objects.exists()
+        assert not SentLinkback.objects.exists()
         for callback in callbacks:
             callback()
         # The task looks for a ping URL on the target page first, then pings.
@@ -77,8 +78,8 @@ def test_publishing_through_the_service_makes_renditions_and_pings_after_commit(
     )
     # The queued task ran against a real server and recorded the answer.
     assert b"title=Bridge+reopens" in payload
-    ping = TrackbackPing.objects.get(article=story)
-    assert (ping.status, ping.attempts) == (TrackbackPing.Status.SENT, 1)
+    ping = SentLinkback.objects.get(article=story)
+    assert (ping.status, ping.attempts) == (SentLinkback.Status.SENT, 1)
 
 
 def test_a_service_save_that_replaces_the_image_deletes_the_old_files_after_commit(

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, TrackbackPing
+from articles.models import Article
 from comments.models import Comment
+from linkbacks.models import SentLinkback
 from tests.factories import (
     make_article,
     make_category,
@@ -81,7 +82,7 @@ def newsroom(settings):
         status=Comment.Status.APPROVED,
         verification=Comment.Verification.LINKED,
     )
-    TrackbackPing.objects.create(
+    SentLinkback.objects.create(
         article=story, target_url="https://other.example.com/post", status="sent"
     )
     profile = editor.author_profile

@@ -1,7 +1,6 @@
 import pytest
 
-from tests.factories import make_article, make_user
-from tests.http_server import LocalServer
+from tests.factories import make_article
 
 
 @pytest.fixture
@@ -14,29 +13,3 @@ def post_url(article):
     from django.urls import reverse
 
     return reverse("comments:post", kwargs=article.url_kwargs())
-
-
-@pytest.fixture
-def blogger(db):
-    return make_user("blogger", email="blogger@example.com")
-
-
-@pytest.fixture
-def token(blogger):
-    """A personal token of `blogger`, in clear."""
-    from comments.trackbacks.tokens import trackback_token_create
-
-    return trackback_token_create(user=blogger, name="My blog")[1]
-
-
-@pytest.fixture
-def ping_url(article):
-    from django.urls import reverse
-
-    return reverse("comments:trackback", kwargs=article.url_kwargs())
-
-
-@pytest.fixture
-def server():
-    with LocalServer() as running:
-        yield running

@@ -173,7 +173,7 @@ def test_failing_mail_server_loses_nothing(
 
 
 def test_trackbacks_share_the_queue_with_sender_token_and_check(client, editor, article):
-    from comments.trackbacks.tokens import trackback_token_create
+    from linkbacks.tokens import trackback_token_create
 
     blogger = make_user("blogger")
     token, _ = trackback_token_create(user=blogger, name="Blog engine")

@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from comments.models import Comment, TrackbackToken
-from comments.trackbacks.tokens import trackback_token_create
+from comments.models import Comment
+from linkbacks.models import TrackbackToken
+from linkbacks.tokens import trackback_token_create
 from tests.factories import comment_form_data, make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +127,7 @@ def test_trackback_from_the_story_form_keeps_its_own_charset(article, reader):
         "csrfmiddlewaretoken": token,
     }
     response = post_in(
-        client, reverse("comments:trackback", kwargs=article.url_kwargs()), fields, "latin-1"
+        client, reverse("linkbacks:trackback", kwargs=article.url_kwargs()), fields, "latin-1"
     )
     assert response.status_code == 200 and b"<error>0</error>" in response.content
     assert Comment.objects.get().title == "Café crème"
@@ -281,9 +282,9 @@ def test_no_public_form_or_endpoint_answers_5xx(
     story = article.url_kwargs()
     url = {
         "comment": reverse("comments:post", kwargs=story),
-        "trackback": reverse("comments:trackback", kwargs=story),
+        "trackback": reverse("linkbacks:trackback", kwargs=story),
         "trackback_token": reverse(
-            "comments:trackback_personal", kwargs={**story, "token": "not-a-token"}
+            "linkbacks:trackback_personal", kwargs={**story, "token": "not-a-token"}
         ),
         "tokens": reverse("accounts:tokens"),
         "login": "/accounts/login/",
@@ -318,7 +319,7 @@ def test_trackback_charset_field_with_nul_is_not_a_500(client, reader):
     _, token = trackback_token_create(user=reader)
     response = client.generic(
         "POST",
-        reverse("comments:trackback", kwargs=article.url_kwargs()),
+        reverse("linkbacks:trackback", kwargs=article.url_kwargs()),
         "charset=utf-8%00&url=" + quote("https://blog.example/post", safe=""),
         content_type=FORM,
         HTTP_AUTHORIZATION=f"Bearer {token}",

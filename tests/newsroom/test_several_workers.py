@@ -19,10 +19,9 @@ from django.db import connection
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from articles.models import TrackbackPing
-from articles.tasks import send_trackbacks
 from comments.models import Comment
-from comments.tasks import verify_trackback
+from linkbacks.models import SentLinkback
+from linkbacks.tasks import send_trackbacks, verify_trackback
 from newsroom.models import WorkerHeartbeat
 from newsroom.purge import frontend_purge
 from tests.factories import make_article, make_trackback
@@ -171,7 +170,7 @@ def test_two_workers_run_each_task_once_and_a_job_queued_twice_has_its_effect_on
         assert requests[("PURGE", f"/page/{n}/")] == 1
     # The ping queued twice told its target once (a claim on the ping's row).
     assert requests[("POST", "/target/")] == 1
-    assert story.pings_sent.get().status == TrackbackPing.Status.SENT
+    assert story.pings_sent.get().status == SentLinkback.Status.SENT
     # The check queued twice (both may read the source): one verdict, editors told once.
     trackback.refresh_from_db()
     assert trackback.verification == Comment.Verification.LINKED

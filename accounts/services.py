@@ -12,8 +12,8 @@ from django.db.models import Q
 from comments.linkbacks.sites import site_confirm
 from comments.models import VerifiedSite
 from comments.services import comments_of_user_forget
+from guards.text import printable
 from newsroom.linkbacks.sites import origin_of
-from newsroom.text import printable
 
 from .models import Profile
 

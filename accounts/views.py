@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from comments.models import Comment, TrackbackToken, VerifiedSite
 from comments.trackbacks.receive import VERIFY_EMAIL_FIRST, address_unverified
 from comments.trackbacks.tokens import trackback_token_create, trackback_tokens_revoke
+from guards.params import parse_id
 from newsroom.linkbacks.sites import META_NAME, WELL_KNOWN_PATH
-from newsroom.params import parse_id
 
 from .exports import account_export
 from .forms import DeleteAccountForm, ProfileForm

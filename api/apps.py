@@ -15,7 +15,7 @@ class ApiConfig(AppConfig):
     verbose_name = "Content API"
 
     def ready(self):
-        from newsroom import purge
+        from delivery import purge
 
         # A cache in front forgets the story's API answers with its page (comment counts too).
         purge.story_paths_register(story_api_paths)

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
-from newsroom import roles
+from accounts import roles
 
 
 def _search_index_ensure(sender, using, **kwargs):
@@ -71,7 +71,7 @@ class ArticlesConfig(AppConfig):
         # stale page behind.
         from django.contrib.auth import get_user_model
 
-        from newsroom import versions
+        from delivery import versions
 
         from . import caching, purging
 

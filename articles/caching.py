@@ -7,7 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 
-from newsroom import versions
+from delivery import versions
 
 from . import purging
 from .models import Article

@@ -9,11 +9,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from newsroom import versions
-from newsroom.deploy import deploy_salt
-from newsroom.site import absolute_url, default_social_image_url, publisher_logo_url
-from newsroom.text import without_control_characters
-from newsroom.times import machine_time
+from delivery import versions
+from delivery.release import deploy_salt
+from delivery.site import absolute_url, default_social_image_url, publisher_logo_url
+from delivery.times import machine_time
+from guards.text import without_control_characters
 
 from . import images
 from .models import Article

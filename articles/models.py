@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from simple_history.models import HistoricalRecords
 
-from newsroom.site import absolute_url
+from delivery.site import absolute_url
 
 from .desk_models import BodyImage, DeskQuerySet, DraftRevision, ReviewNote, StoryRedirect  # noqa: F401
 from .images import SocialImage, article_social_image, lead_image_upload_to

@@ -8,7 +8,7 @@ sitemaps) are purged, and the rest follow within `PAGE_SHARED_MAX_AGE`.
 
 from django.urls import reverse
 
-from newsroom import purge
+from delivery import purge
 
 from .models import Article, Category
 from .people import AuthorProfile, byline_page

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from newsroom.tasks import TransientError, retry_with_backoff
+from operations.tasks import TransientError, retry_with_backoff
 
 from .models import Article, TrackbackPing
 from .search_backends import search_backend
@@ -91,7 +91,7 @@ def search_index_follow(sender, instance, **kwargs) -> None:
 @task
 def sitemaps_prebuild() -> None:
     """Build every sitemap page into the page cache after a write, so no crawler waits for one."""
-    from newsroom.pagecache import page_prerender
+    from delivery.pagecache import page_prerender
 
     from .crawler_views import sitemap_paths
 

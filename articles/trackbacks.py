@@ -18,11 +18,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from delivery.site import site_origin
 from newsroom.linkbacks.answers import SendOutcome, SendResult
 from newsroom.linkbacks.links import links_in
 from newsroom.linkbacks.sending import send_linkback
 from newsroom.linkbacks.trackback import Ping
-from newsroom.site import site_origin
 
 from .models import Article, TrackbackPing
 

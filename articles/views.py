@@ -8,9 +8,9 @@ from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views import generic
 
+from delivery.pagecache import fragment_context, public_page, story_page
+from delivery.pagination import IndexedPaginator
 from newsroom.linkbacks.advertise import advertise_headers, advertised
-from newsroom.pagecache import fragment_context, public_page, story_page
-from newsroom.pagination import IndexedPaginator
 
 from . import search
 from .discovery import article_share_image, article_structured_data
@@ -166,7 +166,7 @@ class SearchView(generic.TemplateView):
     """Full-text search over published stories: a page of ranked results, no total needed.
 
     A public page: stored for anonymous readers under the site's version when its query string
-    is in its one spelling (`newsroom.pagecache`), and its shared fragments (section links,
+    is in its one spelling (`delivery.pagecache`), and its shared fragments (section links,
     archive) come from the cache either way.
     """
 

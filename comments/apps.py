@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 
-from newsroom import roles
+from accounts import roles
 
 
 class CommentsConfig(AppConfig):
@@ -11,7 +11,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         # Every door that stores, changes or deletes one comment (posting, trackbacks received,
         # the admin) forgets the story's stored pages; queryset updates call caching themselves.
-        from newsroom import purge, versions
+        from delivery import purge, versions
         from newsroom.linkbacks.advertise import advertiser_register
 
         from . import caching

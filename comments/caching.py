@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from newsroom import purge, versions
+from delivery import purge, versions
 
 
 def stories_discussion_changed(article_ids: Iterable[int]) -> None:

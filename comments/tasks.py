@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
 
-from newsroom.site import absolute_url
-from newsroom.tasks import TransientError, retry_with_backoff
+from delivery.site import absolute_url
+from operations.tasks import TransientError, retry_with_backoff
 
 from .linkbacks.verify import site_verify
 from .models import Comment, VerifiedSite

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from articles.views import ArticleDetailView
-from newsroom.csrf import same_site_required
+from delivery.csrf import same_site_required
 
 from . import services
 from .forms import CommentForm, form_stamp

@@ -18,7 +18,8 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.http import is_same_domain
 from django.views.decorators.csrf import csrf_exempt
 
-from .errors import csrf_failure
+from operations.errors import csrf_failure
+
 from .site import site_origin
 
 logger = logging.getLogger("django.security.csrf")

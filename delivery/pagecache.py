@@ -2,7 +2,7 @@
 the database, and the HTTP caching headers of every public page.
 
 A view opts in with `public_page` (and `story_page` once it knows its story): the page then
-depends on the site's version and, for a story, the story's (see `newsroom.versions`). For an
+depends on the site's version and, for a story, the story's (see `delivery.versions`). For an
 anonymous GET the stored copy is served while those versions hold (no query), a matching
 `If-None-Match`/`If-Modified-Since` answers 304 (no query on a stored page, at most the story's
 lookup otherwise), and a fresh 200 is stored with `ETag`, `Last-Modified` and
@@ -28,7 +28,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from . import versions
-from .deploy import deploy_salt
+from .release import deploy_salt
 from .site import site_origin
 from .versions import Version
 

@@ -6,7 +6,7 @@ list filters and orders by), and only the rows of the page are read from the tab
 one query, so `?page=N` links and query counts stay as they were.
 
 A list's length (`COUNT(*)` over every story it holds) is kept in the shared cache under the
-site's content version (`newsroom.versions`): counted once after each write or scheduled
+site's content version (`delivery.versions`): counted once after each write or scheduled
 publication, not on every request.
 """
 

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 
-from .tasks import TransientError, retry_with_backoff
+from operations.tasks import TransientError, retry_with_backoff
 
 logger = logging.getLogger(__name__)
 

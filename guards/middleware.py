@@ -1,17 +1,17 @@
-"""Request guards: unreadable bodies answer 400 before CSRF reads them, control characters never
-reach a view, and a database outage answers 503 with Retry-After instead of a 500."""
+"""Request guards: unreadable bodies answer 400 before CSRF reads them, and control characters
+never reach a view."""
 
 import codecs
 import logging
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.db import InterfaceError, OperationalError
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
 
-from .errors import error_page
+from operations.errors import error_page
+
 from .text import CONTROL_CHARACTERS_BUT_WHITESPACE as CONTROL_CHARACTERS  # text areas keep \t\n\r
 
 logger = logging.getLogger(__name__)
@@ -20,8 +20,6 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 NOT_UTF8 = "Forms must be sent as UTF-8. Please go back, reload the page and try again."
 UNREADABLE = "What your browser sent could not be read. Please go back, reload and try again."
 UNREADABLE_BODY = (BadRequest, SuspiciousOperation, MultiPartParserError, UnreadablePostError)
-# How long crawlers and clients are asked to wait before retrying during a database outage.
-DATABASE_RETRY_AFTER = 30
 
 
 def is_utf8(charset: str) -> bool:
@@ -86,20 +84,3 @@ class HostileInputMiddleware:
             return error_page(400, message=UNREADABLE)
         request.POST = without_control_characters(data)
         return None
-
-
-class DatabaseOutageMiddleware:
-    """Answer 503 with Retry-After when the database cannot be reached, instead of a 500."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        # One line, no traceback: during an outage every request comes through here.
-        logger.error("Database unavailable, answered 503: %s", str(exception).strip())
-        return error_page(503, retry_after=DATABASE_RETRY_AFTER)

@@ -5,7 +5,7 @@ import time
 
 from django.core.cache import cache
 
-from .cache import cache_available
+from delivery.cache import cache_available
 
 logger = logging.getLogger(__name__)
 

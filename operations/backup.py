@@ -29,7 +29,7 @@ from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.utils import timezone
 
-from . import versions
+from delivery import versions
 
 FORMAT = 1
 DATABASE_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}

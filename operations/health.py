@@ -46,7 +46,7 @@ def _worker() -> str | None:
 
 
 CHECKS = {"database": _database, "cache": _cache, "worker": _worker}
-# Pages are served without the cache (newsroom.cache): its outage is reported, never a 503 that
+# Pages are served without the cache (delivery.cache): its outage is reported, never a 503 that
 # would take every app server out of the balancer at once.
 DEGRADED_WITHOUT = {"cache"}
 _last_problems: list[str] = []  # this process's last answer: log changes, not every probe

@@ -21,5 +21,8 @@ class WorkerHeartbeat(models.Model):
 
     objects = WorkerHeartbeatQuerySet.as_manager()
 
+    class Meta:
+        db_table = "newsroom_workerheartbeat"  # made by the `newsroom` app, before the move
+
     def __str__(self):
         return f"worker {self.worker_id} on {self.hostname} (pid {self.pid})"

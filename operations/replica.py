@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 
-from .pagecache import anonymous
+from delivery.pagecache import anonymous
 
 logger = logging.getLogger(__name__)
 
@@ -263,7 +263,9 @@ class ReplicaReadsMiddleware:
             return None
         if not recovery_conflict(exception):
             if _answers(REPLICA):
-                return None  # the replica is fine: the error is the primary's (newsroom.middleware)
+                return (
+                    None  # the replica is fine: the error is the primary's (operations.middleware)
+                )
             health.failed(exception)
         # The replica went away, or cancelled the query to replay the primary's log (a hot
         # standby does under load): the page is rendered again from the primary.
@@ -274,5 +276,5 @@ class ReplicaReadsMiddleware:
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
         except (OperationalError, InterfaceError):
-            return None  # the primary is away too: newsroom.middleware answers 503
+            return None  # the primary is away too: operations.middleware answers 503
         return response

@@ -1,7 +1,7 @@
 """`make serve` and `make run`: the web server and the task worker together, stopped together.
 
-    python -m newsroom.serve              production: DEBUG off, migrate, collectstatic, gunicorn
-    python -m newsroom.serve development  runserver on 127.0.0.1:PORT (8000; DEBUG as set)
+    python -m operations.serve              production: DEBUG off, migrate, collectstatic, gunicorn
+    python -m operations.serve development  runserver on 127.0.0.1:PORT (8000; DEBUG as set)
 
 Both run the task worker beside the web server; in production `SERVE_ROLE=web` runs the web server
 alone and `SERVE_ROLE=worker` the worker alone (several app servers, workers on their own), and

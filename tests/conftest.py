@@ -46,7 +46,7 @@ def database_tasks(settings):
 def _clear_cache():
     from django.core.cache import cache
 
-    from newsroom import versions
+    from delivery import versions
 
     cache.clear()
     yield

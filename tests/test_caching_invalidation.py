@@ -79,7 +79,7 @@ def test_discussion_closing_by_age_shows_on_the_stored_page(client, settings, se
 
 
 def test_the_deploy_salt_follows_the_code_and_templates(settings, tmp_path):
-    from newsroom.deploy import deploy_salt
+    from delivery.release import deploy_salt
 
     (tmp_path / "templates").mkdir()
     template = tmp_path / "templates" / "page.html"
@@ -101,7 +101,7 @@ def test_a_new_deploy_renders_the_pages_again(client, settings, tmp_path):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from newsroom.deploy import deploy_salt
+    from delivery.release import deploy_salt
 
     story = make_article()
     client.get(story.get_absolute_url())  # stored under this code's salt

@@ -14,7 +14,7 @@ from articles import services
 from articles.models import Article
 from comments.models import Comment
 from comments.services import comments_moderate
-from newsroom import pagecache
+from delivery import pagecache
 from tests.factories import make_article, make_comment, make_editor, make_trackback
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,7 +30,7 @@ def shared_cache(settings):
     from django.core.cache import cache
 
     settings.CACHES = {
-        "default": {"BACKEND": "newsroom.cache.DegradingRedisCache", "LOCATION": REDIS}
+        "default": {"BACKEND": "delivery.cache.DegradingRedisCache", "LOCATION": REDIS}
     }
     cache.clear()
     cache.set("probe", 1)

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from articles.models import Article
-from newsroom import versions
+from delivery import versions
 from tests.factories import make_article
 from tests.newsroom.tcp_forwarder import TcpForwarder
 from tests.newsroom.test_outages import REDIS_PORT, redis_cache, wait_for

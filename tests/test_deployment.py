@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsroom.serve import REQUIRED
+from operations.serve import REQUIRED
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from articles import services, workflow
 from articles.models import TrackbackPing
-from newsroom.params import parse_id
+from guards.params import parse_id
 
 
 class TrackbackPingInline(admin.TabularInline):

@@ -1,6 +1,6 @@
 from django import template
 
-from newsroom.desk import desk_items
+from articles.desk import desk_items
 
 register = template.Library()
 

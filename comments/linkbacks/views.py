@@ -14,12 +14,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
+from delivery.site import absolute_url
+from guards.params import parse_id
 from newsroom.linkbacks import pingback as pb
 from newsroom.linkbacks.links import same_page
 from newsroom.linkbacks.trackback import MAX_BODY_BYTES, PingError, decode_form
 from newsroom.linkbacks.webmention import MentionError, parse_mention, text_response, web_address
-from newsroom.params import parse_id
-from newsroom.site import absolute_url
 
 from ..models import VerifiedSite
 from ..ratelimit import client_ip, rate_limit_exceeded

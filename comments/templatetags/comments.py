@@ -8,10 +8,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Window
 from django.urls import reverse
 
-from newsroom.pagecache import page_unstored
-from newsroom.pagination import rows_at
-from newsroom.params import parse_id
-from newsroom.site import absolute_url
+from delivery.pagecache import page_unstored
+from delivery.pagination import rows_at
+from delivery.site import absolute_url
+from guards.params import parse_id
 
 from ..forms import CommentForm
 from ..models import Comment

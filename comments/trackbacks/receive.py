@@ -5,8 +5,8 @@ from functools import partial
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 
+from guards.text import printable
 from newsroom.linkbacks.trackback import Ping, PingError
-from newsroom.text import printable
 
 from ..models import Comment, TrackbackToken
 from ..policy import trackback_verdict, trackbacks_closed

@@ -1,7 +1,7 @@
 from django import template
 from django.conf import settings
 
-from newsroom.times import machine_time as _machine_time
+from delivery.times import machine_time as _machine_time
 
 register = template.Library()
 

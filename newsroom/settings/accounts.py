@@ -1,28 +1,38 @@
-"""Settings for accounts: sign-up, sign-in, mail and two-factor (django-allauth).
-
-Read from the environment like every other setting; newsroom/settings.py imports them all.
-"""
+"""Accounts: sign-in and its throttle, passwords, sign-up, two-factor (allauth), IndieAuth."""
 
 from datetime import timedelta
 
-import environ
+from .base import env
 
-env = environ.Env()
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "articles:home"
+LOGOUT_REDIRECT_URL = "articles:home"
+AUTHENTICATION_BACKENDS = [
+    "accounts.login_throttle.LoginThrottleBackend",
+    # Django's model backend, taking a username or an email address (django-allauth).
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 
-# Login throttling (django-axes, newsroom/login_throttle.py): after LOGIN_FAILURE_LIMIT failures
+# Login throttling (django-axes, accounts/login_throttle.py): after LOGIN_FAILURE_LIMIT failures
 # for one username (or email), or from one address, /accounts/login/ (where /admin/login/ sends)
 # refuses for LOGIN_COOLOFF_MINUTES with a clear message (429), the same for accounts that exist
 # and ones that do not.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# A success clears that username's failures, never the address's (newsroom.login_throttle).
+# A success clears that username's failures, never the address's (accounts.login_throttle).
 AXES_RESET_ON_SUCCESS = True
-AXES_HANDLER = "newsroom.login_throttle.LoginThrottleHandler"
-AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_ip"
+AXES_HANDLER = "accounts.login_throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "guards.clients.client_ip"
 # allauth's form names its field `login` (a username or an email address).
-AXES_USERNAME_CALLABLE = "newsroom.login_throttle.login_name"
-AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.login_throttle.login_name"
+AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.lockout_response"
 # Password reset: the mail is sent by the worker; at most PASSWORD_RESET_RATE_LIMIT requests per
 # address and per email address in PASSWORD_RESET_RATE_WINDOW seconds (then 429).
 PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
@@ -60,7 +70,7 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_SESSION_REMEMBER = None
 # allauth's own limits (in Django's cache; they refuse while the cache is down) stay on for
 # second-factor codes, email changes and password changes. Logins are throttled by django-axes
-# (newsroom.login_throttle), sign-ups and reset requests by the site's own counters (which let
+# (accounts.login_throttle), sign-ups and reset requests by the site's own counters (which let
 # requests through while the cache is down, like comments).
 ACCOUNT_RATE_LIMITS = {"login": False, "signup": False, "reset_password": False}
 

@@ -1,12 +1,8 @@
-"""Settings for running as a cluster: a streaming read replica (newsroom/replica.py).
+"""Running as a cluster: a streaming read replica (operations/replica.py); database.py adds it."""
 
-Read from the environment like every other setting; newsroom/settings.py imports them all.
-"""
-
-import environ
 from django.core.exceptions import ImproperlyConfigured
 
-env = environ.Env()
+from .base import env
 
 # DATABASE_REPLICA_URL: a PostgreSQL hot standby of DATABASE_URL. Anonymous readers' pages are
 # read from it while it has replayed every write they depend on; everyone else reads the primary.

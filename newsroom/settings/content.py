@@ -1,14 +1,8 @@
-"""Settings for reading the content: search, sitemaps, the archive and the content API.
+"""Reading the content: listings, search, sitemaps, the archive and the content API."""
 
-Read from the environment like every other setting; newsroom/settings.py imports them all.
-"""
+from .base import BASE_DIR, env
 
-from pathlib import Path
-
-import environ
-
-env = environ.Env()
-BASE_DIR = Path(__file__).resolve().parent.parent
+ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 
 # Content API (api/): at most API_RATE_LIMIT requests per client address in API_RATE_WINDOW
 # seconds (then 429 with Retry-After); the address is read as NUM_PROXIES says.

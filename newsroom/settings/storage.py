@@ -1,21 +1,17 @@
-"""Settings for running several app servers: the front cache's purge hook and shared storage.
-
-Read from the environment like every other setting; newsroom/settings.py imports them all and
-puts `MEDIA_STORAGE` in `STORAGES["default"]`.
-"""
+"""Files: static files, uploaded media (the file system or a shared S3-compatible bucket)."""
 
 from importlib.util import find_spec
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
 
-env = environ.Env()
+from .base import BASE_DIR, DEBUG, env
 
-# A cache in front (Varnish, a CDN) told of every change by HTTP PURGE (newsroom/purge.py):
-# e.g. http://127.0.0.1:6081. Empty: nothing is sent. The token goes as `X-Purge-Token`.
-FRONTEND_PURGE_URL = env.str("FRONTEND_PURGE_URL", default="")
-FRONTEND_PURGE_TOKEN = env.str("FRONTEND_PURGE_TOKEN", default="")
-FRONTEND_PURGE_TIMEOUT = env.float("FRONTEND_PURGE_TIMEOUT", default=5.0)
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_ROOT = BASE_DIR / "delivery" / "public"  # /favicon.ico and other root files
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 # Uploaded images and their renditions: the file system (MEDIA_ROOT) unless a bucket is named,
 # then an S3-compatible store through django-storages (`pip install -e .[s3]`), which every app
@@ -48,3 +44,12 @@ if STORAGE_BUCKET:
     }
 else:
     MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+STORAGES = {
+    "default": MEDIA_STORAGE,
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}

@@ -149,7 +149,7 @@ def test_one_client_is_limited_whatever_the_address(client, desk, mailoutbox):
 def test_requests_are_let_through_while_the_cache_is_down(client, settings, desk):
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.DegradingRedisCache",
+            "BACKEND": "delivery.cache.DegradingRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/14",
         }
     }

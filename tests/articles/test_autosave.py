@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from articles import services
 from articles.models import Article, DraftRevision
 from articles.workflow import Transition
-from newsroom.text import printable, without_control_characters
+from guards.text import printable, without_control_characters
 from tests.conftest import log_in_staff
 from tests.factories import form_data, make_article, make_editor, make_journalist
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from articles.demo.load import demo_load
 from articles.models import Article
 from articles.search import clean_query, fts5_expression, parse_websearch
-from newsroom import versions
+from delivery import versions
 from tests.factories import make_article, make_category, make_hidden_stories
 
 pytestmark = pytest.mark.django_db

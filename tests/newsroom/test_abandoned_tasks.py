@@ -16,8 +16,8 @@ from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from newsroom.heartbeat import Heartbeat, heartbeat_record
-from newsroom.tasks import retry_with_backoff
+from operations.heartbeat import Heartbeat, heartbeat_record
+from operations.tasks import retry_with_backoff
 from tests.newsroom.conftest import run_worker
 
 # The worker runs outside any transaction, as in production.
@@ -102,7 +102,7 @@ def test_a_task_that_took_three_workers_down_fails_for_good(database_tasks):
     run_worker()
     row = DBTaskResult.objects.get(pk=result.id)
     assert calls == [] and row.status == TaskResultStatus.FAILED
-    assert row.exception_class_path == "newsroom.heartbeat.WorkerLost"
+    assert row.exception_class_path == "operations.heartbeat.WorkerLost"
     assert "3 workers running it died" in row.traceback
 
 

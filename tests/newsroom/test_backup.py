@@ -19,7 +19,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from articles.models import Article
-from newsroom.backup import _postgres_command
+from operations.backup import _postgres_command
 from tests.factories import make_article
 
 # pg_dump and pg_restore see only what is committed, as with a running site.

@@ -14,7 +14,7 @@ from articles.models import Article
 from articles.people import AuthorProfile
 from comments.models import Comment
 from comments.services import comments_moderate
-from newsroom import purge
+from delivery import purge
 from tests.factories import (
     comment_form_data,
     make_article,
@@ -187,7 +187,7 @@ def test_several_writes_in_one_transaction_queue_one_task_with_each_path_once(
             story.title = "Changed"
             story.save()
             make_comment(story)
-    tasks = DBTaskResult.objects.filter(task_path="newsroom.purge.frontend_purge")
+    tasks = DBTaskResult.objects.filter(task_path="delivery.purge.frontend_purge")
     assert tasks.count() == 1
     paths = tasks.get().args_kwargs["args"][0]
     assert paths == sorted(set(paths))
@@ -217,7 +217,7 @@ def test_without_the_setting_nothing_is_queued(settings, database_tasks):
     services.article_publish(
         article=make_article(status=Article.Status.IN_REVIEW), by=make_editor("ed")
     )
-    assert not DBTaskResult.objects.filter(task_path="newsroom.purge.frontend_purge").exists()
+    assert not DBTaskResult.objects.filter(task_path="delivery.purge.frontend_purge").exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -230,7 +230,7 @@ def test_a_purge_endpoint_that_is_down_never_fails_the_write_and_the_task_is_ret
     DBTaskResult.objects.all().delete()  # its new section's purge
     services.article_publish(article=story, by=editor)  # committed: no error
     assert Article.objects.get(pk=story.pk).is_public
-    queued = DBTaskResult.objects.get(task_path="newsroom.purge.frontend_purge")
+    queued = DBTaskResult.objects.get(task_path="delivery.purge.frontend_purge")
 
     run_worker()
 
@@ -239,7 +239,7 @@ def test_a_purge_endpoint_that_is_down_never_fails_the_write_and_the_task_is_ret
     assert queued.return_value["retried"] is True
     assert "ConnectionRefusedError" in queued.return_value["error"]
     retry = DBTaskResult.objects.get(
-        task_path="newsroom.purge.frontend_purge", status=TaskResultStatus.READY
+        task_path="delivery.purge.frontend_purge", status=TaskResultStatus.READY
     )
     assert retry.run_after > timezone.now() + timedelta(seconds=20)
     assert retry.args_kwargs["args"] == queued.args_kwargs["args"]

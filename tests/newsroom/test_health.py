@@ -11,8 +11,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from newsroom import health
-from newsroom.heartbeat import Heartbeat
+from operations import health
+from operations.heartbeat import Heartbeat
 from tests.newsroom.conftest import closed_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +70,7 @@ def test_readyz_needs_no_worker_when_tasks_run_on_the_spot(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "backend", ["django.core.cache.backends.redis.RedisCache", "newsroom.cache.DegradingRedisCache"]
+    "backend", ["django.core.cache.backends.redis.RedisCache", "delivery.cache.DegradingRedisCache"]
 )
 def test_readyz_when_the_cache_is_down(
     client, settings, database_tasks, caplog, monkeypatch, backend
@@ -95,7 +95,7 @@ def test_readyz_when_the_cache_is_down(
 def test_readyz_fails_for_the_database_even_while_the_cache_is_down(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.DegradingRedisCache",
+            "BACKEND": "delivery.cache.DegradingRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/13",
         }
     }

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsroom.logging import RedactSecrets
+from operations.logging import RedactSecrets
 
 ROOT = Path(__file__).resolve().parents[2]
 PING_TOKEN = "tb_554d64918886732c0e78a9642076d2020661c95d"

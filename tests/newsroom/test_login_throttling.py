@@ -111,7 +111,7 @@ def test_throttling_holds_while_the_cache_is_down(client, editor, settings):
         port = probe.getsockname()[1]
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.DegradingRedisCache",
+            "BACKEND": "delivery.cache.DegradingRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/14",
         }
     }

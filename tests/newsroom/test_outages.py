@@ -117,7 +117,7 @@ def test_database_outage_answers_503_quickly_and_recovers_without_a_500(
 def redis_cache(port, **options):
     return {
         "default": {
-            "BACKEND": "newsroom.cache.DegradingRedisCache",
+            "BACKEND": "delivery.cache.DegradingRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/{REDIS_DB}",
             "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0, **options},
         }
@@ -131,7 +131,7 @@ def unused_port() -> int:
 
 
 def cache_warnings(caplog):
-    return [r for r in caplog.records if r.name == "newsroom.cache" and r.levelname == "WARNING"]
+    return [r for r in caplog.records if r.name == "delivery.cache" and r.levelname == "WARNING"]
 
 
 @pytest.fixture

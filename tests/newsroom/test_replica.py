@@ -12,9 +12,11 @@ from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsroom import replica, versions
-from newsroom.pagecache import Page
-from newsroom.replica import (
+from delivery import versions
+from delivery.pagecache import Page
+from delivery.versions import Version
+from operations import replica
+from operations.replica import (
     PRIMARY,
     REPLICA,
     STICKY_COOKIE,
@@ -24,7 +26,6 @@ from newsroom.replica import (
     ReplicaRouter,
     lsn_number,
 )
-from newsroom.versions import Version
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="log positions are PostgreSQL's"
@@ -236,7 +237,7 @@ def test_an_error_of_the_primary_is_left_to_the_outage_page(with_replica, monkey
         answer = middleware.process_exception(request, OperationalError("primary down"))
     finally:
         replica._reads.reset(token)
-    assert answer is None  # newsroom.middleware.DatabaseOutageMiddleware answers 503
+    assert answer is None  # operations.middleware.DatabaseOutageMiddleware answers 503
 
 
 # --- Caches filled under a version newer than the page's --------------------------------------
@@ -259,7 +260,7 @@ def _archive_key():
 
 
 def _count_key():
-    from newsroom.pagination import IndexedPaginator
+    from delivery.pagination import IndexedPaginator
 
     return IndexedPaginator([], 20, count_key="/")._count_cache_key()
 

@@ -38,7 +38,7 @@ def clean_environ(**env):
 
 def test_serve_names_every_missing_setting_in_one_line():
     result = subprocess.run(
-        [sys.executable, "-m", "newsroom.serve"],
+        [sys.executable, "-m", "operations.serve"],
         cwd=ROOT,
         env=clean_environ(SECRET_KEY="s"),
         capture_output=True,
@@ -60,7 +60,7 @@ def test_serve_refuses_a_cache_each_process_keeps_to_itself():
             **({"CACHE_URL": cache_url} if cache_url else {}),
         )
         result = subprocess.run(
-            [sys.executable, "-m", "newsroom.serve"],
+            [sys.executable, "-m", "operations.serve"],
             cwd=ROOT,
             env=env,
             capture_output=True,

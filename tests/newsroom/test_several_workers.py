@@ -23,8 +23,8 @@ from articles.models import TrackbackPing
 from articles.tasks import send_trackbacks
 from comments.models import Comment
 from comments.tasks import verify_trackback
-from newsroom.models import WorkerHeartbeat
-from newsroom.purge import frontend_purge
+from delivery.purge import frontend_purge
+from operations.models import WorkerHeartbeat
 from tests.factories import make_article, make_trackback
 from tests.http_server import LocalServer
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from articles import services
 from articles.models import Category
 from comments.models import Comment
-from newsroom.text import CONTROL_CHARACTERS, stored_text_clean
-from newsroom.times import machine_time
+from delivery.times import machine_time
+from guards.text import CONTROL_CHARACTERS, stored_text_clean
 from tests.factories import make_article, make_comment, make_editor
 
 pytestmark = pytest.mark.django_db

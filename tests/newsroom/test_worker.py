@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from newsroom import roles
-from newsroom.models import WorkerHeartbeat
-from newsroom.tasks import TransientError, retry_with_backoff
+from accounts import roles
+from operations.models import WorkerHeartbeat
+from operations.tasks import TransientError, retry_with_backoff
 from tests.conftest import log_in_staff
 from tests.factories import make_journalist, make_user
 from tests.newsroom.conftest import run_worker
@@ -111,7 +111,7 @@ def test_the_last_attempt_fails_for_good_and_editors_see_it(client, database_tas
             run_worker()
     assert len(calls) == 3
     failed = DBTaskResult.objects.failed().get()
-    assert failed.exception_class_path == "newsroom.tasks.TransientError"
+    assert failed.exception_class_path == "operations.tasks.TransientError"
     assert "source unreachable" in failed.traceback
     assert DBTaskResult.objects.successful().count() == 2  # the attempts that queued a retry
     assert not DBTaskResult.objects.ready().exists()

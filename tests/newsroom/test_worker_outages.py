@@ -14,7 +14,7 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from comments.tasks import notify_moderators
-from newsroom.models import WorkerHeartbeat
+from operations.models import WorkerHeartbeat
 from tests.newsroom.tcp_forwarder import TcpForwarder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +77,7 @@ def test_serve_starts_the_worker_again_and_keeps_the_web_server(tmp_path):
     failing_worker.write_text(f"open({str(starts)!r}, 'a').write('x')\nraise SystemExit(3)\n")
     script = tmp_path / "serve.py"
     script.write_text(
-        "import sys\nfrom newsroom.serve import run_together\n"
+        "import sys\nfrom operations.serve import run_together\n"
         "web = [sys.executable, '-c', 'import time; time.sleep(60)']\n"
         f"worker = [sys.executable, {str(failing_worker)!r}]\n"
         "sys.exit(run_together([web, worker], restart=(1,)))\n"

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from newsroom.backup import backup_create
+from operations.backup import backup_create
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.db import DatabaseError, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
-from newsroom.heartbeat import Heartbeat
+from operations.heartbeat import Heartbeat
 
 logger = logging.getLogger("newsroom.worker")
 SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]

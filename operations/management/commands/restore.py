@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from newsroom.backup import backup_describe, backup_restore, media_on_file_system_check
+from operations.backup import backup_describe, backup_restore, media_on_file_system_check
 
 
 class Command(BaseCommand):

@@ -1,7 +1,9 @@
+"""The desk's count of background tasks that failed (mail, checks, pings)."""
+
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from newsroom import desk
+from articles import desk
 
 
 @desk.provider

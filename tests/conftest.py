@@ -22,7 +22,7 @@ def _test_settings(settings, tmp_path):
     """Fast hashing, plain static storage (no collectstatic), media in a temp folder.
 
     Tasks run on the spot, as part of the step that queues them; tests of the real queue and
-    its worker (tests/newsroom/) switch to the database backend themselves.
+    its worker (tests/operations/) switch to the database backend themselves.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {

@@ -6,7 +6,27 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("newsroom", "hooks", "articles", "comments", "api", "accounts", "deploy")
+PACKAGES = (
+    "newsroom",
+    "hooks",
+    "delivery",
+    "operations",
+    "guards",
+    "articles",
+    "comments",
+    "api",
+    "accounts",
+    "deploy",
+)
+# What `newsroom/` may hold: the project's configuration, nothing that runs on its own.
+CONFIGURATION = {"__init__.py", "settings", "urls.py", "wsgi.py", "asgi.py", "gunicorn.conf.py"}
+# Still in newsroom/ on this branch, moved out by the linkbacks branch (drop it at the merge).
+CONFIGURATION_LEAVING = {"linkbacks"}
+# The platform under the apps: page delivery, operations and request guards know no app.
+PLATFORM = ("delivery", "operations", "guards")
+APPS = ("articles", "comments", "linkbacks", "search", "api", "accounts")
+# The one platform module that listens to the apps' signals to forget pages.
+PLATFORM_LISTENERS = {"delivery/invalidation.py"}
 
 
 def imported_modules(path: Path):
@@ -96,22 +116,53 @@ def test_articles_never_imports_comments():
     assert offenders == []
 
 
-def test_project_machinery_imports_no_app():
-    """`newsroom/` is what both apps stand on (linkbacks, roles, caching): it never imports them."""
-    offenders = [
-        f"{path.relative_to(ROOT)}: {module}"
-        for path in source_files(ROOT, ("newsroom",))
+def configuration_strays(root: Path) -> list[str]:
+    """Files and folders in `newsroom/` that are not configuration."""
+    allowed = CONFIGURATION | CONFIGURATION_LEAVING | {"__pycache__"}
+    return sorted(path.name for path in (root / "newsroom").iterdir() if path.name not in allowed)
+
+
+def configuration_imports(root: Path) -> list[str]:
+    """Project modules the configuration imports (it names them as dotted strings instead)."""
+    project = set(PACKAGES) - {"newsroom"} | set(APPS)
+    return [
+        f"{path.relative_to(root)}: {module}"
+        for path in sorted((root / "newsroom").rglob("*.py"))
+        if path.relative_to(root / "newsroom").parts[0] not in CONFIGURATION_LEAVING
         for module in imported_modules(path)
-        if module.split(".")[0] in ("articles", "comments", "api", "accounts")
+        if module.split(".")[0] in project
     ]
-    assert offenders == []
+
+
+def platform_app_imports(root: Path) -> list[str]:
+    """Imports of an app from delivery/, operations/ or guards/ (signal listeners excepted)."""
+    return [
+        f"{path.relative_to(root)}: {module}"
+        for path in source_files(root, PLATFORM)
+        if path.relative_to(root).as_posix() not in PLATFORM_LISTENERS
+        for module in imported_modules(path)
+        if module.split(".")[0] in APPS or module.startswith("newsroom.linkbacks")
+    ]
+
+
+def test_newsroom_holds_only_configuration():
+    assert configuration_strays(ROOT) == []
+
+
+def test_configuration_imports_no_app_machinery():
+    """Settings name classes as dotted strings and urls.py includes URLconfs by name."""
+    assert configuration_imports(ROOT) == []
+
+
+def test_platform_imports_no_app():
+    assert platform_app_imports(ROOT) == []
 
 
 def test_no_app_imports_the_api():
-    """The API reads articles and comments; neither of them (nor newsroom/) knows it exists."""
+    """The API reads articles and comments; neither of them (nor the platform) knows it exists."""
     offenders = [
         f"{path.relative_to(ROOT)}: {module}"
-        for path in source_files(ROOT, ("newsroom", "articles", "comments"))
+        for path in source_files(ROOT, ("newsroom", *PLATFORM, "articles", "comments"))
         for module in imported_modules(path)
         if module == "api" or module.startswith("api.")
     ]
@@ -151,3 +202,31 @@ def test_a_circle_through_a_function_level_import_is_found(tree):
     graph = import_graph(tree, packages=("app", "other"))
     assert graph["app.views"] == {"app.models"}
     assert import_circles(graph) == [["app.images", "app.models"]]
+
+
+def test_machinery_in_newsroom_is_found(tree):
+    (tree / "newsroom").mkdir()
+    for name in ("__init__.py", "urls.py", "wsgi.py", "pagecache.py"):
+        (tree / "newsroom" / name).write_text("from django.urls import path\n", encoding="utf-8")
+    (tree / "newsroom" / "settings").mkdir()
+    (tree / "newsroom" / "settings" / "__init__.py").write_text("from articles import desk\n")
+    assert configuration_strays(tree) == ["pagecache.py"]
+    assert configuration_imports(tree) == ["newsroom/settings/__init__.py: articles"]
+
+
+def test_an_app_imported_by_the_platform_is_found(tree):
+    for name, text in {
+        "delivery/__init__.py": "",
+        "delivery/pagecache.py": "from comments.models import Comment\n",
+        "delivery/invalidation.py": "from articles.signals import story_published\n",
+        "operations/__init__.py": "",
+        "operations/health.py": "import accounts.roles\n",
+        "guards/__init__.py": "",
+        "guards/text.py": "from delivery import pagecache\n",
+    }.items():
+        (tree / name).parent.mkdir(exist_ok=True)
+        (tree / name).write_text(text, encoding="utf-8")
+    assert platform_app_imports(tree) == [
+        "delivery/pagecache.py: comments.models",
+        "operations/health.py: accounts.roles",
+    ]

@@ -13,8 +13,8 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import make_user
-from tests.newsroom.conftest import closed_port, run_worker
-from tests.newsroom.smtp_server import SilentSMTPServer, SMTPServer
+from tests.operations.conftest import closed_port, run_worker
+from tests.operations.smtp_server import SilentSMTPServer, SMTPServer
 
 # The queued mail is handed over when the request's work commits, as outside the tests.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from operations import health
 from operations.heartbeat import Heartbeat
-from tests.newsroom.conftest import closed_port
+from tests.operations.conftest import closed_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

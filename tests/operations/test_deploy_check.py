@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.newsroom.test_serve import clean_environ
+from tests.operations.test_serve import clean_environ
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,8 +9,8 @@ from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment
 from tests.factories import comment_form_data, make_article, make_editor
-from tests.newsroom.conftest import run_worker
-from tests.newsroom.smtp_server import SilentSMTPServer, SMTPServer
+from tests.operations.conftest import run_worker
+from tests.operations.smtp_server import SilentSMTPServer, SMTPServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from operations.heartbeat import Heartbeat, heartbeat_record
 from operations.tasks import retry_with_backoff
-from tests.newsroom.conftest import run_worker
+from tests.operations.conftest import run_worker
 
 # The worker runs outside any transaction, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)

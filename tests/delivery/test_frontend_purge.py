@@ -24,7 +24,7 @@ from tests.factories import (
     make_journalist,
 )
 from tests.http_server import LocalServer
-from tests.newsroom.conftest import closed_port, run_worker
+from tests.operations.conftest import closed_port, run_worker
 
 SITE_PATHS = {
     "/",

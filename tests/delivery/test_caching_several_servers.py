@@ -7,8 +7,8 @@ from django.core.cache import cache
 from articles.models import Article
 from delivery import versions
 from tests.factories import make_article
-from tests.newsroom.tcp_forwarder import TcpForwarder
-from tests.newsroom.test_outages import REDIS_PORT, redis_cache, wait_for
+from tests.operations.tcp_forwarder import TcpForwarder
+from tests.operations.test_outages import REDIS_PORT, redis_cache, wait_for
 
 pytestmark = pytest.mark.django_db
 

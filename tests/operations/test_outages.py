@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from tests.factories import comment_form_data, make_article
-from tests.newsroom.tcp_forwarder import TcpForwarder
+from tests.operations.tcp_forwarder import TcpForwarder
 
 REDIS_PORT = 6379
 # This suite's own Redis database (TEST_REDIS_DB, as in tests/comments: runs side by side each

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management import get_commands
 
-from tests.newsroom.test_serve import clean_environ
+from tests.operations.test_serve import clean_environ
 
 ROOT = Path(__file__).resolve().parents[2]
 

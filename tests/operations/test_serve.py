@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.newsroom.conftest import closed_port
+from tests.operations.conftest import closed_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "k3Ep-Th1s-S3cret-0ut-of-L0gs"

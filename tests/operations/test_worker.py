@@ -18,7 +18,7 @@ from operations.models import WorkerHeartbeat
 from operations.tasks import TransientError, retry_with_backoff
 from tests.conftest import log_in_staff
 from tests.factories import make_journalist, make_user
-from tests.newsroom.conftest import run_worker
+from tests.operations.conftest import run_worker
 
 # The worker runs outside any transaction, as in production (it closes stale connections).
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from comments.tasks import notify_moderators
 from operations.models import WorkerHeartbeat
-from tests.newsroom.tcp_forwarder import TcpForwarder
+from tests.operations.tcp_forwarder import TcpForwarder
 
 ROOT = Path(__file__).resolve().parents[2]
 

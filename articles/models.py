@@ -243,7 +243,7 @@ class Article(models.Model):
             ),
         ]
         # Every listing filters on status (and section) and orders by time then id: with the
-        # id in the index, a page's ids are read from the index alone (newsroom/pagination.py).
+        # id in the index, a page's ids are read from the index alone (delivery/pagination.py).
         # The embargo rides along (PostgreSQL INCLUDE), so `published()` still reads only the
         # index; SQLite has no covering indexes and reads the rows it filters.
         indexes = [

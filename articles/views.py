@@ -209,7 +209,7 @@ class CorrectionListView(generic.ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The page's rows are read again by id (newsroom/pagination.py): titles go back on.
+        # The page's rows are read again by id (delivery/pagination.py): titles go back on.
         page = context["page_obj"]
         page.object_list = context["corrections"] = page.object_list.with_story_titles()
         return context

@@ -55,7 +55,7 @@ def comment_post(request, **url_kwargs):
     """Take a reader's comment from the story page's form.
 
     Protected against cross-site posts by the browser's Fetch Metadata, not a token: the form
-    sits on pages that every anonymous reader shares (see newsroom/csrf.py).
+    sits on pages that every anonymous reader shares (see delivery/csrf.py).
     """
     article = public_article_or_404(url_kwargs)
     if comments_closed(article):

@@ -32,9 +32,9 @@ STORY_PREFIX = f"{PREFIX}story:"
 _schedule: Callable[[], datetime | None] = lambda: None  # noqa: E731
 # When a story's page next changes by itself (its discussion closing); set by comments.
 _story_schedule: Callable[[int], datetime | None] = lambda pk: None  # noqa: E731
-# Where the primary's log stands now; set by operations.replica when a read replica is configured.
+# Where the primary's log stands now; set by newsroom.replica when a read replica is configured.
 _position: Callable[[], int | None] = lambda: None  # noqa: E731
-# Told of every version handed out; set by operations.replica: a request that saw a version (a
+# Told of every version handed out; set by newsroom.replica: a request that saw a version (a
 # page's, or one a cached count or list is kept under) reads only a replica that has its writes.
 _seen: Callable[[Iterable["Version"]], None] = lambda found: None  # noqa: E731
 # Changes the cache missed while unreachable, made again once it answers.

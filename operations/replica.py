@@ -4,7 +4,7 @@ With `DATABASE_REPLICA_URL` set, an anonymous reader's public page (a GET with n
 message, no recent write of theirs) is read from the replica; everything else (logged-in users,
 forms, the admin, the worker, commands) reads and writes the primary.
 
-What makes that safe is the pages' versions (newsroom/versions.py). Each version records where
+What makes that safe is the pages' versions (delivery/versions.py). Each version records where
 the primary's write-ahead log stood when it was made (its LSN), so a page rendered under a
 version needs the data up to that position. The replica is read only when it has replayed at
 least as far as every version the page depends on, and only while its lag stays under

@@ -39,7 +39,7 @@ def csrf_client(page="/accounts/login/", user=None) -> tuple[Client, str]:
         client.force_login(user)
     client.get(page)
     if "csrftoken" not in client.cookies:
-        # Anonymous story pages are shared and set no cookie (newsroom/csrf.py); the login
+        # Anonymous story pages are shared and set no cookie (delivery/csrf.py); the login
         # page's form still hands one out, and the comment form accepts the pair without
         # Fetch Metadata headers, as these requests are sent.
         client.get("/accounts/login/")

@@ -243,14 +243,14 @@ def test_an_error_of_the_primary_is_left_to_the_outage_page(with_replica, monkey
 # --- Caches filled under a version newer than the page's --------------------------------------
 @pytest.fixture
 def replica_wiring(monkeypatch):
-    """The hooks `newsroom` installs at start when DATABASE_REPLICA_URL is set, as it installs
+    """The hooks `operations` installs at start when DATABASE_REPLICA_URL is set, as it installs
     them; put back as they were afterwards."""
     from django.apps import apps
 
     monkeypatch.setattr(replica, "configured", lambda: True)
     monkeypatch.setattr(versions, "_position", versions._position)
     monkeypatch.setattr(versions, "_seen", getattr(versions, "_seen", None), raising=False)
-    apps.get_app_config("newsroom").ready()
+    apps.get_app_config("operations").ready()
 
 
 def _archive_key():

@@ -162,14 +162,14 @@ def test_backup_and_restore_say_they_need_the_file_system_storage(s3, settings, 
 
 
 def test_the_bucket_settings_come_from_the_environment(monkeypatch):
-    from newsroom import ops_settings
+    from newsroom.settings import storage as storage_settings
 
     monkeypatch.setenv("STORAGE_BUCKET", "news-media")
     monkeypatch.setenv("STORAGE_ENDPOINT_URL", "http://127.0.0.1:9000")
     monkeypatch.setenv("STORAGE_ACCESS_KEY", "key-id")
     monkeypatch.setenv("STORAGE_SECRET_KEY", "key-secret")
     try:
-        storage = importlib.reload(ops_settings).MEDIA_STORAGE
+        storage = importlib.reload(storage_settings).MEDIA_STORAGE
         assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
         assert storage["OPTIONS"] == {
             "bucket_name": "news-media",
@@ -184,11 +184,11 @@ def test_the_bucket_settings_come_from_the_environment(monkeypatch):
             "file_overwrite": False,
         }
         monkeypatch.delenv("STORAGE_BUCKET")
-        storage = importlib.reload(ops_settings).MEDIA_STORAGE
+        storage = importlib.reload(storage_settings).MEDIA_STORAGE
         assert storage == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     finally:
         monkeypatch.undo()
-        importlib.reload(ops_settings)
+        importlib.reload(storage_settings)
 
 
 def test_a_bucket_without_django_storages_installed_stops_the_start(monkeypatch):
@@ -196,13 +196,13 @@ def test_a_bucket_without_django_storages_installed_stops_the_start(monkeypatch)
 
     from django.core.exceptions import ImproperlyConfigured
 
-    from newsroom import ops_settings
+    from newsroom.settings import storage as storage_settings
 
     monkeypatch.setenv("STORAGE_BUCKET", "news-media")
     monkeypatch.setitem(sys.modules, "storages", None)  # as if not installed
     try:
         with pytest.raises(ImproperlyConfigured, match=r"pip install -e '\.\[s3\]'"):
-            importlib.reload(ops_settings)
+            importlib.reload(storage_settings)
     finally:
         monkeypatch.undo()
-        importlib.reload(ops_settings)
+        importlib.reload(storage_settings)

@@ -158,6 +158,17 @@ def test_platform_imports_no_app():
     assert platform_app_imports(ROOT) == []
 
 
+def test_project_machinery_imports_no_app():
+    """`newsroom/` (and the linkbacks, until they move out of it) never imports an app."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in source_files(ROOT, ("newsroom",))
+        for module in imported_modules(path)
+        if module.split(".")[0] in ("articles", "comments", "api", "accounts")
+    ]
+    assert offenders == []
+
+
 def test_no_app_imports_the_api():
     """The API reads articles and comments; neither of them (nor the platform) knows it exists."""
     offenders = [

@@ -8,6 +8,9 @@ COPY articles articles
 COPY comments comments
 COPY api api
 COPY accounts accounts
+COPY delivery delivery
+COPY operations operations
+COPY guards guards
 COPY templates templates
 COPY static static
 COPY manage.py ./
@@ -22,4 +25,4 @@ USER newsroom
 # gunicorn listens on every interface of the container (make serve's default is loopback).
 ENV GUNICORN_CMD_ARGS="--bind=0.0.0.0:8000" PORT=8000
 EXPOSE 8000
-CMD ["python", "-m", "newsroom.serve"]
+CMD ["python", "-m", "operations.serve"]

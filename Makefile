@@ -31,12 +31,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP) .env
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py loaddemo
-	DEBUG=$${DEBUG:-1} $(BIN)/python -m newsroom.serve development
+	DEBUG=$${DEBUG:-1} $(BIN)/python -m operations.serve development
 
 # Production on this machine: DEBUG off, needs SECRET_KEY, ALLOWED_HOSTS and SITE_URL (environment
 # or .env); migrates, collects static files, then gunicorn (PORT, WEB_CONCURRENCY) and the worker.
 serve: $(STAMP)
-	@$(BIN)/python -m newsroom.serve
+	@$(BIN)/python -m operations.serve
 
 # A backup of the database and media files into BACKUP_DIR (default backups/); the path is printed last.
 backup: $(STAMP)

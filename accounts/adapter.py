@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from newsroom.clients import client_ip
-from newsroom.site import absolute_url
+from delivery.site import absolute_url
+from guards.clients import client_ip
 
 from . import mail
 from .services import profile_update
@@ -34,7 +34,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return settings.ACCOUNTS_SIGNUP_OPEN
 
     def pre_authenticate(self, request, **credentials) -> None:
-        """Leave password guessing to django-axes (newsroom.login_throttle): it counts in the
+        """Leave password guessing to django-axes (accounts.login_throttle): it counts in the
         database, holds while the cache is down, and answers 429. allauth's own counter (in the
         cache) would step in first with another answer; it still guards second-factor codes."""
 

@@ -1,9 +1,20 @@
 from django.apps import AppConfig
 
+import hooks
+
+
+def role_permissions() -> dict[str, list[str]]:
+    """Editors see the background tasks (failed mail, checks, pings) in the admin, read-only."""
+    from .roles import EDITORS
+
+    return {EDITORS: ["django_tasks_database.view_dbtaskresult"]}
+
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import signals  # noqa: F401 - signals connects the receivers
+
+        hooks.register("role_permissions", role_permissions)

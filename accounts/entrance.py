@@ -9,8 +9,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from newsroom.clients import client_ip
-from newsroom.ratelimit import rate_limit_exceeded
+from guards.clients import client_ip
+from guards.ratelimit import rate_limit_exceeded
 
 SIGNUP_THROTTLED = "Too many sign-ups from this address. Please wait {minutes} minutes."
 RESET_THROTTLED = (

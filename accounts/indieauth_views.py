@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 
+from delivery.site import absolute_url
+from guards.clients import client_ip
+from guards.ratelimit import rate_limit_exceeded
 from linkbacks.receive import VERIFY_EMAIL_FIRST, address_unverified
-from newsroom.clients import client_ip
-from newsroom.ratelimit import rate_limit_exceeded
-from newsroom.site import absolute_url
 
 from . import indieauth
 from .forms import IndieAuthForm

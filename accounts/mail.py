@@ -20,8 +20,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from newsroom.site import absolute_url, site_origin
-from newsroom.tasks import retry_with_backoff
+from delivery.site import absolute_url, site_origin
+from operations.tasks import retry_with_backoff
 
 
 def render_account_mail(template_prefix: str, email: str, context: dict) -> EmailMultiAlternatives:

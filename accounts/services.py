@@ -10,10 +10,10 @@ from django.db import transaction
 from django.db.models import Q
 
 from comments.services import comments_of_user_forget
+from guards.text import printable
 from linkbacks.models import VerifiedSite
 from linkbacks.site_proof import origin_of
 from linkbacks.sites import site_confirm
-from newsroom.text import printable
 
 from .models import Profile
 

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from comments.models import Comment
+from guards.params import parse_id
 from linkbacks.models import TrackbackToken, VerifiedSite
 from linkbacks.receive import VERIFY_EMAIL_FIRST, address_unverified
 from linkbacks.site_proof import META_NAME, WELL_KNOWN_PATH
 from linkbacks.tokens import trackback_token_create, trackback_tokens_revoke
-from newsroom.params import parse_id
 
 from .exports import account_export
 from .forms import DeleteAccountForm, ProfileForm

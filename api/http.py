@@ -10,10 +10,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 
-from newsroom import versions
-from newsroom.clients import client_ip
-from newsroom.pagecache import public_cache_control
-from newsroom.ratelimit import rate_limit_exceeded
+from delivery import versions
+from delivery.pagecache import public_cache_control
+from guards.clients import client_ip
+from guards.ratelimit import rate_limit_exceeded
 
 READ_METHODS = ("GET", "HEAD")
 ALLOWED = "GET, HEAD, OPTIONS"

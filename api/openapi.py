@@ -5,7 +5,7 @@ from functools import cache
 from django.conf import settings
 from django.urls import reverse
 
-from newsroom.site import absolute_url
+from delivery.site import absolute_url
 
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}

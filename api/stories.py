@@ -8,7 +8,7 @@ from articles.images import lead_image
 from articles.models import Article, Category, Correction
 from articles.seo import modified_at
 from comments.models import Comment
-from newsroom.site import absolute_url
+from delivery.site import absolute_url
 
 
 def _approved_count(comments: QuerySet) -> Coalesce:

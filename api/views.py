@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import urlencode
 
 from articles.models import Category
-from newsroom.site import absolute_url
+from delivery.site import absolute_url
 
 from .http import ApiError, api_endpoint
 from .openapi import openapi

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 import hooks
-from newsroom import roles
+from accounts import roles
 
 # Journalists write; whose stories they may change, and when, is decided in `workflow`.
 ROLE_PERMISSIONS = {
@@ -51,7 +51,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from . import caching
-        from .admin import desk
+        from .admin import desk, tasks
 
         # Every write to a story, a section or an author, whatever its door, is told as a fact
         # (articles/signals.py): the pages showing it are forgotten elsewhere.
@@ -60,6 +60,7 @@ class ArticlesConfig(AppConfig):
         hooks.register("site_version_expires", caching.next_publication)
         hooks.register("role_permissions", role_permissions)
         for item in (
+            tasks.failed_tasks,
             desk.review_queue,
             desk.scheduled_stories,
             desk.returned_to_me,

@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from newsroom import versions
-from newsroom.deploy import deploy_salt
+from delivery import versions
+from delivery.release import deploy_salt
 
 from .models import Article
 

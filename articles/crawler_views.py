@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
-from newsroom.pagecache import public_page
-from newsroom.site import absolute_url, site_origin
+from delivery.pagecache import public_page
+from delivery.site import absolute_url, site_origin
 
 from .sitemaps import SITEMAPS, NewsSitemap
 

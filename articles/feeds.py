@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
 
-from newsroom.pagecache import page_begin
-from newsroom.site import absolute_url
+from delivery.pagecache import page_begin
+from delivery.site import absolute_url
 
 from .corrections import correction_text
 from .models import Article, AuthorProfile, Category, Correction

@@ -1,5 +1,5 @@
 """Which public paths show a story, a section or an author page: what a write to one makes
-stale for the cache in front (newsroom/purge.py, told by delivery/invalidation.py).
+stale for the cache in front (delivery/purge.py, told by delivery/invalidation.py).
 
 Every page shows the sections and the latest stories, but purging every page at each write would
 empty the front cache; the pages that name the story (its own, the lists and feeds it is in, the

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from newsroom.params import parse_id
+from guards.params import parse_id
 
 from . import workflow
 from .diffs import FieldDiff, version_diffs

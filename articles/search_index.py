@@ -24,7 +24,7 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
-from newsroom import versions
+from delivery import versions
 
 # The text search configuration: stemming and stop words for English.
 SEARCH_CONFIG = "english"

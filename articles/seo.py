@@ -2,8 +2,8 @@
 
 from django.conf import settings
 
-from newsroom.site import absolute_url, default_social_image_url, publisher_logo_url
-from newsroom.times import machine_time
+from delivery.site import absolute_url, default_social_image_url, publisher_logo_url
+from delivery.times import machine_time
 
 from . import images
 from .corrections import correction_text

@@ -4,7 +4,7 @@ from django.tasks import task
 @task
 def sitemaps_prebuild() -> None:
     """Build every sitemap page into the page cache after a write, so no crawler waits for one."""
-    from newsroom.pagecache import page_prerender
+    from delivery.pagecache import page_prerender
 
     from .crawler_views import sitemap_paths
 

@@ -9,8 +9,8 @@ from django.utils.functional import cached_property
 from django.views import generic
 
 import hooks
-from newsroom.pagecache import fragment_context, public_page, story_page
-from newsroom.pagination import IndexedPaginator
+from delivery.pagecache import fragment_context, public_page, story_page
+from delivery.pagination import IndexedPaginator
 
 from .models import BYLINE_JOIN, Article, AuthorProfile, Category, Correction
 from .people import credited_to
@@ -194,7 +194,7 @@ class CorrectionListView(generic.ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The page's rows are read again by id (newsroom/pagination.py): titles go back on.
+        # The page's rows are read again by id (delivery/pagination.py): titles go back on.
         page = context["page_obj"]
         page.object_list = context["corrections"] = page.object_list.with_story_titles()
         return context

@@ -2,7 +2,7 @@
 
 import re
 
-from newsroom.text import without_control_characters
+from guards.text import without_control_characters
 
 # Beside control characters, XML 1.0 cannot carry these two; one pasted vertical tab must not
 # take a whole feed down.

@@ -86,7 +86,7 @@ def manage(env: dict, *args: str) -> None:
 
 def start_server(env: dict, log) -> subprocess.Popen:
     """`make serve`'s code path, in its own process group so that all of it stops together."""
-    command = [sys.executable, "-m", "newsroom.serve"]
+    command = [sys.executable, "-m", "operations.serve"]
     return subprocess.Popen(  # noqa: S603 (our own argv)
         command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
     )

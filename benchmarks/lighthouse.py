@@ -54,10 +54,10 @@ def content(env: dict) -> dict[str, str]:
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from accounts.roles import EDITORS, roles_ensure
     from articles import services
     from articles.models import Article, Category
     from comments.models import Comment
-    from newsroom.roles import EDITORS, roles_ensure
 
     editor = get_user_model().objects.create_user(
         "lighthouse-editor", first_name="Ada", last_name="Harbour", is_staff=True

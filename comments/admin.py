@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from newsroom import desk
+from articles import desk
 
 from . import services
 from .models import Comment, ModerationRule

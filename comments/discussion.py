@@ -13,9 +13,9 @@ from django.db.models import Count, Q
 from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 
-from newsroom.pagecache import fragment_context, page_unstored
-from newsroom.pagination import rows_at
-from newsroom.params import parse_id
+from delivery.pagecache import fragment_context, page_unstored
+from delivery.pagination import rows_at
+from guards.params import parse_id
 
 from .forms import CommentForm
 from .models import Comment

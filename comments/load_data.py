@@ -22,7 +22,7 @@ from articles import demo
 from articles.models import Article, Category
 from articles.rendering import render_markdown
 from articles.search_index import bulk_indexing
-from newsroom import versions
+from delivery import versions
 
 from .models import Comment
 from .rendering import comment_html

@@ -1,7 +1,7 @@
 """Rate limits for comments and trackbacks: who is counted (the counting is newsroom's)."""
 
-from newsroom.clients import client_ip
-from newsroom.ratelimit import rate_limit_exceeded
+from guards.clients import client_ip
+from guards.ratelimit import rate_limit_exceeded
 
 __all__ = ["client_ip", "rate_limit_exceeded", "request_identities"]
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
-from newsroom.text import printable
+from guards.text import printable
 
 from .caching import stories_discussion_changed
 from .models import Comment

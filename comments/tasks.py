@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
 
-from newsroom.site import absolute_url
-from newsroom.tasks import retry_with_backoff
+from delivery.site import absolute_url
+from operations.tasks import retry_with_backoff
 
 from .models import Comment
 

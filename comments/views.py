@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from articles.views import story_page_response
-from newsroom.csrf import same_site_required
+from delivery.csrf import same_site_required
 
 from . import services
 from .discussion import story_discussion
@@ -49,7 +49,7 @@ def comment_post(request, **url_kwargs):
     """Take a reader's comment from the story page's form.
 
     Protected against cross-site posts by the browser's Fetch Metadata, not a token: the form
-    sits on pages that every anonymous reader shares (see newsroom/csrf.py).
+    sits on pages that every anonymous reader shares (see delivery/csrf.py).
     """
     article = public_article_or_404(url_kwargs)
     if comments_closed(article):

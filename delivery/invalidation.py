@@ -2,8 +2,8 @@
 change implies for page delivery.
 
 It listens to the apps' facts (articles/signals.py, comments/signals.py) and, for each, gives
-the content versions the change touches new tokens (newsroom/versions.py), names the public
-paths the cache in front must forget (newsroom/purge.py, with `FRONTEND_PURGE_URL` set), and
+the content versions the change touches new tokens (delivery/versions.py), names the public
+paths the cache in front must forget (delivery/purge.py, with `FRONTEND_PURGE_URL` set), and
 has every sitemap page built again (`SITEMAP_PREBUILD`, where pages are kept). The versions
 change at once; what must wait for the commit is gathered per transaction and done once after
 it, whatever the number of writes: the versions made again, one purge task, one rebuild.
@@ -22,7 +22,7 @@ from articles.people import AuthorProfile
 from articles.signals import byline_changed, section_changed, story_changed
 from articles.tasks import sitemaps_prebuild
 from comments.signals import discussion_changed
-from newsroom import purge, versions
+from delivery import purge, versions
 
 # The stored row as it was before this save: its old address, section and author page are
 # stale too. Read only with a cache in front to tell (one query per save).

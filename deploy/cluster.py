@@ -262,7 +262,7 @@ def spawn(name: str, command: list[str], env: dict[str, str] | None = None) -> N
 
 
 def start_app() -> None:
-    serve = [PYTHON, "-m", "newsroom.serve"]
+    serve = [PYTHON, "-m", "operations.serve"]
     for name, port in zip(("app-a", "app-b"), APP_PORTS, strict=True):
         spawn(name, serve, {**cluster_environment(port), "SERVE_ROLE": "web"})
     spawn("worker", serve, {**cluster_environment(), "SERVE_ROLE": "worker"})
@@ -347,7 +347,7 @@ def _ours(pid: int) -> bool:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
     except OSError:
         return False
-    return b"newsroom.serve" in command or b"nginx" in command
+    return b"operations.serve" in command or b"nginx" in command
 
 
 def _stop_group(pid: int, grace: float = 20) -> None:

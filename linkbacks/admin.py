@@ -13,7 +13,7 @@ from articles.admin.story import ArticleAdmin
 from articles.models import Article
 from comments.admin import CommentAdmin
 from comments.models import Comment
-from newsroom.params import parse_id
+from guards.params import parse_id
 
 from .models import SentLinkback, TrackbackToken, VerifiedSite
 from .services import sent_linkback_retry

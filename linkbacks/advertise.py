@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from newsroom.site import absolute_url
+from delivery.site import absolute_url
 
 
 def mention_endpoints(article) -> list[tuple[str, str]]:

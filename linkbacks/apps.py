@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from newsroom import roles
+from accounts import roles
 
 
 def role_permissions() -> dict[str, list[str]]:

@@ -5,7 +5,7 @@ from functools import cache, partial
 from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 
-from newsroom.pagecache import fragment_context
+from delivery.pagecache import fragment_context
 
 
 def _trackback_section(request, story) -> str:

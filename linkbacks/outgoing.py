@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.models import Article
-from newsroom.site import site_origin
+from delivery.site import site_origin
 
 from .answers import SendOutcome, SendResult
 from .links import links_in

@@ -10,7 +10,7 @@ from django.utils.text import Truncator
 
 from comments.models import Comment
 from comments.policy import trackback_verdict, trackbacks_closed
-from newsroom.text import printable
+from guards.text import printable
 
 from .models import TrackbackToken, VerifiedSite
 from .tasks import verify_trackback

@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments.models import Comment
 from comments.tasks import notify_moderators
-from newsroom.tasks import TransientError, retry_with_backoff
+from operations.tasks import TransientError, retry_with_backoff
 
 from .models import SentLinkback, VerifiedSite
 from .outgoing import (

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from newsroom.text import printable
+from guards.text import printable
 
 from .models import TrackbackToken
 

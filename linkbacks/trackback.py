@@ -16,7 +16,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from newsroom.text import printable, without_control_characters
+from guards.text import printable, without_control_characters
 
 from .answers import SendOutcome, SendResult, is_temporary, retry_after
 from .discovery import TRACKBACK

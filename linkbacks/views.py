@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from comments.ratelimit import client_ip, rate_limit_exceeded
-from newsroom.params import parse_id
-from newsroom.site import absolute_url
+from delivery.site import absolute_url
+from guards.params import parse_id
 
 from . import pingback as pb
 from .auth import PingSender, authenticate_ping

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.http import HttpResponse
 
-from newsroom.text import without_control_characters
+from guards.text import without_control_characters
 
 from .answers import SendOutcome, SendResult, is_temporary, retry_after, short_text
 from .discovery import WEBMENTION

@@ -1,11 +1,7 @@
-"""gunicorn for `make serve` (python -m newsroom.serve); GUNICORN_CMD_ARGS overrides any of it."""
+"""gunicorn for `make serve` (python -m operations.serve); GUNICORN_CMD_ARGS overrides any of it."""
 
 import multiprocessing
 import os
-
-from gunicorn.glogging import Logger
-
-from newsroom.logging import RedactSecrets
 
 wsgi_app = "newsroom.wsgi:application"
 # Loopback: TLS is a proxy's job (nginx, caddy) on this machine. GUNICORN_CMD_ARGS=--bind=...
@@ -24,15 +20,5 @@ control_socket_disable = True
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 
-
-class RedactingLogger(Logger):
-    """gunicorn's logs, with secrets in URLs redacted as in Django's own logs."""
-
-    def setup(self, cfg):
-        super().setup(cfg)
-        for log in (self.access_log, self.error_log):
-            if not any(isinstance(f, RedactSecrets) for f in log.filters):
-                log.addFilter(RedactSecrets())
-
-
-logger_class = RedactingLogger
+# Secrets in URLs redacted as in Django's own logs.
+logger_class = "operations.gunicorn_logger.RedactingLogger"

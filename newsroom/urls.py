@@ -3,8 +3,6 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom import health
-
 # "Newsroom newsroom" read twice; a site called "Harbour Times" gets "Harbour Times newsroom".
 _NAME = settings.SITE_NAME
 _ADMIN_NAME = _NAME if "newsroom" in _NAME.lower() else f"{_NAME} newsroom"
@@ -13,9 +11,8 @@ admin.site.site_title = _ADMIN_NAME
 admin.site.index_title = "Stories, comments and trackbacks"
 
 urlpatterns = [
-    # For load balancers: liveness and readiness, never cached (see newsroom/health.py).
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
+    # For load balancers: liveness and readiness, never cached (operations/urls.py).
+    path("", include("operations.urls")),
     # Account pages (and the admin's login, which is the site's), ahead of the admin and allauth.
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -3,7 +3,7 @@ from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.views import generic
 
-from newsroom.pagecache import fragment_context, public_page
+from delivery.pagecache import fragment_context, public_page
 
 from .backends import search_backend, search_page
 from .query import clean_query
@@ -22,7 +22,7 @@ class SearchView(generic.TemplateView):
     """Full-text search over published stories: a page of ranked results, no total needed.
 
     A public page: stored for anonymous readers under the site's version when its query string
-    is in its one spelling (`newsroom.pagecache`), and its shared fragments (section links,
+    is in its one spelling (`delivery.pagecache`), and its shared fragments (section links,
     archive) come from the cache either way.
     """
 

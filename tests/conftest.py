@@ -22,7 +22,7 @@ def _test_settings(settings, tmp_path):
     """Fast hashing, plain static storage (no collectstatic), media in a temp folder.
 
     Tasks run on the spot, as part of the step that queues them; tests of the real queue and
-    its worker (tests/newsroom/) switch to the database backend themselves.
+    its worker (tests/operations/) switch to the database backend themselves.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
@@ -46,7 +46,7 @@ def database_tasks(settings):
 def _clear_cache():
     from django.core.cache import cache
 
-    from newsroom import versions
+    from delivery import versions
 
     cache.clear()
     yield

@@ -11,6 +11,8 @@ PACKAGES = (
     "newsroom",
     "hooks",
     "delivery",
+    "operations",
+    "guards",
     "articles",
     "comments",
     "linkbacks",
@@ -22,6 +24,13 @@ PACKAGES = (
 # What only a module speaking a linkback protocol writes or reads: the wire formats' markers.
 PROTOCOL_MODULES = ("xmlrpc", "defusedxml.xmlrpc")
 PROTOCOL_MARKERS = ("pingback.ping", 'rel="webmention"', "trackback:ping")
+# What `newsroom/` may hold: the project's configuration, nothing that runs on its own.
+CONFIGURATION = {"__init__.py", "settings", "urls.py", "wsgi.py", "asgi.py", "gunicorn.conf.py"}
+# The platform under the apps: page delivery, operations and request guards know no app.
+PLATFORM = ("delivery", "operations", "guards")
+APPS = ("articles", "comments", "linkbacks", "search", "api", "accounts")
+# The one platform module that listens to the apps' signals to forget pages.
+PLATFORM_LISTENERS = {"delivery/invalidation.py"}
 
 
 def imported_modules(path: Path):
@@ -112,8 +121,49 @@ def test_articles_never_imports_the_apps_on_it(app):
     assert offenders == []
 
 
+def configuration_strays(root: Path) -> list[str]:
+    """Files and folders in `newsroom/` that are not configuration."""
+    allowed = CONFIGURATION | {"__pycache__"}
+    return sorted(path.name for path in (root / "newsroom").iterdir() if path.name not in allowed)
+
+
+def configuration_imports(root: Path) -> list[str]:
+    """Project modules the configuration imports (it names them as dotted strings instead)."""
+    project = set(PACKAGES) - {"newsroom"} | set(APPS)
+    return [
+        f"{path.relative_to(root)}: {module}"
+        for path in sorted((root / "newsroom").rglob("*.py"))
+        for module in imported_modules(path)
+        if module.split(".")[0] in project
+    ]
+
+
+def platform_app_imports(root: Path) -> list[str]:
+    """Imports of an app from delivery/, operations/ or guards/ (signal listeners excepted)."""
+    return [
+        f"{path.relative_to(root)}: {module}"
+        for path in source_files(root, PLATFORM)
+        if path.relative_to(root).as_posix() not in PLATFORM_LISTENERS
+        for module in imported_modules(path)
+        if module.split(".")[0] in APPS
+    ]
+
+
+def test_newsroom_holds_only_configuration():
+    assert configuration_strays(ROOT) == []
+
+
+def test_configuration_imports_no_app_machinery():
+    """Settings name classes as dotted strings and urls.py includes URLconfs by name."""
+    assert configuration_imports(ROOT) == []
+
+
+def test_platform_imports_no_app():
+    assert platform_app_imports(ROOT) == []
+
+
 def test_project_machinery_imports_no_app():
-    """`newsroom/` is what both apps stand on (linkbacks, roles, caching): it never imports them."""
+    """`newsroom/` (and the linkbacks, until they move out of it) never imports an app."""
     offenders = [
         f"{path.relative_to(ROOT)}: {module}"
         for path in source_files(ROOT, ("newsroom",))
@@ -124,10 +174,10 @@ def test_project_machinery_imports_no_app():
 
 
 def test_no_app_imports_the_api():
-    """The API reads articles and comments; neither of them (nor newsroom/) knows it exists."""
+    """The API reads articles and comments; neither of them (nor the platform) knows it exists."""
     offenders = [
         f"{path.relative_to(ROOT)}: {module}"
-        for path in source_files(ROOT, ("newsroom", "articles", "comments", "linkbacks"))
+        for path in source_files(ROOT, ("newsroom", *PLATFORM, "articles", "comments", "linkbacks"))
         for module in imported_modules(path)
         if module == "api" or module.startswith("api.")
     ]
@@ -175,6 +225,8 @@ def test_no_import_circles():
 # A function that registers something (by its name) and keeps it in the module's own state.
 REGISTERING = re.compile(r"(^|_)(register|contribute|provider)s?($|_)")
 KEEPING = {"append", "add", "extend", "insert", "setdefault", "update"}
+
+
 # Replaced by the `story_links` hook on the linkbacks branch: remove once merged.
 def keeps_module_state(function: ast.FunctionDef, module_names: set[str]) -> bool:
     for node in ast.walk(function):
@@ -298,3 +350,31 @@ def test_a_protocol_spoken_outside_linkbacks_is_found(tree):
     (tree / "other/page.py").write_text('HEAD = \'<link rel="webmention" href="/wm">\'\n')
     found = protocol_speakers(tree, packages=("app", "other", "linkbacks"))
     assert found == ["app/feeds.py: xmlrpc.client", 'other/page.py: rel="webmention"']
+
+
+def test_machinery_in_newsroom_is_found(tree):
+    (tree / "newsroom").mkdir()
+    for name in ("__init__.py", "urls.py", "wsgi.py", "pagecache.py"):
+        (tree / "newsroom" / name).write_text("from django.urls import path\n", encoding="utf-8")
+    (tree / "newsroom" / "settings").mkdir()
+    (tree / "newsroom" / "settings" / "__init__.py").write_text("from articles import desk\n")
+    assert configuration_strays(tree) == ["pagecache.py"]
+    assert configuration_imports(tree) == ["newsroom/settings/__init__.py: articles"]
+
+
+def test_an_app_imported_by_the_platform_is_found(tree):
+    for name, text in {
+        "delivery/__init__.py": "",
+        "delivery/pagecache.py": "from comments.models import Comment\n",
+        "delivery/invalidation.py": "from articles.signals import story_published\n",
+        "operations/__init__.py": "",
+        "operations/health.py": "import accounts.roles\n",
+        "guards/__init__.py": "",
+        "guards/text.py": "from delivery import pagecache\n",
+    }.items():
+        (tree / name).parent.mkdir(exist_ok=True)
+        (tree / name).write_text(text, encoding="utf-8")
+    assert platform_app_imports(tree) == [
+        "delivery/pagecache.py: comments.models",
+        "operations/health.py: accounts.roles",
+    ]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsroom.serve import REQUIRED
+from operations.serve import REQUIRED
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
@@ -21,11 +21,14 @@ READ = re.compile(
     r"""os\.environ\.get\("([A-Z][A-Z0-9_]*)\""""
 )
 GUNICORN_AND_IMAGE = {"GUNICORN_CMD_ARGS"}
+# What the image runs: the configuration, the platform and the apps.
+PLATFORM = ("newsroom", "delivery", "operations", "guards")
+APPS = ("articles", "comments", "api", "accounts")
 
 
 def names_the_code_reads() -> set[str]:
     names = set(GUNICORN_AND_IMAGE)
-    for package in ("newsroom", "articles", "comments", "api", "accounts"):
+    for package in (*PLATFORM, *APPS):
         for path in (ROOT / package).rglob("*.py"):
             for match in READ.finditer(path.read_text()):
                 names.add(next(group for group in match.groups() if group))

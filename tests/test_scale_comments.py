@@ -6,7 +6,7 @@ from django.db import connection
 
 from comments.discussion import comment_section
 from comments.models import Comment
-from newsroom.pagination import rows_at
+from delivery.pagination import rows_at
 from tests.factories import make_article
 from tests.scale_plans import table_reads, vacuum
 

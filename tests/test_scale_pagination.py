@@ -11,7 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from articles.models import Article
-from newsroom.pagination import rows_at
+from delivery.pagination import rows_at
 from tests.factories import make_article, make_category, make_comment
 from tests.scale_plans import table_reads, vacuum
 

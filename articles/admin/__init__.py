@@ -1,5 +1,5 @@
 """The newsroom's story admin: registered by `story`; the desk counts come from `desk`."""
 
-from . import authors, desk, desk_rows, story
+from . import authors, desk, desk_rows, story, tasks
 
-__all__ = ["authors", "desk", "desk_rows", "story"]
+__all__ = ["authors", "desk", "desk_rows", "story", "tasks"]

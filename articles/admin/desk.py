@@ -2,9 +2,8 @@
 
 from django.urls import reverse
 
-from articles import workflow
+from articles import desk, workflow
 from articles.models import Article
-from newsroom import desk
 
 
 def _for_editors(request, label: str, stories, publication: str) -> desk.DeskItem | None:

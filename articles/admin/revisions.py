@@ -13,7 +13,7 @@ from articles import services, workflow
 from articles.diffs import version_diffs
 from articles.presence import presence_touch
 from articles.revisions import REVISION_FIELDS, category_names, revision_values
-from newsroom.params import parse_id
+from guards.params import parse_id
 
 
 class RevisionViewsMixin:

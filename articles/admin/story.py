@@ -16,7 +16,7 @@ from articles.models import Article, Category
 from articles.presence import presence_touch
 from articles.revisions import latest_revision, user_text, when_text
 from articles.textstats import WORDS_PER_MINUTE, text_stats
-from newsroom.params import parse_id
+from guards.params import parse_id
 
 from .actions import WorkflowActionsMixin
 from .corrections import CorrectionInline, CorrectionViewsMixin

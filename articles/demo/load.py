@@ -6,10 +6,10 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from accounts import roles
 from articles import demo
 from articles.authors import author_profile_ensure
 from articles.models import Article, Category
-from newsroom import roles
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from simple_history.models import HistoricalRecords
 
-from newsroom.site import absolute_url
+from delivery.site import absolute_url
 
 from ..images import SocialImage, article_social_image, lead_image_upload_to
 from ..paths import story_path
@@ -244,7 +244,7 @@ class Article(models.Model):
             ),
         ]
         # Every listing filters on status (and section) and orders by time then id: with the
-        # id in the index, a page's ids are read from the index alone (newsroom/pagination.py).
+        # id in the index, a page's ids are read from the index alone (delivery/pagination.py).
         # The embargo rides along (PostgreSQL INCLUDE), so `published()` still reads only the
         # index; SQLite has no covering indexes and reads the rows it filters.
         indexes = [

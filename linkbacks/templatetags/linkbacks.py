@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.policy import trackbacks_closed
-from newsroom.site import absolute_url
+from delivery.site import absolute_url
 
 from ..tokens import trackback_token_value
 

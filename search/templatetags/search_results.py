@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
 from articles.people import byline_page
-from newsroom.times import machine_time
+from delivery.times import machine_time
 
 register = template.Library()
 

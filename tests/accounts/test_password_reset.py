@@ -13,8 +13,8 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import make_user
-from tests.newsroom.conftest import closed_port, run_worker
-from tests.newsroom.smtp_server import SilentSMTPServer, SMTPServer
+from tests.operations.conftest import closed_port, run_worker
+from tests.operations.smtp_server import SilentSMTPServer, SMTPServer
 
 # The queued mail is handed over when the request's work commits, as outside the tests.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -149,7 +149,7 @@ def test_one_client_is_limited_whatever_the_address(client, desk, mailoutbox):
 def test_requests_are_let_through_while_the_cache_is_down(client, settings, desk):
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.DegradingRedisCache",
+            "BACKEND": "delivery.cache.DegradingRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/14",
         }
     }

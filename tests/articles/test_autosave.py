@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from articles import services
 from articles.models import Article, DraftRevision
 from articles.workflow import Transition
-from newsroom.text import printable, without_control_characters
+from guards.text import printable, without_control_characters
 from tests.conftest import log_in_staff
 from tests.factories import form_data, make_article, make_editor, make_journalist
 
@@ -165,7 +165,7 @@ def test_any_text_typed_is_kept_as_typed(client, story, journalist, body, title)
         return without_control_characters(text).replace("\r\n", "\n").replace("\r", "\n")
 
     # A title is one line: it keeps no control character at all, line breaks included (the
-    # rule every stored one-line field follows, newsroom/text.py).
+    # rule every stored one-line field follows, guards/text.py).
     assert (draft.body, draft.title) == (kept(body), printable(kept(title)))
 
 

@@ -68,7 +68,7 @@ def test_the_page_already_stored_shows_the_correction_at_once(client, story, edi
 def test_json_ld_carries_the_correction_and_date_modified_moves(client, story, editor):
     before = json_ld(client.get(story.get_absolute_url()))
     assert "correction" not in before
-    # Times for machines are whole seconds (newsroom.times): correct the story a little later.
+    # Times for machines are whole seconds (delivery.times): correct the story a little later.
     with time_machine.travel(timezone.now() + timedelta(seconds=2)):
         correction_add(article=story, by=editor, wrong=WRONG, right=RIGHT)
     after = json_ld(client.get(story.get_absolute_url()))

@@ -154,6 +154,6 @@ def test_environment_configures_cache_and_mail():
     assert result.returncode == 0, result.stderr
     cache_backend, mailer = result.stdout.splitlines()
     # Django's Redis cache, stepping aside while Redis is unreachable.
-    assert cache_backend == "newsroom.cache.DegradingRedisCache"
+    assert cache_backend == "delivery.cache.DegradingRedisCache"
     assert "'host': 'mail.example.com'" in mailer and "'use_tls': True" in mailer
     assert "'port': 587" in mailer and "smtp.EmailBackend" in mailer

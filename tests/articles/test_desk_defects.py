@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_favicon_answers_with_an_icon(client):
-    # Served from newsroom/public/ by WhiteNoise, before any view (issue 16 put it there).
+    # Served from delivery/public/ by WhiteNoise, before any view (issue 16 put it there).
     response = client.get("/favicon.ico")
     assert response.status_code == 200
     assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO header

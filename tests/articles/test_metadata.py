@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from articles.demo.load import demo_load
-from newsroom.times import machine_time
+from delivery.times import machine_time
 from tests.conftest import log_in_staff
 from tests.factories import make_article, make_category, make_user
 

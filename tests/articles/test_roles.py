@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
 import hooks
+from accounts import roles
 from articles.apps import ROLE_PERMISSIONS
-from newsroom import roles
 
 pytestmark = pytest.mark.django_db
 

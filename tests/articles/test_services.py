@@ -48,7 +48,7 @@ def test_publishing_through_the_service_makes_renditions_and_pings_after_commit(
         with django_capture_on_commit_callbacks() as callbacks:
             services.article_publish(article=story, by=editor)
         # Nothing leaves the building before the write commits; then the pings are one of the
-        # two things done (the other gives stored pages a new version: newsroom/versions.py).
+        # two things done (the other gives stored pages a new version: delivery/versions.py).
         assert server.requests == [] and len(callbacks) == 2
         assert not SentLinkback.objects.exists()
         for callback in callbacks:

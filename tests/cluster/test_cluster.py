@@ -78,7 +78,7 @@ def comment_on(reader: Visitor, origin: str, path: str, body: str, stamp: str):
     return reader.post(
         f"{origin}{path}comments/",
         {"name": "Reader", "email": "reader@example.com", "body": body, "rendered": stamp},
-        csrf=False,  # the comment form trusts the browser's Fetch Metadata (newsroom/csrf.py)
+        csrf=False,  # the comment form trusts the browser's Fetch Metadata (delivery/csrf.py)
     )
 
 

@@ -10,7 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 import hooks
 from comments.signals import discussion_changed
-from newsroom import versions
+from delivery import versions
 from tests.factories import make_article, make_category
 
 SITEMAPS_REBUILD = "articles.tasks.sitemaps_prebuild"

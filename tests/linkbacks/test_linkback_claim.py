@@ -91,7 +91,7 @@ def test_an_editors_send_again_is_not_sent_twice_by_the_cron_meanwhile():
 def test_send_again_pressed_twice_tells_the_target_once(database_tasks):
     from django_tasks_db.models import DBTaskResult
 
-    from tests.newsroom.conftest import run_worker
+    from tests.operations.conftest import run_worker
 
     with LocalServer() as server:
         server.routes["/ping"] = (403, {}, b"")

@@ -17,7 +17,7 @@ from linkbacks.tasks import send_trackbacks
 from tests.conftest import log_in_staff
 from tests.factories import make_article, make_editor, make_journalist
 from tests.http_server import LocalServer
-from tests.newsroom.conftest import run_worker
+from tests.operations.conftest import run_worker
 
 XML_OK = (200, {"Content-Type": "text/xml"}, b"<response><error>0</error></response>")
 TOO_QUICKLY = (

@@ -14,7 +14,7 @@ from linkbacks.models import SentLinkback
 from linkbacks.tasks import send_trackbacks
 from tests.factories import make_article
 from tests.http_server import LocalServer
-from tests.newsroom.conftest import closed_port, run_worker
+from tests.operations.conftest import closed_port, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from articles.demo.load import demo_load
 from articles.models import Article
-from newsroom import versions
+from delivery import versions
 from search.query import clean_query, fts5_expression, parse_websearch
 from tests.factories import make_article, make_category, make_hidden_stories
 

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from articles import authors
-from newsroom import versions
+from delivery import versions
 from tests.factories import make_article, make_category, make_user
 
 pytestmark = pytest.mark.django_db

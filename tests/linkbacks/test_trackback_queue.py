@@ -13,7 +13,7 @@ from comments.models import Comment
 from tests.factories import make_editor
 from tests.http_server import LocalServer
 from tests.linkbacks.pings import answer, body, html, ping
-from tests.newsroom.conftest import closed_port, run_worker
+from tests.operations.conftest import closed_port, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

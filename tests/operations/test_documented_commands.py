@@ -9,7 +9,7 @@ from django.core.management import call_command, get_commands
 from django.urls import reverse
 
 from articles.demo import DEMO_USERS
-from tests.newsroom.test_serve import clean_environ
+from tests.operations.test_serve import clean_environ
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"

@@ -4,10 +4,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /srv/newsroom
 COPY pyproject.toml README.md ./
 COPY newsroom newsroom
+COPY hooks hooks
 COPY articles articles
 COPY comments comments
 COPY api api
 COPY accounts accounts
+COPY linkbacks linkbacks
+COPY search search
 COPY delivery delivery
 COPY operations operations
 COPY guards guards

@@ -83,3 +83,20 @@ def test_the_web_containers_health_check_passes_where_only_the_public_host_is_al
     environment = {**os.environ, "SITE_URL": "https://news.example.com"}  # as compose sets it
     done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_image_copies_every_package_the_project_installs():
+    """The Dockerfile copies folders one by one: a package the settings install (an app, or
+    `hooks`) left out makes the image fail at its first import (collectstatic, in the build)."""
+    import tomllib
+
+    includes = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"
+    ]["find"]["include"]
+    packages = {name.rstrip("*") for name in includes}
+    copied = {
+        line.split()[1]
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ")
+    }
+    assert packages - copied == set()

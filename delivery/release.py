@@ -13,7 +13,24 @@ from pathlib import Path
 from django.conf import settings
 
 # Static files too: pages name them by their hashed (manifest) names.
-SOURCES = ("articles", "comments", "newsroom", "templates", "static")
+# Every package of the project (what renders a page, or the headers kept with it, lives in
+# several: the trackback section and the Link header in linkbacks, the search page, the page
+# cache and `machine_time` in delivery), with the templates.
+SOURCES = (
+    "newsroom",
+    "hooks",
+    "delivery",
+    "operations",
+    "guards",
+    "articles",
+    "comments",
+    "linkbacks",
+    "search",
+    "accounts",
+    "api",
+    "templates",
+    "static",
+)
 SUFFIXES = {".py", ".html", ".txt", ".xml", ".json", ".css", ".js"}
 
 

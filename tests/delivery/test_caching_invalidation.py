@@ -97,6 +97,27 @@ def test_the_deploy_salt_follows_the_code_and_templates(settings, tmp_path):
         deploy_salt.cache_clear()
 
 
+@pytest.mark.parametrize("package", ["delivery", "linkbacks", "search", "hooks", "api"])
+def test_the_deploy_salt_follows_every_package_that_renders_pages(settings, tmp_path, package):
+    """Stored pages are rendered by code outside articles and comments too (the page cache and
+    machine_time in delivery, the trackback section and the Link header in linkbacks, the
+    search page): a release that changes only that code must not serve the old renderings."""
+    from delivery.release import deploy_salt
+
+    (tmp_path / package).mkdir()
+    module = tmp_path / package / "rendering.py"
+    module.write_text("WORDING = 'old'\n")
+    settings.BASE_DIR = tmp_path
+    try:
+        deploy_salt.cache_clear()
+        before = deploy_salt()
+        module.write_text("WORDING = 'new'\n")
+        deploy_salt.cache_clear()
+        assert deploy_salt() != before
+    finally:
+        deploy_salt.cache_clear()
+
+
 def test_a_new_deploy_renders_the_pages_again(client, settings, tmp_path):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

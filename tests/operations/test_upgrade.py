@@ -74,3 +74,42 @@ def test_heartbeats_and_grants_survive_the_move(post_migrate_ran_first):
     granted = Group.objects.get(name="Operators").permissions.get()
     assert (granted.content_type, granted.codename) == (moved, "view_workerheartbeat")
     assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+
+
+# Tasks whose module moved: rows queued by the release before (a story's pings deferred to its
+# publication, retries after Retry-After, purges and checks waiting) carry the old paths.
+MOVED_TASKS = {
+    "articles.tasks.send_trackbacks": "linkbacks.tasks.send_trackbacks",
+    "articles.tasks.retry_trackbacks": "linkbacks.tasks.retry_trackbacks",
+    "articles.tasks.resend_trackback": "linkbacks.tasks.resend_trackback",
+    "articles.tasks.search_index_update": "search.tasks.search_index_update",
+    "comments.tasks.verify_trackback": "linkbacks.tasks.verify_trackback",
+    "comments.tasks.verify_site": "linkbacks.tasks.verify_site",
+    "newsroom.purge.frontend_purge": "delivery.purge.frontend_purge",
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tasks_queued_under_the_old_paths_still_run_after_the_upgrade():
+    from django.tasks import Task
+    from django.utils.module_loading import import_string
+    from django_tasks_db.models import DBTaskResult
+
+    executor = migrate([("operations", "0002_editors_see_task_results")])
+    try:
+        apps = executor.loader.project_state(("operations", "0002_editors_see_task_results")).apps
+        queued = apps.get_model("django_tasks_database", "DBTaskResult")
+        for old in [*MOVED_TASKS, "comments.tasks.notify_moderators"]:
+            queued.objects.create(
+                task_path=old,
+                args_kwargs={"args": [1], "kwargs": {}},
+                backend_name="default",
+                run_after=timezone.now() + timedelta(days=3),
+            )
+    finally:
+        executor = migrate(executor.loader.graph.leaf_nodes())
+
+    paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert paths == {*MOVED_TASKS.values(), "comments.tasks.notify_moderators"}
+    for path in paths:  # importable: the worker runs them
+        assert isinstance(import_string(path), Task), path

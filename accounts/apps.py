@@ -5,7 +5,7 @@ import hooks
 
 def role_permissions() -> dict[str, list[str]]:
     """Editors see the background tasks (failed mail, checks, pings) in the admin, read-only."""
-    from .roles import EDITORS
+    from articles.roles import EDITORS
 
     return {EDITORS: ["django_tasks_database.view_dbtaskresult"]}
 

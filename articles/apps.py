@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 import hooks
-from accounts import roles
+from articles import roles
 
 # Journalists write; whose stories they may change, and when, is decided in `workflow`.
 ROLE_PERMISSIONS = {

@@ -54,9 +54,9 @@ def content(env: dict) -> dict[str, str]:
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from accounts.roles import EDITORS, roles_ensure
     from articles import services
     from articles.models import Article, Category
+    from articles.roles import EDITORS, roles_ensure
     from comments.models import Comment
 
     editor = get_user_model().objects.create_user(

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 
 import hooks
-from accounts import roles
+from articles import roles
 
 
 def role_permissions() -> dict[str, list[str]]:

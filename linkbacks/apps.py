@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from accounts import roles
+from articles import roles
 
 
 def role_permissions() -> dict[str, list[str]]:

@@ -13,6 +13,7 @@ def _search_index_ensure(sender, using, **kwargs):
 
 class SearchConfig(AppConfig):
     name = "search"
+    verbose_name = "Search"
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the system checks

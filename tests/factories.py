@@ -114,13 +114,13 @@ def comment_form_data(article, *, seconds_ago=10, **fields):
 
 
 def make_journalist(username=None, **fields):
-    from accounts.roles import JOURNALISTS, roles_ensure
+    from articles.roles import JOURNALISTS, roles_ensure
 
     return make_user(username, is_staff=True, groups=[roles_ensure()[JOURNALISTS]], **fields)
 
 
 def make_editor(username=None, **fields):
-    from accounts.roles import EDITORS, roles_ensure
+    from articles.roles import EDITORS, roles_ensure
 
     return make_user(username, is_staff=True, groups=[roles_ensure()[EDITORS]], **fields)
 

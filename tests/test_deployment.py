@@ -23,7 +23,7 @@ READ = re.compile(
 GUNICORN_AND_IMAGE = {"GUNICORN_CMD_ARGS"}
 # What the image runs: the configuration, the platform and the apps.
 PLATFORM = ("newsroom", "delivery", "operations", "guards")
-APPS = ("articles", "comments", "api", "accounts")
+APPS = ("hooks", "articles", "comments", "linkbacks", "search", "api", "accounts")
 
 
 def names_the_code_reads() -> set[str]:

@@ -6,8 +6,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from accounts import roles
-from articles import demo
+from articles import demo, roles
 from articles.authors import author_profile_ensure
 from articles.models import Article, Category
 

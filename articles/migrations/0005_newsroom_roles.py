@@ -18,7 +18,7 @@ ROLES = {
 
 
 def roles_create(apps, schema_editor):
-    from accounts.roles import roles_ensure
+    from articles.roles import roles_ensure
 
     # Permissions are normally made after the last migration; these groups need them now.
     for label in ("auth", "articles"):

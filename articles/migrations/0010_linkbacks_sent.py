@@ -11,7 +11,7 @@ VIEW_ANSWERS = {
 
 
 def grant(apps, schema_editor):
-    from accounts.roles import permissions_make, roles_ensure
+    from articles.roles import permissions_make, roles_ensure
 
     permissions_make(["articles"], apps=apps)
     roles_ensure(VIEW_ANSWERS, apps=apps)

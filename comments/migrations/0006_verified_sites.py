@@ -9,7 +9,7 @@ EDITORS = {"Editors": ["comments.view_verifiedsite"]}
 
 
 def grant(apps, schema_editor):
-    from accounts.roles import permissions_make, roles_ensure
+    from articles.roles import permissions_make, roles_ensure
 
     permissions_make(["comments"], apps=apps)
     roles_ensure(EDITORS, apps=apps)

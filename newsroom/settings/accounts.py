@@ -50,7 +50,7 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 # Optional: an account may log in (and comment) at once; trackbacks wait for the verified
-# address (comments.trackbacks.receive), and so does enrolling a second factor.
+# address (linkbacks.receive), and so does enrolling a second factor.
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True

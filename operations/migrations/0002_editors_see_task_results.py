@@ -10,7 +10,7 @@ EDITORS = {"Editors": ["django_tasks_database.view_dbtaskresult"]}
 
 
 def grant(apps, schema_editor):
-    from accounts.roles import permissions_make, roles_ensure
+    from articles.roles import permissions_make, roles_ensure
 
     permissions_make(["django_tasks_database"], apps=apps)
     roles_ensure(EDITORS, apps=apps)

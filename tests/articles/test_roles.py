@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
 import hooks
-from accounts import roles
+from articles import roles
 from articles.apps import ROLE_PERMISSIONS
 
 pytestmark = pytest.mark.django_db

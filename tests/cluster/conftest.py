@@ -78,7 +78,7 @@ def editor(cluster):
     made = shell(
         "import json\n"
         "from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret\n"
-        "from accounts.roles import EDITORS\n"
+        "from articles.roles import EDITORS\n"
         "from django.contrib.auth.models import Group\n"
         "from tests.factories import make_user\n"
         f"user = make_user('cluster-editor', password={EDITOR_PASSWORD!r}, is_staff=True,\n"

@@ -4,7 +4,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
-from accounts.roles import JOURNALISTS, roles_ensure
+from articles.roles import JOURNALISTS, roles_ensure
 from comments.models import Comment
 from tests.conftest import log_in_staff
 from tests.factories import comment_form_data, make_comment, make_user

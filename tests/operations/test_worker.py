@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from accounts import roles
+from articles import roles
 from operations.models import WorkerHeartbeat
 from operations.tasks import TransientError, retry_with_backoff
 from tests.conftest import log_in_staff

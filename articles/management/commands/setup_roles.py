@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.roles import role_permissions, roles_ensure
+from articles.roles import role_permissions, roles_ensure
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 "env PYENV_VERSION=3.13.0 python3" "env PYENV_VERSION=3.12.1 python3" python3; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$c"; break; fi; done)
 
-.PHONY: run serve backup restore test test-browser test-cluster cluster cluster-stop bench-cluster lint venv clean bench
+.PHONY: run serve backup restore test test-browser test-cluster cluster cluster-stop bench-cluster lint venv clean bench upgrade-check
 
 venv: $(STAMP)
 
@@ -87,6 +87,12 @@ test-cluster: $(STAMP)
 # make cluster under wrk: req/s through the balancer with one app server and with two.
 bench-cluster: $(STAMP)
 	$(BIN)/python benchmarks/cluster_bench.py
+
+# Upgrade a populated database made by commit OLD to this checkout; fails if a row or file is lost
+# (SQLite; PostgreSQL with UPGRADE_DATABASE_URL, see docs/operations.md).
+OLD ?= 6df93fd
+upgrade-check: $(STAMP)
+	$(BIN)/python deploy/upgrade_check.py --old $(OLD)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

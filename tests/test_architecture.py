@@ -163,7 +163,7 @@ def test_platform_imports_no_app():
 
 
 def test_project_machinery_imports_no_app():
-    """`newsroom/` (and the linkbacks, until they move out of it) never imports an app."""
+    """`newsroom/` never imports an app."""
     offenders = [
         f"{path.relative_to(ROOT)}: {module}"
         for path in source_files(ROOT, ("newsroom",))
@@ -231,7 +231,6 @@ REGISTERING = re.compile(r"(^|_)(register|contribute|provider)s?($|_)")
 KEEPING = {"append", "add", "extend", "insert", "setdefault", "update"}
 
 
-# Replaced by the `story_links` hook on the linkbacks branch: remove once merged.
 def keeps_module_state(function: ast.FunctionDef, module_names: set[str]) -> bool:
     for node in ast.walk(function):
         if isinstance(node, ast.Global):

@@ -130,44 +130,10 @@ def test_the_first_editor_is_made_as_the_readme_says(db, client, monkeypatch):
     assert answer["Location"].startswith(reverse("mfa_activate_totp"))
 
 
-# Issue 24 moves modules on other branches while the documents already name where they go: each
-# planned path is accepted while the module still sits where it was. Once the moves are merged
-# these two tables go, and every path in the documents must exist.
-PLANNED_MOVES = {
-    "accounts/login_throttle.py": "accounts/login_throttle.py",
-    "articles/desk.py": "articles/desk.py",
-    "delivery/cache.py": "delivery/cache.py",
-    "delivery/compression.py": "delivery/compression.py",
-    "delivery/csrf.py": "delivery/csrf.py",
-    "delivery/pagecache.py": "delivery/pagecache.py",
-    "delivery/pagination.py": "delivery/pagination.py",
-    "delivery/purge.py": "delivery/purge.py",
-    "delivery/release.py": "delivery/release.py",
-    "delivery/versions.py": "delivery/versions.py",
-    "guards/ratelimit.py": "guards/ratelimit.py",
-    "guards/text.py": "guards/text.py",
-    "newsroom/settings/__init__.py": "newsroom/settings.py",
-    "newsroom/settings/accounts.py": "newsroom/auth_settings.py",
-    "newsroom/settings/cluster.py": "newsroom/cluster_settings.py",
-    "newsroom/settings/content.py": "newsroom/content_settings.py",
-    "newsroom/settings/storage.py": "newsroom/ops_settings.py",
-    "operations/logging.py": "operations/logging.py",
-    "operations/replica.py": "operations/replica.py",
-}
-PLANNED_NEW = {"comments/signals.py", "delivery/invalidation.py"}
-
-
 def test_every_documented_file_exists():
     named = documented(r"`((?:[a-z_]+/)+[\w.-]+\.(?:py|js|css|html|txt|json|conf|md|yaml))`")
     assert len(named) > 40
-    missing = {
-        path: where
-        for path, where in named.items()
-        if not (ROOT / path).is_file()
-        and path not in PLANNED_NEW
-        and not (ROOT / PLANNED_MOVES.get(path, path)).is_file()
-    }
-    assert missing == {}
+    assert {path: where for path, where in named.items() if not (ROOT / path).is_file()} == {}
 
 
 def heading_anchors(document: Path) -> set[str]:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from . import authors, images, redirects, workflow
 from .models import Article, Category, DraftRevision, ReviewNote
-from .signals import story_published
+from .signals import story_published, story_withdrawn
 from .workflow import Transition
 
 logger = logging.getLogger(__name__)
@@ -260,6 +260,7 @@ def article_unpublish(*, article: Article, by: AbstractBaseUser) -> Article:
     stored = _transition(article, by, Transition.UNPUBLISH)
     article.status = Article.Status.UNPUBLISHED
     _save(article, by, Transition.UNPUBLISH.reason, stored=stored)
+    story_withdrawn.send(sender=Article, story=article)
     return article
 
 
@@ -321,6 +322,7 @@ def article_delete(*, article: Article, by: AbstractBaseUser) -> None:
         # Its corrections stay public; unpublishing keeps a page that says it was withdrawn.
         raise PermissionDenied(f"“{stored}” carries corrections: unpublish it instead.")
     article._history_user = by
+    story_withdrawn.send(sender=Article, story=stored)  # before the row goes: its id is known
     article.delete()
     if stored.image:
         transaction.on_commit(partial(images.image_discard, stored.image.name))

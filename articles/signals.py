@@ -12,6 +12,11 @@ from django.dispatch import Signal
 # linkbacks (the sites the story links to are told).
 story_published = Signal()
 
+# A desk action took the story away from the public: unpublished, or deleted (sent before the
+# row goes). The fact for apps that tell others a story is gone (a webhook, a Fediverse
+# Delete); the pages showing it are forgotten through `story_changed` like any other write.
+story_withdrawn = Signal()
+
 # Any write to a story, whatever door it came through (the desk's services, the admin, the
 # shell, the demo loader, test builders): sent from this app's row signals, after the row is
 # saved or deleted. Arguments: `story` (the Article) and `deleted` (True after a delete).

@@ -100,3 +100,27 @@ def test_a_reader_who_wrote_no_story_is_no_byline(heard, django_user_model):
     reader.first_name = "Ann"
     reader.save()
     assert heard == []
+
+
+def test_unpublishing_and_deleting_tell_the_story_withdrawn_and_a_plain_save_does_not():
+    from articles.signals import story_withdrawn
+
+    withdrawn = []
+
+    def receiver(sender, story, **arguments):
+        withdrawn.append((story.pk, story.status))
+
+    story_withdrawn.connect(receiver)
+    try:
+        editor = make_editor("ed", is_superuser=True)
+        live, other = make_article(), make_article()
+        live.title = "Edited in the shell"
+        live.save()
+        assert withdrawn == []
+        services.article_unpublish(article=live, by=editor)
+        assert withdrawn == [(live.pk, Article.Status.UNPUBLISHED)]
+        pk = other.pk
+        services.article_delete(article=other, by=editor)
+        assert withdrawn[-1] == (pk, Article.Status.PUBLISHED)
+    finally:
+        story_withdrawn.disconnect(receiver)

@@ -1,10 +1,13 @@
 """How django-allauth behaves here: sign-up may be closed, mail goes to the worker, and a new
 account is not logged in by its sign-up (so the answer is the same for a known address)."""
 
+import time
 from functools import partial
 
+from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -17,6 +20,9 @@ from guards.clients import client_ip
 
 from . import mail
 from .services import profile_update
+
+# Where the callback notes that this session's account just proved its site again (IndieAuth).
+SITE_PROVED_KEY = "accounts.site_proved"
 
 
 def _after_commit(task, *args) -> None:
@@ -57,6 +63,29 @@ class AccountAdapter(DefaultAccountAdapter):
                 address.send_confirmation(request, signup=True)
             return self.respond_email_verification_sent(request, user)
         return super().pre_login(request, user, signup=signup, **kwargs)
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """An account made by signing in with its site has no password, verified address or
+        second factor to give again: its site, proved again, stands in for them."""
+        methods = super().get_reauthentication_methods(user)
+        if methods or not user.is_authenticated or user.is_staff or user.is_superuser:
+            return methods
+        url = reverse("accounts:indieauth")
+        return [{"id": "indieauth", "description": "Sign in with your website", "url": url}]
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = allauth_context.request
+        if not required or request is None or not request.user.is_authenticated:
+            return required
+        proved = request.session.get(SITE_PROVED_KEY) or {}
+        recent = (
+            proved.get("user") == request.user.pk
+            and time.time() - proved.get("at", 0) < allauth_settings.REAUTHENTICATION_TIMEOUT
+        )
+        # Only where the site is the account's one credential (see above).
+        methods = self.get_reauthentication_methods(request.user)
+        return not (recent and methods and methods[0]["id"] == "indieauth")
 
     def send_confirmation_mail(self, request, emailconfirmation, signup: bool) -> None:
         _after_commit(mail.email_confirmation_send, emailconfirmation.email_address.pk, signup)

@@ -1,10 +1,12 @@
 """A small IndieAuth client (https://indieauth.spec.indieweb.org/): sign in with your own site.
 
 No maintained Python client library fits (the ones on PyPI are unmaintained or tied to other
-frameworks), so this follows the spec closely: `me` canonicalisation (§3.4), endpoint discovery
-through `indieauth-metadata` or the older `authorization_endpoint` links (§4), the authorization
-request with PKCE S256 and `state` (§5.2), the `iss` check (§5.2.1), redeeming the code at the
-authorization endpoint for the profile URL (§5.3.3), and verifying the `me` returned (§5.4).
+frameworks), so this follows the 2024 spec closely: `me` canonicalisation (§3.4), discovery
+through `indieauth-metadata` only (§4.1: the metadata must name its `issuer` and declare PKCE
+S256; servers with only the older `authorization_endpoint` link are refused, as they cannot say
+either), the authorization request with PKCE S256 and `state` (§5.2), the `iss` check (§5.2.1),
+redeeming the code at the authorization endpoint for the profile URL (§5.3.3, never following a
+redirect with the code and verifier), and verifying the `me` returned (§5.4).
 Every fetch goes through linkbacks.fetching (SSRF-safe, bounded in time and size).
 """
 
@@ -12,6 +14,7 @@ import base64
 import hashlib
 import ipaddress
 import json
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -20,10 +23,13 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from django.conf import settings
 
-from linkbacks.fetching import FetchFailed, FetchRefused, fetch
+from linkbacks.fetching import FetchFailed, FetchRefused, fetch, to_uri
 
 LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 HOST_NAME = re.compile(rf"(?:{LABEL}\.)*{LABEL}")
+REFUSED = "Your website's sign-in service refused the sign-in."
+
+logger = logging.getLogger(__name__)
 
 
 class IndieAuthError(Exception):
@@ -33,8 +39,8 @@ class IndieAuthError(Exception):
 @dataclass(frozen=True)
 class Endpoints:
     authorization_endpoint: str
+    issuer: str
     token_endpoint: str | None = None
-    issuer: str | None = None
 
 
 def _local_allowed() -> bool:
@@ -147,31 +153,68 @@ def _get(url: str, accept: str):
     return result
 
 
+def _issuer_valid(issuer, metadata_url: str) -> bool:
+    """§4.1.1: the issuer is an https URL with no query or fragment, a prefix of the metadata
+    URL; loopback http passes only where local sites are allowed (development, the tests)."""
+    if not isinstance(issuer, str):
+        return False
+    try:
+        parts = urlsplit(issuer)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    if parts.query or parts.fragment or "?" in issuer or "#" in issuer or not host:
+        return False
+    if parts.scheme != "https":
+        try:
+            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = False
+        if not (parts.scheme == "http" and loopback and _local_allowed()):
+            return False
+    return metadata_url.startswith(issuer)
+
+
+def _metadata(url: str) -> Endpoints:
+    meta = _get(url, "application/json")
+    try:
+        data = json.loads(meta.body)
+        methods = data.get("code_challenge_methods_supported") or []
+        endpoints = Endpoints(
+            authorization_endpoint=urljoin(meta.url, data["authorization_endpoint"]),
+            issuer=data.get("issuer"),
+            token_endpoint=data.get("token_endpoint") and urljoin(meta.url, data["token_endpoint"]),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise IndieAuthError("Your website's IndieAuth metadata is not valid.") from error
+    if not isinstance(methods, list) or "S256" not in methods:
+        raise IndieAuthError(
+            "Your website's sign-in service does not declare PKCE (S256) support, "
+            "which signing in here requires."
+        )
+    # The issuer is checked against the URL the metadata was asked for, before any redirect.
+    if not _issuer_valid(endpoints.issuer, url):
+        raise IndieAuthError(
+            "Your website's IndieAuth metadata names no valid issuer "
+            "(an https address that its metadata address starts with)."
+        )
+    return endpoints
+
+
 def discover(me: str) -> Endpoints:
-    """The endpoints a profile URL names (HTTP Link headers first, then the HTML)."""
+    """The endpoints a profile URL names through its IndieAuth metadata (HTTP Link headers
+    first, then the HTML)."""
     page = _get(me, "text/html, application/xhtml+xml;q=0.9, */*;q=0.5")
-    rels = {}
     reader = _LinkReader()
     if "html" in page.headers.get("content-type", "text/html"):
         reader.feed(page.text())
     rels = {**reader.rels, **_link_header_rels(page.headers.get("link", ""))}
-    resolve = lambda href: urljoin(page.url, href)  # noqa: E731
     if "indieauth-metadata" in rels:
-        meta = _get(resolve(rels["indieauth-metadata"]), "application/json")
-        try:
-            data = json.loads(meta.body)
-            endpoints = Endpoints(
-                authorization_endpoint=urljoin(meta.url, data["authorization_endpoint"]),
-                token_endpoint=data.get("token_endpoint")
-                and urljoin(meta.url, data["token_endpoint"]),
-                issuer=data.get("issuer"),
-            )
-        except (ValueError, KeyError, TypeError) as error:
-            raise IndieAuthError("Your website's IndieAuth metadata is not valid.") from error
+        endpoints = _metadata(to_uri(urljoin(page.url, rels["indieauth-metadata"])))
     elif "authorization_endpoint" in rels:
-        endpoints = Endpoints(
-            authorization_endpoint=resolve(rels["authorization_endpoint"]),
-            token_endpoint=resolve(rels["token_endpoint"]) if "token_endpoint" in rels else None,
+        raise IndieAuthError(
+            "Your website's sign-in service is too old for this site: it publishes no IndieAuth "
+            "metadata (rel=indieauth-metadata) declaring its issuer and PKCE support."
         )
     else:
         raise IndieAuthError("Your website does not name an IndieAuth authorization endpoint.")
@@ -218,30 +261,32 @@ def redeem(
         "code_verifier": verifier,
     }
     try:
+        # The code and verifier go to this address only: a redirect is an answer, not followed.
         result = fetch(
             endpoints.authorization_endpoint,
             method="POST",
             data=data,
             headers={"Accept": "application/json"},
+            follow_redirects=False,
         )
     except (FetchRefused, FetchFailed) as error:
-        raise IndieAuthError(
-            f"Your authorization endpoint could not be reached: {error}"
-        ) from error
+        logger.info("IndieAuth code redemption failed: %s", error)
+        raise IndieAuthError("Your website's sign-in service could not be reached.") from error
     try:
         answer = json.loads(result.body)
-    except ValueError as error:
-        raise IndieAuthError("Your authorization endpoint did not answer in JSON.") from error
+    except ValueError:
+        answer = None
     if result.status != 200 or not isinstance(answer, dict) or not answer.get("me"):
-        reason = answer.get("error") if isinstance(answer, dict) else None
-        raise IndieAuthError(
-            f"Your authorization endpoint refused the sign-in ({reason or result.status})."
-        )
+        # What the server says is its own business (and may come from somewhere else): logged.
+        logger.info("IndieAuth code redemption refused: HTTP %s", result.status)
+        raise IndieAuthError(REFUSED)
     return str(answer["me"])
 
 
 def verify_me(*, entered: str, returned: str, endpoints: Endpoints) -> str:
-    """The canonical `me` to trust: the one entered, or one that names the same endpoint (§5.4)."""
+    """The canonical `me` to trust (§5.4): the one entered, or another whose own discovery names
+    the very authorization server that vouched for it (a redirect from what was typed, say
+    `www.example.com` to `example.com`)."""
     try:
         me = canonical_me(returned)
     except IndieAuthError as error:
@@ -251,10 +296,19 @@ def verify_me(*, entered: str, returned: str, endpoints: Endpoints) -> str:
     site_home(me)
     if me == entered:
         return me
-    # Another URL: it counts only if it delegates to the very endpoint that vouched for it, and
-    # (without a port or path games) lives on the same host as the one the person entered.
-    if urlsplit(me).netloc != urlsplit(entered).netloc:
-        raise IndieAuthError("The profile URL returned does not match the website you entered.")
-    if discover(me).authorization_endpoint != endpoints.authorization_endpoint:
-        raise IndieAuthError("The profile URL returned uses another authorization endpoint.")
+    try:
+        declared = discover(me)
+    except IndieAuthError as error:
+        raise IndieAuthError(
+            "The profile URL returned does not match the website you entered, and names no "
+            "sign-in service of its own."
+        ) from error
+    if (declared.authorization_endpoint, declared.issuer) != (
+        endpoints.authorization_endpoint,
+        endpoints.issuer,
+    ):
+        raise IndieAuthError(
+            "The profile URL returned does not match the website you entered: it uses "
+            "another authorization server."
+        )
     return me

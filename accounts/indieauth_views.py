@@ -4,22 +4,25 @@
 import secrets
 import time
 from dataclasses import asdict
+from urllib.parse import urlsplit
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from delivery.site import absolute_url
 from guards.clients import client_ip
 from guards.ratelimit import rate_limit_exceeded
 from linkbacks.receive import VERIFY_EMAIL_FIRST, address_unverified
+from linkbacks.site_proof import origin_of
 
 from . import indieauth
+from .adapter import SITE_PROVED_KEY
 from .forms import IndieAuthForm
 from .services import SignupClosedError, account_for_site
 
@@ -37,15 +40,26 @@ def redirect_uri() -> str:
     return absolute_url(reverse("accounts:indieauth_callback"))
 
 
+def _next(request) -> str:
+    """Where to go once signed in (back to a page that asked for the site again), if ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 def start(request):
     """Ask for the website, discover its endpoints, and send the person there."""
     form = IndieAuthForm(request.POST or None)
+    context = {"form": form, "next": _next(request)}
     if request.method == "POST" and form.is_valid():
         if rate_limit_exceeded(
             "indieauth", [f"ip:{client_ip(request)}"], limit=STARTS_PER_MINUTE, window=60
         ):
             form.add_error(None, "Too many sign-in attempts; please wait a minute.")
-            return render(request, "accounts/indieauth.html", {"form": form}, status=429)
+            return render(request, "accounts/indieauth.html", context, status=429)
         try:
             me = indieauth.site_home(indieauth.canonical_me(form.cleaned_data["me"]))
             endpoints = indieauth.discover(me)
@@ -60,18 +74,23 @@ def start(request):
                 "me": me,
                 "endpoints": asdict(endpoints),
                 "started": time.time(),
+                "next": context["next"],
             }
-            return HttpResponseRedirect(
-                indieauth.authorization_url(
-                    endpoints,
-                    me=me,
-                    client_id=client_id(),
-                    redirect_uri=redirect_uri(),
-                    state=state,
-                    challenge=challenge,
-                )
+            url = indieauth.authorization_url(
+                endpoints,
+                me=me,
+                client_id=client_id(),
+                redirect_uri=redirect_uri(),
+                state=state,
+                challenge=challenge,
             )
-    return render(request, "accounts/indieauth.html", {"form": form})
+            # A page that moves on, not a 302: CSP's form-action 'self' would stop the form's
+            # POST from being redirected to another site (browsers block it; test clients not).
+            onward = {"authorization_url": url, "authorization_host": urlsplit(url).netloc}
+            response = render(request, "accounts/indieauth_continue.html", onward)
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "accounts/indieauth.html", context)
 
 
 def _refuse(request, message: str):
@@ -90,8 +109,8 @@ def callback(request):
     if request.GET.get("error"):
         return _refuse(request, "your website did not approve it.")
     endpoints = indieauth.Endpoints(**pending["endpoints"])
-    issuer = request.GET.get("iss")
-    if endpoints.issuer and issuer != endpoints.issuer:
+    issuer = request.GET.get("iss", "")
+    if not endpoints.issuer or not constant_time_compare(issuer, endpoints.issuer):
         return _refuse(request, "the answer came from another issuer than your website names.")
     code = request.GET.get("code", "")
     if not code or len(code) > 2000:
@@ -110,6 +129,11 @@ def callback(request):
     user = request.user if request.user.is_authenticated else None
     if user is not None and address_unverified(user):
         return _refuse(request, VERIFY_EMAIL_FIRST)
+    # A site the account had already proved: its credential given again (a new one is not).
+    proved_again = (
+        user is None
+        or user.verified_sites.filter(origin=origin_of(me), verified_at__isnull=False).exists()
+    )
     try:
         user = account_for_site(url=me, user=user)
     except SignupClosedError as error:
@@ -117,6 +141,14 @@ def callback(request):
     if user is None:
         return _refuse(request, "the account of this website is closed.")
     if not request.user.is_authenticated:
+        if user.is_staff or user.is_superuser:
+            # A newsroom account is opened by its password and second factor only: a site (or
+            # whoever holds it) never stands in for them, enrolled factor or not.
+            return _refuse(
+                request,
+                "newsroom accounts log in with their password and second factor, "
+                "never with a website.",
+            )
         if is_mfa_enabled(user):
             # The site stands in for the password, never for the second factor.
             return _refuse(
@@ -127,4 +159,6 @@ def callback(request):
         messages.success(request, f"Signed in with {me}.")
     else:
         messages.success(request, f"{me} is verified as your site.")
-    return redirect("accounts:home")
+    if proved_again:  # for an account whose site is its one credential, a reauthentication
+        request.session[SITE_PROVED_KEY] = {"user": user.pk, "at": time.time()}
+    return redirect(pending.get("next") or "accounts:home")

@@ -223,8 +223,11 @@ def fetch(
     headers: dict | None = None,
     content: bytes | None = None,
     content_type: str = "",
+    follow_redirects: bool = True,
 ) -> FetchResult:
     """Fetch a URL safely: checked hops, at most 3 redirects, one deadline and a size cap.
+
+    With `follow_redirects` off (a body carrying secrets), a redirect is returned as the answer.
 
     `data` is sent as a urlencoded form; `content` as it is, with `content_type` (XML-RPC).
     Headers given by the caller (a token, say) go only to the origin of `url`: a redirect to
@@ -265,7 +268,7 @@ def fetch(
         if deadline.expired.is_set():
             raise FetchFailed(f"Fetching took longer than {timeout:g} s.")
         location = response.getheader("Location")
-        if response.status in (301, 302, 303, 307, 308) and location:
+        if follow_redirects and response.status in (301, 302, 303, 307, 308) and location:
             try:
                 url = to_uri(urljoin(url, location))
             except ValueError as error:

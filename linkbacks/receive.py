@@ -20,6 +20,7 @@ ALREADY_REGISTERED = "A trackback from this URL is already registered."
 VERIFY_EMAIL_FIRST = (
     "Verify your email first: open the link we mailed you (your account page can send it again)."
 )
+ADD_EMAIL_FIRST = "Add an email address on your account page and verify it first."
 
 
 def address_unverified(user) -> bool:
@@ -37,6 +38,19 @@ def email_verified(user) -> bool:
     )
 
 
+def sender_refusal(user) -> str | None:
+    """Why the account may not ping yet, or None. A verified address vouches for the sender; so
+    does a proved site for an account that has no address at all (one made by signing in with
+    that site, IndieAuth): no mail was ever sent to such an account, so none is asked for."""
+    if email_verified(user):
+        return None
+    if user.email:
+        return VERIFY_EMAIL_FIRST
+    if VerifiedSite.objects.filter(user=user, verified_at__isnull=False).exists():
+        return None
+    return ADD_EMAIL_FIRST
+
+
 @transaction.atomic
 def trackback_receive(
     *,
@@ -48,8 +62,9 @@ def trackback_receive(
     user_agent: str,
 ) -> Comment:
     """Store an accepted ping, held until its source is checked off the request path."""
-    if not email_verified(user):
-        raise PingError(VERIFY_EMAIL_FIRST)
+    refusal = sender_refusal(user)
+    if refusal is not None:
+        raise PingError(refusal)
     if trackbacks_closed(article):
         raise PingError("Trackbacks are closed for this story.")
     trackback = Comment(

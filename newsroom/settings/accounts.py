@@ -64,6 +64,9 @@ ACCOUNT_FORMS = {
     "reset_password": "accounts.forms.ResetPasswordForm",
 }
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Adding or changing an address (where a password reset would go) asks for the password again
+# (or a code mailed to a verified address, or a second factor), however the session began.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # A mail to the account's address when its password, email address or second factors change:
 # a stolen password used to enrol someone else's authenticator does not go unnoticed.
 ACCOUNT_EMAIL_NOTIFICATIONS = True

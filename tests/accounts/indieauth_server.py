@@ -1,6 +1,8 @@
-"""A small IndieAuth server on 127.0.0.1 for tests: a profile page naming its endpoints, the
-metadata document, and an authorization endpoint that approves at once (the person is "logged
-in" there) and later checks the code, client, redirect URI and PKCE verifier like a real one."""
+"""A small IndieAuth server on 127.0.0.1 for tests, written to the 2024 spec: a profile page
+naming its metadata, the metadata document (issuer, PKCE S256), and an authorization endpoint
+that approves at once (the person is "logged in" there), answers with `iss`, and later checks
+the code, client, redirect URI and PKCE verifier like a real one. Its knobs make it misbehave
+as the tests need (an older server, no issuer, no PKCE, a redirect on redemption)."""
 
 import base64
 import hashlib
@@ -23,6 +25,8 @@ class IndieAuthServer(LocalServer):
     def __init__(self, *, metadata=True, me_path="/"):
         super().__init__()
         self.metadata = metadata
+        self.metadata_changes = {}  # keys set (or, with None, removed) in the metadata
+        self.redeem_answer = None  # (status, headers, body) answering the code's POST
         self.codes = {}
         self.returned_me = None  # set to answer another `me` than the one asked for
         self.me_path = me_path
@@ -53,17 +57,27 @@ class IndieAuthServer(LocalServer):
             "authorization_endpoint": self.url("/auth"),
             "code_challenge_methods_supported": ["S256"],
         }
+        doc.update(self.metadata_changes)
+        doc = {key: value for key, value in doc.items() if value is not None}
         return 200, {"Content-Type": "application/json"}, json.dumps(doc).encode()
 
     def _auth(self, method, path, headers, body):
         if method == "GET":  # the person approves the sign-in
             query = {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
-            assert query["response_type"] == "code" and query["code_challenge_method"] == "S256"
+            if (
+                query.get("response_type") != "code"
+                or query.get("code_challenge_method") != "S256"
+                or not query.get("code_challenge")
+                or not query.get("redirect_uri")
+            ):  # PKCE S256 is required here
+                return 400, {"Content-Type": "text/plain"}, b"invalid_request"
             code = secrets.token_urlsafe(16)
             self.codes[code] = query
             answer = {"code": code, "state": query["state"], "iss": self.issuer}
             location = f"{query['redirect_uri']}?{urlencode(answer)}"
             return 302, {"Location": location}, b""
+        if self.redeem_answer is not None:
+            return self.redeem_answer
         form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
         asked = self.codes.pop(form.get("code"), None)  # a code works once
         digest = hashlib.sha256(form.get("code_verifier", "").encode()).digest()

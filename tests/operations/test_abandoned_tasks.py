@@ -127,6 +127,24 @@ def test_a_running_worker_looks_again_every_few_minutes(settings, database_tasks
     assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.READY
 
 
+def test_a_running_worker_never_queues_its_own_running_task_again(settings, database_tasks):
+    settings.WORKER_HEARTBEAT_SECONDS = 0.05
+    settings.WORKER_REQUEUE_SECONDS = 0.1
+    with Heartbeat(worker_id="busy", background=True):
+        own = record.enqueue("slow mail")
+        claimed(own, by=["busy"], seconds_ago=300)  # this worker's task, running five minutes
+        lost = record.enqueue("lost")
+        claimed(lost, by=["gone"], seconds_ago=300)
+        # The look that queues the dead worker's task again sees this worker's own task too.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if DBTaskResult.objects.get(pk=lost.id).status == TaskResultStatus.READY:
+                break
+            time.sleep(0.05)
+        assert DBTaskResult.objects.get(pk=lost.id).status == TaskResultStatus.READY
+        assert DBTaskResult.objects.get(pk=own.id).status == TaskResultStatus.RUNNING
+
+
 @pytest.mark.parametrize("kind", ["operational", "interface"])
 def test_a_database_error_in_a_task_is_retried(database_tasks, kind):
     first = loses_the_database.enqueue(kind)

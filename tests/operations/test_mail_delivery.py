@@ -33,6 +33,7 @@ from tests.factories import make_article, make_comment, make_editor, make_user
 from tests.operations.conftest import run_worker
 from tests.operations.smtp_server import SMTPServer
 from tests.operations.tcp_forwarder import TcpForwarder
+from tests.operations.test_worker_outages import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -132,15 +133,6 @@ def stop(workers) -> str:
     return "\n".join(output)
 
 
-def wait_for(condition, seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 # --- 18: a live worker's task is its own to finish
 
 
@@ -161,7 +153,9 @@ def test_two_workers_and_a_slow_mail_server_send_each_moderation_mail_once(
     )
     workers = [start_worker(env, f"mail-worker-{n}") for n in range(2)]
     try:
-        assert wait_for(lambda: WorkerHeartbeat.objects.count() == 2), "the workers never started"
+        assert wait_for(lambda: WorkerHeartbeat.objects.count() == 2, 60), (
+            "the workers never started"
+        )
         held_comments(6)
         done = wait_for(
             lambda: (
@@ -237,15 +231,13 @@ def test_a_database_lost_after_sending_costs_at_most_the_same_message_again(
         )
         worker = start_worker(env, "loses-the-database")
         try:
-            assert wait_for(WorkerHeartbeat.objects.exists), "the worker never started"
+            assert wait_for(WorkerHeartbeat.objects.exists, 60), "the worker never started"
             held_comments(1)
-            assert wait_for(lambda: len(smtp.messages) == 1), "the worker never sent the mail"
+            assert wait_for(lambda: len(smtp.messages) == 1, 60), "the worker never sent the mail"
             smtp.after_data = None
             time.sleep(2)  # the worker notices, and waits the outage out
             database.restore()
-            done = wait_for(
-                lambda: mail_tasks().get().status == TaskResultStatus.SUCCESSFUL, seconds=90
-            )
+            done = wait_for(lambda: mail_tasks().get().status == TaskResultStatus.SUCCESSFUL, 90)
         finally:
             errors = stop([worker])
     assert done, errors[-3000:]

@@ -161,7 +161,8 @@ def test_two_workers_and_a_slow_mail_server_send_each_moderation_mail_once(
             lambda: (
                 mail_tasks().filter(status=TaskResultStatus.SUCCESSFUL).count() == 6
                 and not mail_tasks().exclude(status=TaskResultStatus.SUCCESSFUL).exists()
-            )
+            ),
+            60,
         )
     finally:
         errors = stop(workers)

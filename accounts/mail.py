@@ -21,11 +21,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from delivery.site import absolute_url, site_origin
-from operations.tasks import retry_with_backoff
+from operations.tasks import job_message_id, retry_mail
 
 
-def render_account_mail(template_prefix: str, email: str, context: dict) -> EmailMultiAlternatives:
-    """`<prefix>_subject.txt`, `<prefix>_message.txt` and `<prefix>_message.html`, as one mail."""
+def render_account_mail(
+    template_prefix: str, email: str, context: dict, *, part: int = 0
+) -> EmailMultiAlternatives:
+    """`<prefix>_subject.txt`, `<prefix>_message.txt` and `<prefix>_message.html`, as one mail:
+    mail number `part` of the running task (each run of it sends the same Message-ID)."""
     context = {
         "email": email,
         # What allauth's templates call `current_site` (django.contrib.sites is not installed).
@@ -40,7 +43,10 @@ def render_account_mail(template_prefix: str, email: str, context: dict) -> Emai
     subject = render_to_string(f"{template_prefix}_subject.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.splitlines()).strip()
     text = render_to_string(f"{template_prefix}_message.txt", context).strip()
-    mail = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [email])
+    headers = {"Message-ID": job_message_id(part)}
+    mail = EmailMultiAlternatives(
+        subject, text, settings.DEFAULT_FROM_EMAIL, [email], headers=headers
+    )
     try:
         html = render_to_string(f"{template_prefix}_message.html", context)
     except TemplateDoesNotExist:
@@ -52,7 +58,7 @@ def render_account_mail(template_prefix: str, email: str, context: dict) -> Emai
 
 
 @task
-@retry_with_backoff(attempts=5)
+@retry_mail
 def email_confirmation_send(email_address_id: int, signup: bool = False) -> None:
     """Mail the link that verifies an address, if it still waits for one."""
     address = (
@@ -72,7 +78,7 @@ def email_confirmation_send(email_address_id: int, signup: bool = False) -> None
 
 
 @task
-@retry_with_backoff(attempts=5)
+@retry_mail
 def password_reset_mail_send(email: str) -> None:
     """Mail a link to choose a new password to each account of `email` that may have one.
 
@@ -85,11 +91,12 @@ def password_reset_mail_send(email: str) -> None:
             continue  # signs in another way (IndieAuth)
         key = f"{user_pk_to_url_str(user)}-{generator.make_token(user)}"
         context = {"user": user, "password_reset_url": absolute_url(path.replace("UID-KEY", key))}
-        render_account_mail("account/email/password_reset_key", email, context).send()
+        prefix = "account/email/password_reset_key"
+        render_account_mail(prefix, email, context, part=user.pk).send()
 
 
 @task
-@retry_with_backoff(attempts=5)
+@retry_mail
 def account_notice_send(template_prefix: str, user_id: int, context: dict) -> None:
     """Tell a person that something changed on their account (a password, a second factor)."""
     address = EmailAddress.objects.filter(user_id=user_id, primary=True).first()
@@ -98,7 +105,7 @@ def account_notice_send(template_prefix: str, user_id: int, context: dict) -> No
 
 
 @task
-@retry_with_backoff(attempts=5)
+@retry_mail
 def account_mail_send(template_prefix: str, email: str, context: dict) -> None:
     """A mail that holds no secret (an account exists already, a password was changed...)."""
     render_account_mail(template_prefix, email, context).send()

@@ -61,6 +61,7 @@ class ArticlesConfig(AppConfig):
         hooks.register("role_permissions", role_permissions)
         for item in (
             tasks.failed_tasks,
+            tasks.waiting_tasks,
             desk.review_queue,
             desk.scheduled_stories,
             desk.returned_to_me,

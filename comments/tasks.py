@@ -3,13 +3,13 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
 
 from delivery.site import absolute_url
-from operations.tasks import retry_with_backoff
+from operations.tasks import job_message_id, retry_mail
 
 from .models import Comment
 
@@ -28,12 +28,13 @@ def moderator_emails() -> set[str]:
 
 
 @task
-@retry_with_backoff(attempts=5)
+@retry_mail
 def notify_moderators(comment_id: int) -> None:
     """Tell editors and the story's author that a comment waits for them.
 
     A mail server that is down or silent (an OSError, bounded by the mailer's timeout) costs a
-    later attempt; the comment itself was stored long before, by the reader's request.
+    later attempt, for days; the comment itself was stored long before, by the reader's request.
+    Every run of one job sends the same Message-ID: mail systems drop a copy.
     """
     comment = Comment.objects.select_related("article__author").filter(pk=comment_id).first()
     if comment is None or comment.status != Comment.Status.PENDING:
@@ -46,13 +47,13 @@ def notify_moderators(comment_id: int) -> None:
     if not recipients:
         return
     admin_url = absolute_url(reverse("admin:comments_comment_change", args=[comment.pk]))
-    send_mail(
+    EmailMessage(
         subject=f"[{settings.SITE_NAME}] {comment.get_kind_display()} awaiting moderation",
-        message=(
+        body=(
             f'{comment.get_kind_display()} by {comment.name} on "{comment.article.title}" '
             f"is waiting for moderation ({comment.moderation_reason or 'held'}).\n\n"
             f"{comment.body[:1000]}\n\nModerate it: {admin_url}\n"
         ),
-        from_email=None,
-        recipient_list=sorted(recipients),
-    )
+        to=sorted(recipients),
+        headers={"Message-ID": job_message_id()},
+    ).send()

@@ -8,7 +8,20 @@ class OperationsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self):
-        from . import replica
+        from django.contrib import admin
+        from django.tasks.signals import task_finished, task_started
+        from django_tasks_db.models import DBTaskResult
+
+        from . import replica, tasks
+        from .admin import TaskResultAdmin
+
+        # A task knows its own id while it runs: every run of one job sends the same Message-ID.
+        task_started.connect(tasks.task_started_note)
+        task_finished.connect(tasks.task_finished_note)
+        # The task list shows when each waiting task runs next (the admin's autodiscovery
+        # registered django_tasks_db's own list already, the admin app being listed first).
+        admin.site.unregister(DBTaskResult)
+        admin.site.register(DBTaskResult, TaskResultAdmin)
 
         # With a read replica, every new version records the primary's log position.
         if replica.configured():

@@ -115,7 +115,9 @@ class Heartbeat:
 
     def __enter__(self):
         heartbeat_record(worker_id=self.worker_id, started_at=self.started_at)
-        self._requeue_abandoned()
+        # Starting (again, after a database outage), this worker runs nothing: a task still
+        # marked as its own was cut short, and is queued again at once.
+        self._requeue_abandoned(restarting=True)
         if self.background:
             self._thread = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
             self._thread.start()
@@ -130,9 +132,11 @@ class Heartbeat:
         except DatabaseError:
             logger.warning("Could not remove the heartbeat of worker %s", self.worker_id)
 
-    def _requeue_abandoned(self):
+    def _requeue_abandoned(self, *, restarting: bool = False):
+        # Once started, the task this worker runs is its own to finish: never queued again.
         task_results_requeue_abandoned(
-            max_age=settings.WORKER_HEARTBEAT_MAX_AGE, restarting_worker_id=self.worker_id
+            max_age=settings.WORKER_HEARTBEAT_MAX_AGE,
+            restarting_worker_id=self.worker_id if restarting else None,
         )
         self._requeued_at = time.monotonic()
 

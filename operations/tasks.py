@@ -12,14 +12,23 @@ the same task again to run 30 s, 60 s, 120 s... later (capped at `max_delay`; la
 attempt as finished with a note of the error and the next attempt. The last attempt's error is
 raised, so it is recorded as FAILED and shows on the admin desk. Any other exception fails at
 once. A backend that cannot defer work (the immediate one in tests) gets the error at once too.
+
+Mail waits for its server for days, not minutes (`retry_mail`: MAIL_RETRY_DAYS, with delays
+capped at MAIL_RETRY_MAX_DELAY seconds), and every run of one job (a retry, or the same task
+queued again after its worker died) sends the same `Message-ID` (`job_message_id`): where the
+worker cannot know whether the server took a message, mail systems drop the copy.
 """
 
 import functools
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from contextvars import ContextVar
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.mail import make_msgid
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -28,6 +37,34 @@ logger = logging.getLogger(__name__)
 
 # The keyword carrying the attempt number between runs (stored with the queued task).
 ATTEMPT_KWARG = "retry_attempt"
+# Carried by the retries of a task that retries for a time (`give_up_after`): the first attempt's
+# task id (the job's identity: its mail's Message-ID) and when it ran (the job's deadline).
+JOB_KWARG = "retry_of"
+SINCE_KWARG = "retry_since"
+
+# The task this worker runs now (its result's id), and the job it belongs to.
+_running_task_id: ContextVar[str | None] = ContextVar("running_task_id", default=None)
+_running_job_id: ContextVar[str | None] = ContextVar("running_job_id", default=None)
+
+
+def task_started_note(sender, task_result, **kwargs) -> None:
+    """Connected to `task_started`: remember which task runs (its mail's identity)."""
+    _running_task_id.set(str(task_result.id))
+
+
+def task_finished_note(sender, task_result, **kwargs) -> None:
+    """Connected to `task_finished`: no task runs any more."""
+    _running_task_id.set(None)
+
+
+def job_message_id(part: int = 0) -> str:
+    """The `Message-ID` of mail number `part` sent by the running job: the same on every run of
+    it (a retry, the task queued again, any worker). Outside a task, a new one."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    job = _running_job_id.get() or _running_task_id.get()
+    if job is None:
+        return make_msgid(domain=domain)
+    return f"<{job}.{part}@{domain}>"
 
 
 class TransientError(Exception):
@@ -48,31 +85,50 @@ def retry_delay(attempt: int, *, base_delay: float, max_delay: float) -> float:
     return min(base_delay * 2 ** (attempt - 1), max_delay)
 
 
+def _value(setting: float | Callable[[], float]) -> float:
+    return setting() if callable(setting) else setting
+
+
 def retry_with_backoff(
     *,
-    attempts: int = 5,
+    attempts: int | None = 5,
     on: tuple[type[BaseException], ...] = TRANSIENT_ERRORS,
     base_delay: float = 30,
-    max_delay: float = 3600,
+    max_delay: float | Callable[[], float] = 3600,
+    give_up_after: float | Callable[[], float] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Make a task function queue itself again after a transient error, up to `attempts` runs."""
+    """Make a task function queue itself again after a transient error, up to `attempts` runs,
+    or (with `give_up_after`, in seconds) while the next run is due within that time of the
+    first. `max_delay` and `give_up_after` may be functions, read at each run (settings)."""
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
         def run(*args: Any, **kwargs: Any) -> Any:
             attempt = kwargs.pop(ATTEMPT_KWARG, 1)
+            job = kwargs.pop(JOB_KWARG, None) or _running_task_id.get()
+            since = kwargs.pop(SINCE_KWARG, None) or timezone.now().isoformat()
+            running_job = _running_job_id.set(job)
             try:
                 return func(*args, **kwargs)
             except on as error:
                 # `@task` wrapped this function under the same name: that Task queues the retry.
                 task = import_string(f"{func.__module__}.{func.__qualname__}")
-                if attempt >= attempts or not task.get_backend().supports_defer:
-                    raise
-                delay = retry_delay(attempt, base_delay=base_delay, max_delay=max_delay)
+                delay = retry_delay(attempt, base_delay=base_delay, max_delay=_value(max_delay))
                 delay = max(delay, getattr(error, "retry_after", 0))
                 run_after = timezone.now() + timedelta(seconds=delay)
+                if give_up_after is None:
+                    last = attempt >= attempts
+                    carried = {}
+                else:
+                    deadline = datetime.fromisoformat(since) + timedelta(
+                        seconds=_value(give_up_after)
+                    )
+                    last = run_after > deadline
+                    carried = {JOB_KWARG: job, SINCE_KWARG: since}
+                if last or not task.get_backend().supports_defer:
+                    raise
                 retry = task.using(run_after=run_after).enqueue(
-                    *args, **kwargs, **{ATTEMPT_KWARG: attempt + 1}
+                    *args, **kwargs, **{ATTEMPT_KWARG: attempt + 1}, **carried
                 )
                 logger.warning(
                     "Task %s failed (attempt %s of %s: %s); trying again at %s",
@@ -89,7 +145,19 @@ def retry_with_backoff(
                     "next_attempt": retry.id,
                     "run_after": run_after.isoformat(),
                 }
+            finally:
+                _running_job_id.reset(running_job)
 
         return run
 
     return decorate
+
+
+def retry_mail(func: Callable[..., Any]) -> Callable[..., Any]:
+    """For a task that sends mail: it waits for the mail server for MAIL_RETRY_DAYS, trying again
+    at most every MAIL_RETRY_MAX_DELAY seconds; only then does it fail for good."""
+    return retry_with_backoff(
+        attempts=None,
+        max_delay=lambda: settings.MAIL_RETRY_MAX_DELAY,
+        give_up_after=lambda: settings.MAIL_RETRY_DAYS * 86400,
+    )(func)

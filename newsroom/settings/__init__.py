@@ -136,6 +136,8 @@ from .discussion import (
 )
 from .mail import (
     DEFAULT_FROM_EMAIL,
+    MAIL_RETRY_DAYS,
+    MAIL_RETRY_MAX_DELAY,
     MAILERS,
     SERVER_EMAIL,
 )

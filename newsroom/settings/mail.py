@@ -33,3 +33,7 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail waits for its server this many days (trying again at most every MAIL_RETRY_MAX_DELAY
+# seconds) before it fails for good, on the desk.
+MAIL_RETRY_DAYS = env.float("MAIL_RETRY_DAYS", default=3)
+MAIL_RETRY_MAX_DELAY = env.float("MAIL_RETRY_MAX_DELAY", default=600)

@@ -1,7 +1,10 @@
-"""SMTP servers on 127.0.0.1 for tests: one that accepts and never answers, one that takes mail."""
+"""SMTP servers on 127.0.0.1 for tests: one that accepts and never answers, one that takes mail
+(and can be told to refuse it for a while, or to be slow, or to hang up after taking it)."""
 
+import email
 import socket
 import threading
+from collections import Counter
 
 
 class _Listener:
@@ -52,11 +55,25 @@ class SilentSMTPServer(_Listener):
 
 
 class SMTPServer(_Listener):
-    """Speaks just enough SMTP to take messages; `messages` holds each one's DATA."""
+    """Speaks just enough SMTP to take messages; `messages` holds each one's DATA.
+
+    `refusing`: answer every MAIL with 451 (try again later). `after_data(message)`: called once
+    a message is taken, before the server says so (to be slow, hang, or cut the database).
+    `hang_up_after_data`: take the message, then close the connection without a word (the client
+    cannot know whether it was taken).
+    """
 
     def __init__(self):
         super().__init__()
         self.messages: list[str] = []
+        self.refusing = False
+        self.refused = 0
+        self.after_data = None
+        self.hang_up_after_data = False
+
+    def message_ids(self) -> Counter:
+        """How many times each Message-ID arrived."""
+        return Counter(email.message_from_string(data)["Message-ID"] for data in self.messages)
 
     def serve(self, conn):
         threading.Thread(target=self._session, args=(conn,), daemon=True).start()
@@ -77,7 +94,15 @@ class SMTPServer(_Listener):
                 while (part := stream.readline().decode()).rstrip("\r\n") != ".":
                     data.append(part)
                 self.messages.append("".join(data))
+                if self.after_data is not None:
+                    self.after_data(self.messages[-1])
+                if self.hang_up_after_data:
+                    conn.shutdown(socket.SHUT_RDWR)
+                    break
                 say("250 queued")
+            elif verb == "MAIL" and self.refusing:
+                self.refused += 1
+                say("451 4.3.0 mail server busy, try again later")
             elif verb == "QUIT":
                 say("221 bye")
                 break

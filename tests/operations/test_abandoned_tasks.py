@@ -65,6 +65,16 @@ def claimed(result, *, by: list[str], seconds_ago: float) -> DBTaskResult:
     return row
 
 
+def queued_again_soon(result, seconds: float = 10) -> bool:
+    """Whether a running worker's heartbeat thread queues the task again within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.READY:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_the_task_of_a_worker_that_stopped_beating_runs_again(database_tasks):
     result = record.enqueue("again")
     # The worker was killed 5 minutes ago, in the middle of the task: its last beat is that old.
@@ -119,12 +129,20 @@ def test_a_running_worker_looks_again_every_few_minutes(settings, database_tasks
     with Heartbeat(worker_id="beating", background=True):
         result = record.enqueue("later")
         claimed(result, by=["gone"], seconds_ago=300)  # abandoned after this worker started
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.READY:
-                break
-            time.sleep(0.05)
-    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.READY
+        assert queued_again_soon(result)
+
+
+def test_a_running_worker_never_queues_its_own_running_task_again(settings, database_tasks):
+    settings.WORKER_HEARTBEAT_SECONDS = 0.05
+    settings.WORKER_REQUEUE_SECONDS = 0.1
+    with Heartbeat(worker_id="busy", background=True):
+        own = record.enqueue("slow mail")
+        claimed(own, by=["busy"], seconds_ago=300)  # this worker's task, running five minutes
+        lost = record.enqueue("lost")
+        claimed(lost, by=["gone"], seconds_ago=300)
+        # The look that queues the dead worker's task again sees this worker's own task too.
+        assert queued_again_soon(lost)
+        assert DBTaskResult.objects.get(pk=own.id).status == TaskResultStatus.RUNNING
 
 
 @pytest.mark.parametrize("kind", ["operational", "interface"])

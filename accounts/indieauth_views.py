@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 
 from delivery.site import absolute_url
-from guards.clients import client_ip
+from guards.clients import client_group
 from guards.ratelimit import rate_limit_exceeded
 from linkbacks.receive import VERIFY_EMAIL_FIRST, address_unverified
 
@@ -42,7 +42,7 @@ def start(request):
     form = IndieAuthForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if rate_limit_exceeded(
-            "indieauth", [f"ip:{client_ip(request)}"], limit=STARTS_PER_MINUTE, window=60
+            "indieauth", [f"ip:{client_group(request)}"], limit=STARTS_PER_MINUTE, window=60
         ):
             form.add_error(None, "Too many sign-in attempts; please wait a minute.")
             return render(request, "accounts/indieauth.html", {"form": form}, status=429)

@@ -28,6 +28,17 @@ HYPOTHESIS = hypothesis_settings(
 )
 
 
+def within_and_across(count: int):
+    """`count` addresses in one /64 (a prefix and hosts), and `count` each in a /64 of its own."""
+    return given(
+        prefix=prefixes,
+        within=st.lists(hosts, min_size=count, max_size=count, unique=True),
+        across=st.lists(
+            st.tuples(prefixes, hosts), min_size=count, max_size=count, unique_by=lambda p: p[0]
+        ),
+    )
+
+
 def ipv6(prefix: int, host: int) -> str:
     return str(ipaddress.IPv6Address(prefix << 64 | host))
 
@@ -55,11 +66,7 @@ def test_two_addresses_share_a_group_exactly_when_they_are_one_client(a, b):
 
 @pytest.mark.django_db
 @HYPOTHESIS
-@given(
-    prefix=prefixes,
-    within=st.lists(hosts, min_size=10, max_size=10, unique=True),
-    across=st.lists(st.tuples(prefixes, hosts), min_size=10, max_size=10, unique_by=lambda p: p[0]),
-)
+@within_and_across(10)
 def test_comments_from_one_64_are_counted_together(client, settings, prefix, within, across):
     settings.COMMENTS_RATE_LIMIT = 5
     cache.clear()
@@ -81,11 +88,7 @@ def test_comments_from_one_64_are_counted_together(client, settings, prefix, wit
 
 @pytest.mark.django_db
 @HYPOTHESIS
-@given(
-    prefix=prefixes,
-    within=st.lists(hosts, min_size=8, max_size=8, unique=True),
-    across=st.lists(st.tuples(prefixes, hosts), min_size=8, max_size=8, unique_by=lambda p: p[0]),
-)
+@within_and_across(8)
 def test_failed_logins_from_one_64_are_counted_together(client, prefix, within, across):
     AccessAttempt.objects.all().delete()
 

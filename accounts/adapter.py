@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from delivery.site import absolute_url
-from guards.clients import client_ip
+from guards.clients import client_group, client_ip
 
 from . import mail
 from .services import profile_update
@@ -43,6 +43,11 @@ class AccountAdapter(DefaultAccountAdapter):
         """Leave password guessing to django-axes (accounts.login_throttle): it counts in the
         database, holds while the cache is down, and answers 429. allauth's own counter (in the
         cache) would step in first with another answer; it still guards second-factor codes."""
+
+    def get_client_ip(self, request) -> str:
+        # allauth's own limits count the client as every other limit does (an IPv6 client by
+        # its /64), behind the same proxies (NUM_PROXIES).
+        return client_group(request) or super().get_client_ip(request)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)

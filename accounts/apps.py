@@ -16,5 +16,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 - signals connects the receivers
+        from .allauth_cache import allauth_cache_install
+
+        allauth_cache_install()
 
         hooks.register("role_permissions", role_permissions)

@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from guards.clients import client_ip
+from guards.clients import client_group
 from guards.ratelimit import rate_limit_exceeded
 
 SIGNUP_THROTTLED = "Too many sign-ups from this address. Please wait {minutes} minutes."
@@ -33,7 +33,7 @@ class SignupView(allauth_views.SignupView):
         window = settings.ACCOUNTS_SIGNUP_RATE_WINDOW
         if rate_limit_exceeded(
             "signup",
-            [f"ip:{client_ip(self.request)}"],
+            [f"ip:{client_group(self.request)}"],
             limit=settings.ACCOUNTS_SIGNUP_RATE_LIMIT,
             window=window,
         ):
@@ -55,7 +55,7 @@ class PasswordResetView(allauth_views.PasswordResetView):
 
     def form_valid(self, form):
         identities = [
-            f"ip:{client_ip(self.request)}",
+            f"ip:{client_group(self.request)}",
             _address_identity(form.cleaned_data["email"]),
         ]
         window = settings.PASSWORD_RESET_RATE_WINDOW

@@ -16,7 +16,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from delivery.site import absolute_url
-from guards.clients import client_ip
+from guards.clients import client_group
 from guards.ratelimit import rate_limit_exceeded
 from linkbacks.receive import VERIFY_EMAIL_FIRST, address_unverified
 from linkbacks.site_proof import origin_of
@@ -56,7 +56,7 @@ def start(request):
     context = {"form": form, "next": _next(request)}
     if request.method == "POST" and form.is_valid():
         if rate_limit_exceeded(
-            "indieauth", [f"ip:{client_ip(request)}"], limit=STARTS_PER_MINUTE, window=60
+            "indieauth", [f"ip:{client_group(request)}"], limit=STARTS_PER_MINUTE, window=60
         ):
             form.add_error(None, "Too many sign-in attempts; please wait a minute.")
             return render(request, "accounts/indieauth.html", context, status=429)

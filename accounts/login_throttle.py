@@ -2,6 +2,7 @@
 
 from math import ceil
 
+from allauth.account.internal.userkit import filter_users_by_email, get_user_by_username
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
@@ -16,12 +17,35 @@ THROTTLED = (
 
 
 def login_name(request, credentials) -> str:
-    """What was typed as the login (a username or an email address), the same for any account."""
+    """Whom a login attempt counts against: the account that what was typed names (by its
+    username or by any of its email addresses), else what was typed.
+
+    Counting the spelling would give every account one limit per way of naming it.
+    """
     credentials = credentials or {}
     typed = credentials.get("username") or credentials.get("email")
     if typed is None and request is not None and hasattr(request, "POST"):
         typed = request.POST.get("login") or request.POST.get("username")
-    return str(typed or "").strip().casefold()[:255]
+    typed = str(typed or "").strip().casefold()[:255]
+    # Axes asks several times per attempt: look the account up once per request.
+    names = getattr(request, "_login_throttle_names", None)
+    if names is None:
+        names = {}
+        if request is not None:
+            request._login_throttle_names = names
+    if typed not in names:
+        names[typed] = _account_name(typed)
+    return names[typed]
+
+
+def _account_name(typed: str) -> str:
+    if not typed:
+        return ""
+    # The same lookups whether or not an account answers: its existence shows in no timing.
+    by_email = filter_users_by_email(typed, prefer_verified=True, for_login=True)
+    by_username = get_user_by_username(typed)
+    user = by_email[0] if by_email else by_username
+    return user.get_username().casefold()[:255] if user is not None else typed
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -41,10 +65,10 @@ class LoginThrottleHandler(AxesDatabaseHandler):
     """
 
     def reset_user_attempts(self, request, credentials=None) -> int:
-        # Axes passes the account's username; the failures were counted under what was typed,
-        # which may be one of its email addresses: forget both.
-        names = {get_client_username(request, credentials), login_name(request, None)}
-        count, _ = AccessAttempt.objects.filter(username__in=names - {""}).delete()
+        # Axes passes the account's username, which login_name turns into the name its
+        # failures were counted under, however they were typed.
+        name = get_client_username(request, credentials)
+        count, _ = AccessAttempt.objects.filter(username=name).delete() if name else (0, None)
         return count
 
 

@@ -51,7 +51,8 @@ def account_delete(*, user, keep_comments: bool) -> None:
     if user.is_staff or user.is_superuser:
         raise StaffAccountError("Newsroom accounts are closed by an administrator.")
     comments_of_user_forget(user=user, keep=keep_comments)
-    # Axes records what was typed as the login: the username or any of the account's addresses.
+    # Axes records logins under the account's username; older records under what was typed,
+    # the username or any of the account's addresses.
     logins = {
         user.get_username(),
         user.email,

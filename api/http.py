@@ -1,7 +1,6 @@
 """What every API answer shares: JSON, GET only, CORS, ETag and 304, Cache-Control, rate limits."""
 
 import hashlib
-import ipaddress
 import json
 from functools import wraps
 
@@ -12,7 +11,7 @@ from django.utils.cache import get_conditional_response
 
 from delivery import versions
 from delivery.pagecache import public_cache_control
-from guards.clients import client_ip
+from guards.clients import client_group
 from guards.ratelimit import rate_limit_exceeded
 
 READ_METHODS = ("GET", "HEAD")
@@ -55,18 +54,6 @@ def _site_until() -> float | None:
     return version.until if version is not None else None
 
 
-def _client(request) -> str:
-    """Who the rate limit counts: an IPv4 address, or an IPv6 client's whole /64 (a host is
-    given one and may use any address in it)."""
-    ip = client_ip(request)
-    if not ip:
-        return "unknown"
-    address = ipaddress.ip_address(ip)
-    if address.version == 6 and address.ipv4_mapped is None:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return ip
-
-
 def api_endpoint(view):
     """Make `view` (which returns JSON-ready data or raises ApiError) a read-only API endpoint."""
 
@@ -82,7 +69,7 @@ def api_endpoint(view):
         if request.method not in READ_METHODS:
             return error_response(405, "This API is read-only.", Allow=ALLOWED)
         window = settings.API_RATE_WINDOW
-        client = _client(request)
+        client = client_group(request) or "unknown"
         if rate_limit_exceeded("api", [client], limit=settings.API_RATE_LIMIT, window=window):
             return error_response(429, "Too many requests; slow down.", Retry_After=str(window))
         try:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from articles.models import Article
 from comments.ratelimit import client_ip, rate_limit_exceeded
 from delivery.site import absolute_url
+from guards.clients import client_group
 from guards.params import parse_id
 
 from . import pingback as pb
@@ -122,7 +123,7 @@ def trackback_ping(request, token=None, **url_kwargs):
         # Every attempt counts against its address (token guessing included); a user's own
         # count starts only once the request is known to be theirs, so a forged cross-site post
         # cannot use it up.
-        if _pings_rate_limited(f"ip:{client_ip(request)}"):
+        if _pings_rate_limited(f"ip:{client_group(request)}"):
             raise PingError(TOO_MANY_PINGS, status=429)
         sender = authenticate_ping(request, url_token=token, fields=fields)
         if _pings_rate_limited(f"user:{sender.user.pk}"):
@@ -171,7 +172,7 @@ def webmention(request, **url_kwargs):
     try:
         if _too_large(request):
             raise MentionError(TOO_LARGE, status=413)
-        if _rate_limited([f"ip:{client_ip(request)}"]):
+        if _rate_limited([f"ip:{client_group(request)}"]):
             raise MentionError(TOO_MANY, status=429)
         article = _story(url_kwargs)
         if article is None:
@@ -199,7 +200,7 @@ def pingback(request, **url_kwargs):
     try:
         if _too_large(request):
             raise pb.PingbackFault(pb.GENERIC, TOO_LARGE, status=413)
-        if _rate_limited([f"ip:{client_ip(request)}"]):
+        if _rate_limited([f"ip:{client_group(request)}"]):
             raise pb.PingbackFault(pb.GENERIC, TOO_MANY, status=429)
         call = pb.parse_call(request.body)
         article = _story(url_kwargs)

@@ -29,7 +29,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # A success clears that username's failures, never the address's (accounts.login_throttle).
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "accounts.login_throttle.LoginThrottleHandler"
-AXES_CLIENT_IP_CALLABLE = "guards.clients.client_ip"
+AXES_CLIENT_IP_CALLABLE = "guards.clients.client_group"  # an IPv6 client by its /64
 # allauth's form names its field `login` (a username or an email address).
 AXES_USERNAME_CALLABLE = "accounts.login_throttle.login_name"
 AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.lockout_response"

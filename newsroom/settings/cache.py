@@ -12,6 +12,14 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout}
     )
+# django-allauth's rate limits and used second-factor codes, in the database (a table made by
+# `migrate`): a Redis outage neither locks staff out nor lets a used code pass
+# (accounts/allauth_cache.py).
+CACHES["accounts"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "accounts_cache",
+    "OPTIONS": {"MAX_ENTRIES": 100_000},  # past it, expired entries go first
+}
 # ---------------------------------------------------------------------------------------------
 
 # --- Speed: what is cached and when it is forgotten (delivery/pagecache.py, versions.py) ----

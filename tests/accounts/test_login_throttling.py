@@ -150,3 +150,46 @@ def test_a_login_by_email_address_clears_that_addresss_failures(client):
     assert attempt(client, page, "mira@example.com", ip="198.51.100.21").status_code == 200
     again = attempt(client, page, "mira@example.com", "the-right-password", ip="198.51.100.22")
     assert again.status_code == 302 and "_auth_user_id" in client.session
+
+
+@pytest.mark.parametrize(
+    ("failed_as", "then_as"),
+    [
+        ("unverified", "unverified@drill.local"),
+        ("Unverified@Drill.Local", "unverified"),
+        ("unverified@drill.local", "UNVERIFIED"),
+    ],
+)
+def test_an_account_is_counted_however_it_is_named(client, failed_as, then_as):
+    """Failures count against the account a login names, not the spelling: five wrong passwords
+    typed as the username lock the account when typed as its email address too."""
+    make_user(
+        "unverified",
+        email="unverified@drill.local",
+        password="the-right-password",
+        email_verified=False,
+    )
+    page = LOGIN_PAGES[0]
+    # From a new address each time: only the account's count can refuse.
+    for n in range(5):
+        attempt(client, page, failed_as, ip=f"192.0.2.{n + 1}")
+    wrong = [attempt(client, page, then_as, ip=f"198.51.100.{n + 1}").status_code for n in range(4)]
+    assert wrong == [429] * 4
+    right = attempt(client, page, then_as, "the-right-password", ip="198.51.100.99")
+    assert right.status_code == 429 and "_auth_user_id" not in client.session
+
+
+def test_failures_under_two_names_of_one_account_add_up(client):
+    make_user("mira", email="mira@example.com", password="the-right-password")
+    page = LOGIN_PAGES[0]
+    names = ["mira", "mira@example.com", "MIRA", "Mira@Example.com"]
+    statuses = [
+        attempt(client, page, names[n % 4], ip=f"192.0.2.{n + 1}").status_code for n in range(6)
+    ]
+    assert statuses == [200] * 4 + [429] * 2
+    # An unknown name is counted by itself, as before: its answers are the known account's.
+    unknown = [
+        attempt(client, page, "nobody@example.com", ip=f"198.51.100.{n + 1}").status_code
+        for n in range(6)
+    ]
+    assert unknown == statuses

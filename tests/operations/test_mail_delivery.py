@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django_tasks_db.models import DBTaskResult
 
-from accounts import roles
+from articles import roles
 from comments.models import Comment
 from comments.tasks import notify_moderators
 from operations.models import WorkerHeartbeat

@@ -15,6 +15,8 @@ _mail_options = {
     "file_path": _mail.get("EMAIL_FILE_PATH"),
 }
 _mail_backend = _mail["EMAIL_BACKEND"]
+if _mail_backend == "django.core.mail.backends.console.EmailBackend":
+    _mail_backend = "operations.mail.ConsoleEmailBackend"  # decoded, links whole
 if not _mail_backend.endswith("smtp.EmailBackend"):
     _mail_options = (
         {"file_path": _mail_options["file_path"]} if "filebased" in _mail_backend else {}

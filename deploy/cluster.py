@@ -48,6 +48,8 @@ PRIMARY_PORT = int(os.environ.get("CLUSTER_PG_PORT", "5441"))
 REPLICA_PORT = PRIMARY_PORT + 1
 REDIS_URL = os.environ.get("CLUSTER_CACHE_URL", "redis://127.0.0.1:6379/13")
 DATABASE = "newsroom"
+# Long enough for make serve's check, and known: the cluster is a test aid, never production.
+CLUSTER_ONLY_KEY = "cluster-only-not-a-secret-" + "0123456789abcdefghijklmnopqrstuvwxyz"
 PYTHON = sys.executable
 START_TIMEOUT = 90  # seconds for one part to answer
 
@@ -81,7 +83,7 @@ def cluster_environment(port: int | None = None) -> dict[str, str]:
         **os.environ,
         "ENV_FILE": "",
         "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("CLUSTER_SECRET_KEY", "cluster-only-not-a-secret-0123456789"),
+        "SECRET_KEY": os.environ.get("CLUSTER_SECRET_KEY", CLUSTER_ONLY_KEY),
         "SITE_URL": f"http://127.0.0.1:{PORT}",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url(PRIMARY_PORT),

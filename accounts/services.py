@@ -16,6 +16,7 @@ from linkbacks.site_proof import origin_of
 from linkbacks.sites import site_confirm
 
 from .models import Profile
+from .roles import EDITORS, roles_ensure
 
 
 class SignupClosedError(Exception):
@@ -98,4 +99,31 @@ def account_for_site(*, url: str, user=None):
         user = get_user_model().objects.create_user(username=_free_username(url), password=None)
         profile_update(user=user, display_name=urlsplit(url).hostname or "", blog_url=url)
     site_confirm(user=user, url=url, note=f"IndieAuth: {url}")
+    return user
+
+
+class AccountExistsError(Exception):
+    """An account already has this address or username: make it an editor in the admin."""
+
+
+@transaction.atomic
+def editor_create(*, email: str, username: str = "", superuser: bool = False):
+    """A newsroom editor: staff, in the Editors role, with a verified address and no password yet.
+
+    The person chooses the password from a one-time link (`manage.py make_editor` prints it);
+    the desk then has them enrol an authenticator before anything else.
+    """
+    User = get_user_model()
+    email = email.strip().lower()  # as allauth keeps every address
+    username = username.strip() or email.split("@", 1)[0]
+    if EmailAddress.objects.filter(email__iexact=email).exists() or User.objects.filter(
+        Q(email__iexact=email) | Q(username__iexact=username)
+    ):
+        raise AccountExistsError(f"An account with {email} or the username {username} exists.")
+    user = User(username=username, email=email, is_staff=True, is_superuser=superuser)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.add(roles_ensure()[EDITORS])
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     return user

@@ -1,8 +1,8 @@
 """The site's public address: the one place that turns paths into absolute URLs.
 
 `SITE_URL` is required in production (settings refuse to start without it) and defaults to
-`http://127.0.0.1:8000` with DEBUG, so every layer (views, feeds, tasks run by the worker, mail)
-gets the same answer without a request to ask.
+`http://127.0.0.1:$PORT` (8000) with DEBUG, so every layer (views, feeds, tasks run by the
+worker, mail) gets the same answer without a request to ask.
 """
 
 from django.conf import settings

@@ -22,6 +22,7 @@ is `cluster_environment()`; `compose.yaml` describes the same parts for a real d
 import contextlib
 import glob
 import hashlib
+import itertools
 import os
 import shutil
 import signal
@@ -47,7 +48,11 @@ APP_PORTS = (
 PRIMARY_PORT = int(os.environ.get("CLUSTER_PG_PORT", "5441"))
 REPLICA_PORT = PRIMARY_PORT + 1
 REDIS_URL = os.environ.get("CLUSTER_CACHE_URL", "redis://127.0.0.1:6379/13")
+# The cluster's keys in that database: it clears these, never what others keep there.
+CACHE_KEY_PREFIX = f"newsroom-cluster-{_CHECKOUT}"
 DATABASE = "newsroom"
+# Long enough for make serve's check, and known: the cluster is a test aid, never production.
+CLUSTER_ONLY_KEY = "cluster-only-not-a-secret-" + "0123456789abcdefghijklmnopqrstuvwxyz"
 PYTHON = sys.executable
 START_TIMEOUT = 90  # seconds for one part to answer
 
@@ -81,12 +86,13 @@ def cluster_environment(port: int | None = None) -> dict[str, str]:
         **os.environ,
         "ENV_FILE": "",
         "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("CLUSTER_SECRET_KEY", "cluster-only-not-a-secret-0123456789"),
+        "SECRET_KEY": os.environ.get("CLUSTER_SECRET_KEY", CLUSTER_ONLY_KEY),
         "SITE_URL": f"http://127.0.0.1:{PORT}",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url(PRIMARY_PORT),
         "DATABASE_REPLICA_URL": database_url(REPLICA_PORT),
         "CACHE_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": CACHE_KEY_PREFIX,
         "MEDIA_ROOT": str(STATE / "media"),
         "STATIC_ROOT": str(STATE / "static"),
         "SEARCH_INDEX_DIR": str(STATE / "search-index"),
@@ -302,7 +308,7 @@ def wait_ready(url: str) -> None:
 def start() -> None:
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
         _install("nginx")
-    stop(quiet=True)
+    stop(quiet=True, keep=True)
     if STATE.exists():
         shutil.rmtree(STATE)
     for folder in ("logs", "pids", "media"):
@@ -312,7 +318,7 @@ def start() -> None:
     manage("setup_roles")
     manage("collectstatic", "--noinput", "-v", "0")
     manage("loaddemo")
-    _flush_cache()
+    cache_forget()
     start_app()
     print(
         f"Cluster up: http://127.0.0.1:{PORT}/ (app servers :{APP_PORTS[0]} :{APP_PORTS[1]}, "
@@ -321,14 +327,19 @@ def start() -> None:
     )
 
 
-def _flush_cache() -> None:
-    """An earlier cluster's pages and versions name rows of a database that is gone."""
+def cache_forget() -> None:
+    """Delete the cluster's own keys (an earlier cluster's pages and versions name rows of a
+    database that is gone); other keys in the same Redis database are left alone."""
     import redis
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    connection = redis.Redis.from_url(REDIS_URL)
+    for keys in itertools.batched(connection.scan_iter(match=f"{CACHE_KEY_PREFIX}:*"), 500):
+        connection.delete(*keys)
 
 
-def stop(quiet: bool = False) -> None:
+def stop(quiet: bool = False, *, keep: bool = False) -> None:
+    """Stop every part, then delete what the cluster made (its folder, its cache keys) unless
+    `keep`: a failed start keeps its logs to read."""
     for pid_file in sorted((STATE / "pids").glob("*.pid")) if STATE.exists() else []:
         pid = int(pid_file.read_text())
         if _ours(pid):  # a pid file left by a cluster long gone may name someone else's process
@@ -338,8 +349,14 @@ def stop(quiet: bool = False) -> None:
         if (_pg_folder(name) / "postmaster.pid").exists():
             with contextlib.suppress(subprocess.CalledProcessError):
                 _pg_ctl(_pg_folder(name), port, "stop")
+    if not keep:
+        import redis
+
+        shutil.rmtree(STATE, ignore_errors=True)
+        with contextlib.suppress(redis.exceptions.ConnectionError):  # Redis away: nothing to do
+            cache_forget()
     if not quiet:
-        print("Cluster stopped.")
+        print("Cluster stopped." if keep else f"Cluster stopped; {STATE} removed.")
 
 
 def _ours(pid: int) -> bool:
@@ -400,7 +417,7 @@ if __name__ == "__main__":
         try:
             start()
         except subprocess.CalledProcessError as error:
-            stop(quiet=True)
+            stop(quiet=True, keep=True)
             sys.exit(
                 f"make cluster failed at: {' '.join(map(str, error.cmd))}\nLogs: {STATE / 'logs'}"
             )

@@ -18,8 +18,20 @@ import sys
 import time
 from pathlib import Path
 
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL")
+# Read in place of a missing required name, only to hear what else the settings refuse.
+STAND_INS = {
+    "SECRET_KEY": "stand-in",
+    "ALLOWED_HOSTS": "stand-in.invalid",
+    "SITE_URL": "https://stand-in.invalid",
+}
 GRACE = 15  # seconds: gunicorn's graceful timeout is 10
 RESTART_PAUSE = 5  # seconds between two starts of a worker that keeps exiting
 MANAGE = [sys.executable, str(BASE_DIR / "manage.py")]
@@ -27,31 +39,63 @@ WORKER = [*MANAGE, "db_worker", "--no-startup-delay"]
 
 
 def production_problem(environ=os.environ) -> str | None:
-    """Say in one line what keeps production from starting, or None when nothing does."""
+    """Say in one message everything that keeps production from starting, or None."""
     import environ as django_environ
 
     env_file = environ.get("ENV_FILE", str(BASE_DIR / ".env"))
     if env_file:  # as the settings read it: the environment wins over the file
         django_environ.Env.read_env(env_file, overwrite=False)
     missing = [name for name in REQUIRED if not environ.get(name, "").strip()]
-    if missing:
-        shown = os.path.relpath(env_file, BASE_DIR) if env_file else ""
-        where = f"the environment or {shown}" if env_file else "the environment"
-        return f"make serve needs {', '.join(missing)}: set them in {where} (see .env.example)."
-    from django.core.exceptions import ImproperlyConfigured
-
-    try:
-        import newsroom.settings  # its own checks: SITE_URL's form, ...
-    except ImproperlyConfigured as error:
-        return f"make serve: {error}"
-    if newsroom.settings.LOCAL_MEMORY_CACHE:
+    problems = [f"{', '.join(missing)}: not set"] if missing else []
+    secret_key = environ.get("SECRET_KEY", "").strip()
+    if secret_key and not secret_key_strong(secret_key):
+        problems.append(
+            f"SECRET_KEY: too weak; Django's deploy check wants {SECRET_KEY_MIN_LENGTH} "
+            f"characters or more, {SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different, not "
+            f"starting with {SECRET_KEY_INSECURE_PREFIX!r} (make one: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))')"
+        )
+    cache_url = environ.get("CACHE_URL", "").strip()
+    if not cache_url or cache_url.startswith("locmemcache:"):
         # Each gunicorn worker would keep its own pages and versions: a change made in one
         # would not reach the others.
-        return (
-            "make serve needs a cache shared by its processes: set CACHE_URL to Redis "
-            "(redis://127.0.0.1:6379/1, see .env.example)."
+        problems.append(
+            "CACHE_URL: a cache shared by every process is needed, Redis (redis://127.0.0.1:6379/1)"
         )
-    return None
+    problems += _settings_problems(missing)
+    if not problems:
+        return None
+    shown = os.path.relpath(env_file, BASE_DIR) if env_file else ""
+    where = f"the environment or {shown}" if env_file else "the environment"
+    return f"make serve cannot start; set in {where} (see .env.example):\n" + "\n".join(
+        f"  - {problem}" for problem in problems
+    )
+
+
+def secret_key_strong(secret_key: str) -> bool:
+    """What Django's deploy check (security.W009) accepts as a secret key."""
+    return (
+        len(secret_key) >= SECRET_KEY_MIN_LENGTH
+        and len(set(secret_key)) >= SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        and not secret_key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+
+
+def _settings_problems(missing: list[str]) -> list[str]:
+    """The settings' own refusals (SITE_URL's form, storage, the replica), read past the names
+    already reported missing: those stand in for them only while the settings are read."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    stand_ins = {name: STAND_INS[name] for name in missing}
+    os.environ.update(stand_ins)
+    try:
+        import newsroom.settings  # noqa: F401 (its import runs the checks)
+    except ImproperlyConfigured as error:
+        return [str(error)]
+    finally:
+        for name in stand_ins:
+            del os.environ[name]
+    return []
 
 
 def run_together(

@@ -27,8 +27,10 @@ INTERNAL_IPS = ["127.0.0.1"]
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
 # The public origin (https://news.example.com) behind every absolute link: feeds, sitemaps,
 # metadata, pings and mail built by the worker. Required in production, like SECRET_KEY.
+# With DEBUG it defaults to where `make run` serves: 127.0.0.1 on PORT (8000 unless set).
+_DEVELOPMENT_ORIGIN = f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 SITE_URL = (
-    env.str("SITE_URL") if not DEBUG else env.str("SITE_URL", default="http://127.0.0.1:8000")
+    env.str("SITE_URL") if not DEBUG else env.str("SITE_URL", default=_DEVELOPMENT_ORIGIN)
 ).rstrip("/")
 if not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
     raise ImproperlyConfigured(

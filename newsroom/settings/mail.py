@@ -1,6 +1,6 @@
 """Outgoing mail, configured by one EMAIL_URL."""
 
-from .base import env
+from .base import DEBUG, env
 
 # Django 6.1 configures mail as MAILERS; EMAIL_URL (smtp://, smtp+tls://, consolemail://, ...)
 # is read by django-environ and translated to the matching backend's options.
@@ -15,6 +15,10 @@ _mail_options = {
     "file_path": _mail.get("EMAIL_FILE_PATH"),
 }
 _mail_backend = _mail["EMAIL_BACKEND"]
+# With DEBUG, printed readable (decoded, links whole); without it, Django's own backend, which
+# the deploy check names as development-only (mail.E001).
+if DEBUG and _mail_backend == "django.core.mail.backends.console.EmailBackend":
+    _mail_backend = "operations.mail.ConsoleEmailBackend"
 if not _mail_backend.endswith("smtp.EmailBackend"):
     _mail_options = (
         {"file_path": _mail_options["file_path"]} if "filebased" in _mail_backend else {}

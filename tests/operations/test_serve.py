@@ -2,6 +2,7 @@
 beside it, keeps ping tokens out of the access log, and Ctrl-C leaves no process behind."""
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -11,7 +12,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.core.checks.security.base import check_secret_key
+from django.test import override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from operations.serve import secret_key_strong
 from tests.operations.conftest import closed_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,40 +42,77 @@ def clean_environ(**env):
     return {**base, "ENV_FILE": "", **env}
 
 
-def test_serve_names_every_missing_setting_in_one_line():
+def serve_refusal(**env) -> list[str]:
+    """What make serve says when it refuses. A role no server has: should the checks let it
+    pass, it stops there too (with another message), before migrating or serving anything."""
     result = subprocess.run(
         [sys.executable, "-m", "operations.serve"],
         cwd=ROOT,
-        env=clean_environ(SECRET_KEY="s"),
+        env=clean_environ(SERVE_ROLE="none", **env),
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
-        "make serve needs ALLOWED_HOSTS, SITE_URL: set them in the environment (see .env.example)."
+    assert result.returncode == 2, result.stderr
+    return result.stderr.strip().splitlines()
+
+
+HEADING = "make serve cannot start; set in the environment (see .env.example):"
+SHARED_CACHE = (
+    "  - CACHE_URL: a cache shared by every process is needed, Redis (redis://127.0.0.1:6379/1)"
+)
+WEAK_KEY = "  - SECRET_KEY: too weak; Django's deploy check wants 50 characters or more,"
+
+
+def test_serve_names_everything_it_lacks_in_one_message():
+    assert serve_refusal() == [
+        HEADING,
+        "  - SECRET_KEY, ALLOWED_HOSTS, SITE_URL: not set",
+        SHARED_CACHE,
     ]
+    heading, missing, weak_key, cache = serve_refusal(SECRET_KEY="short")
+    assert (heading, missing, cache) == (
+        HEADING,
+        "  - ALLOWED_HOSTS, SITE_URL: not set",
+        SHARED_CACHE,
+    )
+    assert weak_key.startswith(WEAK_KEY) and "secrets.token_urlsafe(50)" in weak_key
+    # The settings' own refusals come in the same message, past the names missing.
+    heading, missing, cache, site_url = serve_refusal(
+        SECRET_KEY=secrets.token_urlsafe(50), SITE_URL="news.example.com"
+    )
+    assert (missing, cache) == ("  - ALLOWED_HOSTS: not set", SHARED_CACHE)
+    assert site_url.startswith("  - SITE_URL must be an origin such as https://news.example.com")
+
+
+def test_serve_refuses_a_key_djangos_deploy_check_refuses():
+    production = {
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1:8000",
+        "CACHE_URL": "redis://127.0.0.1:6379/1",
+    }
+    for weak in ("s" * 60, "django-insecure-" + secrets.token_urlsafe(50), "abcd" * 20):
+        heading, problem = serve_refusal(SECRET_KEY=weak, **production)
+        assert heading == HEADING and problem.startswith(WEAK_KEY), weak
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abcdef-_django-insecure"), max_size=70))
+def test_a_strong_key_is_exactly_what_djangos_deploy_check_accepts(secret_key):
+    with override_settings(SECRET_KEY=secret_key or "x"):
+        accepted_by_django = check_secret_key(None) == []
+    assert secret_key_strong(secret_key or "x") is accepted_by_django
 
 
 def test_serve_refuses_a_cache_each_process_keeps_to_itself():
     for cache_url in ("", "locmemcache://newsroom"):  # the default is local memory too
-        env = clean_environ(
-            SECRET_KEY="s",
+        problems = serve_refusal(
+            SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="127.0.0.1",
             SITE_URL="http://127.0.0.1:8000",
             **({"CACHE_URL": cache_url} if cache_url else {}),
         )
-        result = subprocess.run(
-            [sys.executable, "-m", "operations.serve"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert result.returncode == 2, result.stderr
-        (line,) = result.stderr.strip().splitlines()
-        assert line.startswith("make serve needs a cache shared by its processes: set CACHE_URL")
+        assert problems == [HEADING, SHARED_CACHE]
 
 
 def descendants(pid: int) -> set[int]:
@@ -109,7 +152,7 @@ def test_make_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(tmp_path)
     port = closed_port()
     origin = f"http://127.0.0.1:{port}"
     env = clean_environ(
-        SECRET_KEY="serve-test-secret",
+        SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         SITE_URL=origin,
         PORT=str(port),

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from articles.demo.load import demo_load
+from delivery.site import absolute_url
 
 
 class Command(BaseCommand):
@@ -14,6 +16,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo content already loaded; nothing changed.")
         if result.logins:
-            self.stdout.write("Demo logins (DEBUG only) at http://127.0.0.1:8000/accounts/login/:")
+            login = absolute_url(reverse("account_login"))
+            self.stdout.write(f"Demo logins (DEBUG only) at {login}:")
             for role, username, password in result.logins:
                 self.stdout.write(f"  {role:<11} {username} / {password}")

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
+from articles.roles import EDITORS, roles_ensure
 from comments.services import comments_of_user_forget
 from guards.text import printable
 from linkbacks.models import VerifiedSite
@@ -16,7 +17,6 @@ from linkbacks.site_proof import origin_of
 from linkbacks.sites import site_confirm
 
 from .models import Profile
-from .roles import EDITORS, roles_ensure
 
 
 class SignupClosedError(Exception):

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accounts.roles import EDITORS
+from articles.roles import EDITORS
 from tests.accounts.test_two_factor import enrol_totp
 from tests.factories import make_user
 

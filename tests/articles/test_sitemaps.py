@@ -38,6 +38,7 @@ def test_sitemap_lists_home_sections_and_stories_with_lastmod(client):
     urls = {u.find("sm:loc", NS).text: u for u in root.iterfind("sm:url", NS)}
     assert set(urls) == {
         "http://testserver/",
+        "http://testserver/corrections/",
         "http://testserver/category/world/",
         "http://testserver" + story.get_absolute_url(),
     }
@@ -74,6 +75,7 @@ def test_sitemap_splits_into_an_index_of_pages_past_the_limit(client, monkeypatc
     assert pages == [
         "http://testserver/sitemap-pages.xml",
         "http://testserver/sitemap-sections.xml",
+        "http://testserver/sitemap-authors.xml",
         "http://testserver/sitemap-stories.xml",
         "http://testserver/sitemap-stories.xml?p=2",
         "http://testserver/sitemap-stories.xml?p=3",
@@ -160,9 +162,10 @@ def test_sitemap_query_count_is_fixed(client, django_assert_num_queries, stories
     categories = [make_category(), make_category()]
     for i in range(stories):
         make_article(category=categories[i % 2])
-    # count stories, count sections, latest story (home lastmod), sections with their latest
-    # story (one subquery), the page of stories
-    with django_assert_num_queries(5):
+    # count stories, count sections, count author pages (none here: no page of them read),
+    # latest story (home lastmod), latest correction (the corrections page's lastmod), sections
+    # with their latest story (one subquery), the page of stories
+    with django_assert_num_queries(7):
         assert client.get(reverse("articles:sitemap")).status_code == 200
 
 
@@ -175,8 +178,9 @@ def test_sitemap_index_query_count_is_fixed(
     category = make_category()
     for _ in range(stories):
         make_article(category=category)
-    # counts of sections and stories (home is a list), then one aggregate per section's lastmod
-    with django_assert_num_queries(5):
+    # counts of sections, author pages and stories (home and corrections are a list), then one
+    # aggregate per section's lastmod (home and corrections: one each)
+    with django_assert_num_queries(8):
         assert client.get(reverse("articles:sitemap")).status_code == 200
     with django_assert_num_queries(2):  # count + the page
         assert client.get("/sitemap-stories.xml?p=2").status_code == 200

@@ -51,6 +51,8 @@ def sitemap(request):
         return urlset([url for site in maps.values() for url in site.get_urls(origin=origin)])
     entries = []
     for section, site in maps.items():
+        if not site.paginator.count:
+            continue  # nothing in it (no author page yet): no entry without a lastmod
         path = reverse("articles:sitemap_section", kwargs={"section": section})
         location = absolute_url(path)
         lastmod = site.get_latest_lastmod()

@@ -52,6 +52,10 @@ class HomeSitemap(SiteSitemap):
             return Correction.objects.public().aggregate(latest=Max("created_at"))["latest"]
         return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
 
+    def get_latest_lastmod(self):
+        # Django's gives up (None) when one page has no date yet, as corrections may not.
+        return max(filter(None, map(self.lastmod, self.items())), default=None)
+
 
 class CategorySitemap(SiteSitemap):
     changefreq = "hourly"

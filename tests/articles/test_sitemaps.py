@@ -75,7 +75,6 @@ def test_sitemap_splits_into_an_index_of_pages_past_the_limit(client, monkeypatc
     assert pages == [
         "http://testserver/sitemap-pages.xml",
         "http://testserver/sitemap-sections.xml",
-        "http://testserver/sitemap-authors.xml",
         "http://testserver/sitemap-stories.xml",
         "http://testserver/sitemap-stories.xml?p=2",
         "http://testserver/sitemap-stories.xml?p=3",
@@ -87,7 +86,9 @@ def test_sitemap_splits_into_an_index_of_pages_past_the_limit(client, monkeypatc
         assert len(page_urls) <= 5
         found += page_urls
     expected = {"http://testserver" + s.get_absolute_url() for s in stories}
-    assert expected <= set(found) and len(found) == len(set(found)) == 12 + 2
+    assert (
+        expected <= set(found) and len(found) == len(set(found)) == 12 + 3
+    )  # home, corrections, section
     assert client.get("/sitemap-stories.xml?p=4").status_code == 404
     assert client.get("/sitemap-stories.xml?p=abc").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
@@ -179,8 +180,8 @@ def test_sitemap_index_query_count_is_fixed(
     for _ in range(stories):
         make_article(category=category)
     # counts of sections, author pages and stories (home and corrections are a list), then one
-    # aggregate per section's lastmod (home and corrections: one each)
-    with django_assert_num_queries(8):
+    # aggregate per listed section's lastmod (home and corrections: one each; no author page)
+    with django_assert_num_queries(7):
         assert client.get(reverse("articles:sitemap")).status_code == 200
     with django_assert_num_queries(2):  # count + the page
         assert client.get("/sitemap-stories.xml?p=2").status_code == 200
@@ -193,3 +194,30 @@ def test_news_sitemap_query_count_is_fixed(client, django_assert_num_queries, st
     with django_assert_num_queries(2):  # count + the stories
         response = client.get(reverse("articles:news_sitemap"))
     assert len(locations(ElementTree.fromstring(response.content))) == stories
+
+
+def test_the_sitemap_lists_author_pages_with_a_published_story_and_the_corrections(client):
+    from articles import authors
+    from tests.factories import make_user
+
+    writer = make_user(first_name="Kim", last_name="Lee")
+    credited = make_article(author=writer, published_at=timezone.now() - timedelta(hours=3))
+    make_article(author=writer, byline="Our correspondent")  # not theirs alone: not counted
+    page = authors.author_profile_ensure(user=writer)
+    idle = authors.author_profile_ensure(user=make_user(first_name="No", last_name="Stories"))
+    drafting = make_user()
+    make_article(author=drafting, status="draft")
+    draft_page = authors.author_profile_ensure(user=drafting)
+    root = xml(client, reverse("articles:sitemap"))
+    urls = {u.find("sm:loc", NS).text: u for u in root.iterfind("sm:url", NS)}
+    author_url = "http://testserver" + page.get_absolute_url()
+    assert author_url in urls
+    assert "http://testserver/corrections/" in urls
+    for absent in (idle, draft_page):
+        assert "http://testserver" + absent.get_absolute_url() not in urls
+    lastmod = urls[author_url].find("sm:lastmod", NS).text
+    assert parse_datetime(lastmod) == credited.published_at.replace(microsecond=0)
+    section = locations(xml(client, "/sitemap-authors.xml"))
+    assert section == [author_url]
+    assert client.get(page.get_absolute_url()).status_code == 200
+    assert client.get(idle.get_absolute_url()).status_code == 404

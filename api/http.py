@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 
 from delivery import versions
+from delivery.compression import varies_by_coding
 from delivery.pagecache import public_cache_control
 from guards.clients import client_group
 from guards.ratelimit import rate_limit_exceeded
@@ -80,7 +81,8 @@ def api_endpoint(view):
         etag = '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
         response.headers["ETag"] = etag
         response.headers["Cache-Control"] = public_cache_control(_site_until())
+        varies_by_coding(response)  # before the 304 is made from it: both say the same
         _cors(response)
-        return _cors(get_conditional_response(request, etag=etag, response=response))
+        return _cors(get_conditional_response(request, etag=response["ETag"], response=response))
 
     return wrapped

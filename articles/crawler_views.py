@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from delivery.pagecache import public_page
 from delivery.site import absolute_url, site_origin
@@ -39,9 +39,9 @@ def urlset(urls: list[dict]) -> HttpResponse:
 
 # Sitemaps are public pages: stored with the site's version (any write to a story or section
 # forgets them), answered with ETag/Last-Modified and 304, never built again for the next crawler.
-@require_GET
+@require_safe
 @x_robots_tag
-@public_page()
+@public_page(shows_reader=False)
 def sitemap(request):
     """All public pages in one file while they fit in it, else an index of section pages."""
     origin = site_origin()
@@ -51,6 +51,8 @@ def sitemap(request):
         return urlset([url for site in maps.values() for url in site.get_urls(origin=origin)])
     entries = []
     for section, site in maps.items():
+        if not site.paginator.count:
+            continue  # nothing in it (no author page yet): no entry without a lastmod
         path = reverse("articles:sitemap_section", kwargs={"section": section})
         location = absolute_url(path)
         lastmod = site.get_latest_lastmod()
@@ -60,9 +62,9 @@ def sitemap(request):
     return TemplateResponse(request, "sitemaps/index.xml", {"sitemaps": entries}, content_type=XML)
 
 
-@require_GET
+@require_safe
 @x_robots_tag
-@public_page(params=frozenset({"p"}))
+@public_page(params=frozenset({"p"}), shows_reader=False)
 def sitemap_section(request, section):
     """One page (`?p=`) of one section of the sitemap."""
     if section not in SITEMAPS:
@@ -75,9 +77,9 @@ def sitemap_section(request, section):
     return urlset(urls)
 
 
-@require_GET
+@require_safe
 @x_robots_tag
-@public_page()
+@public_page(shows_reader=False)
 def news_sitemap(request):
     """Google News sitemap: stories published in the last two days."""
     urls = NewsSitemap().get_urls(origin=site_origin())
@@ -93,7 +95,9 @@ def sitemap_paths() -> list[tuple[str, str]]:
     return paths
 
 
-@require_GET
+# A public page like the sitemaps it names: validators, Cache-Control, stored.
+@require_safe
+@public_page(shows_reader=False)
 def robots_txt(request):
     lines = [
         "User-agent: *",

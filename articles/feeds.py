@@ -11,7 +11,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc
 from django.utils.html import escape
 
 from delivery.pagecache import page_begin
-from delivery.site import absolute_url
+from delivery.site import absolute_url, html_with_absolute_urls
 
 from .corrections import correction_text
 from .models import Article, AuthorProfile, Category, Correction
@@ -55,7 +55,9 @@ class LatestStoriesFeed(Feed):
         # The URLconf shares one instance between threads: keep the request on a copy.
         feed = copy.copy(self)
         feed.request = request  # absolute links come from SITE_URL or this request
-        return page_begin(request) or Feed.__call__(feed, request, *args, **kwargs)
+        return page_begin(request, shows_reader=False) or Feed.__call__(
+            feed, request, *args, **kwargs
+        )
 
     def title(self, obj):
         return settings.SITE_NAME
@@ -113,7 +115,9 @@ class LatestStoriesFeed(Feed):
         return [Enclosure(url, str(image.length), image.mime_type)]
 
     def item_extra_kwargs(self, item):
-        return {"content_html": xml_text(item.body_html)}
+        # Readers show the content away from the page: every address in it made absolute.
+        content = html_with_absolute_urls(item.body_html, self.item_link(item))
+        return {"content_html": xml_text(content)}
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):

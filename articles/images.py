@@ -222,7 +222,7 @@ def article_social_image(article) -> SocialImage | None:
     """Return the story's social card (the 1200x630 rendition), or None when it has no image.
 
     Everything comes from the row itself, never from storage, so a feed of 30 stories costs no
-    extra I/O. The byte size is not kept, so enclosures carry length 0 ("unknown").
+    extra I/O: the card's byte size (the enclosure's length) is kept on the row when it is made.
     """
     image = lead_image(article)
     if image is None:
@@ -231,11 +231,23 @@ def article_social_image(article) -> SocialImage | None:
     return SocialImage(
         url=card.url,
         mime_type="image/jpeg",
-        length=0,
+        length=article.image_social_bytes or 0,
         width=card.width,
         height=card.height,
         alt=article.image_alt,
     )
+
+
+def social_card_bytes(article) -> int | None:
+    """The stored social card's size in bytes (None: no image, or the card is not there)."""
+    image = lead_image(article)
+    if image is None:
+        return None
+    try:
+        return default_storage.size(image.renditions[SOCIAL.key].name)
+    except Exception as error:  # any storage's "not there" or fault (S3 raises its own errors)
+        logger.warning("Size of %s unknown: %s", image.renditions[SOCIAL.key].name, error)
+        return None
 
 
 def renditions_ensure(article) -> list[str]:

@@ -54,7 +54,7 @@ def _field_error(field: str, message: str, code: str) -> ValidationError:
 def _image_size_keep(article: Article, stored: Article | None) -> None:
     """Keep the image's size on the row: pages compute renditions from it without I/O."""
     if not article.image:
-        article.image_width = article.image_height = None
+        article.image_width = article.image_height = article.image_social_bytes = None
         return
     replaced = stored is None or article.image.name != stored.image.name
     if replaced or not article.image_width or not article.image_height:
@@ -84,6 +84,7 @@ def _image_files_settle(article: Article, stored: Article | None) -> None:
             logger.warning("Renditions of %s not made: %s", article.image.name, error)
     elif article.image:
         images.renditions_ensure(article)
+    _social_bytes_keep(article)
     if not old_name:
         return
     if old_name != article.image.name:
@@ -94,6 +95,17 @@ def _image_files_settle(article: Article, stored: Article | None) -> None:
     for stale in images.crop_names(article, stored.image_focal_x, stored.image_focal_y):
         if stale not in current:
             transaction.on_commit(partial(images.rendition_discard, stale))
+
+
+def _social_bytes_keep(article: Article) -> None:
+    """Record the social card's size (the feeds' enclosure length) when it changed: a new
+    picture or focal point makes a new card; one query then, none otherwise."""
+    if not article.image:
+        return
+    size = images.social_card_bytes(article)
+    if size is not None and size != article.image_social_bytes:
+        article.image_social_bytes = size
+        Article.objects.filter(pk=article.pk).update(image_social_bytes=size)
 
 
 def _save(
@@ -338,4 +350,6 @@ def article_renditions_ensure(*, article: Article) -> list[str]:
         Article.objects.filter(pk=article.pk).update(
             image_width=article.image_width, image_height=article.image_height
         )
-    return images.renditions_ensure(article)
+    made = images.renditions_ensure(article)
+    _social_bytes_keep(article)
+    return made

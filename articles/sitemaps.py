@@ -6,12 +6,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .models import Article, Category
+from .models import Article, AuthorProfile, Category, Correction
 from .paths import story_path_format
 from .xml_text import xml_text
 
@@ -36,16 +37,24 @@ class SiteSitemap(Sitemap):
 
 
 class HomeSitemap(SiteSitemap):
+    """The pages that are neither a section, a story nor an author: home and the corrections."""
+
     changefreq = "hourly"
 
     def items(self):
-        return ["articles:home"]
+        return ["articles:home", "articles:corrections"]
 
     def location(self, item):
         return reverse(item)
 
     def lastmod(self, item):
+        if item == "articles:corrections":
+            return Correction.objects.public().aggregate(latest=Max("created_at"))["latest"]
         return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+
+    def get_latest_lastmod(self):
+        # Django's gives up (None) when one page has no date yet, as corrections may not.
+        return max(filter(None, map(self.lastmod, self.items())), default=None)
 
 
 class CategorySitemap(SiteSitemap):
@@ -62,6 +71,34 @@ class CategorySitemap(SiteSitemap):
 
     def get_latest_lastmod(self):
         return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+
+
+class AuthorSitemap(SiteSitemap):
+    """Writers' pages: those with a published story credited to them (`credited_to`), each
+    with its latest such story as lastmod, in one query."""
+
+    changefreq = "daily"
+
+    def items(self):
+        user = "user__"
+        # `AuthorProfile.name` in SQL: the full name, else the username.
+        full_name = Trim(Concat(f"{user}first_name", Value(" "), f"{user}last_name"))
+        name = Coalesce(NullIf(full_name, Value("")), f"{user}username")
+        credited = Article.objects.published().filter(
+            Q(byline="") | Q(byline=OuterRef("credit_name")), author_id=OuterRef("user_id")
+        )
+        latest = credited.order_by("-published_at").values("published_at")[:1]
+        return (
+            AuthorProfile.objects.annotate(credit_name=name, latest_story=Subquery(latest))
+            .filter(latest_story__isnull=False)
+            .order_by("slug", "pk")
+        )
+
+    def lastmod(self, item):
+        return item.latest_story
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("latest_story"))["latest"]
 
 
 class StorySitemap(SiteSitemap):
@@ -126,4 +163,9 @@ class NewsSitemap(SiteSitemap):
         return urls
 
 
-SITEMAPS = {"pages": HomeSitemap, "sections": CategorySitemap, "stories": StorySitemap}
+SITEMAPS = {
+    "pages": HomeSitemap,
+    "sections": CategorySitemap,
+    "authors": AuthorSitemap,
+    "stories": StorySitemap,
+}

@@ -5,7 +5,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
 from articles.views import story_page_response
@@ -100,7 +100,7 @@ def comment_post(request, **url_kwargs):
 
 
 @never_cache
-@require_GET
+@require_safe
 def comment_stamp(request, **url_kwargs):
     """Give the story's comment form a stamp of this moment (pages may be stored copies)."""
     article = public_article_or_404(url_kwargs)

@@ -24,10 +24,11 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 from . import versions
+from .compression import varies_by_coding
 from .release import deploy_salt
 from .site import site_origin
 from .versions import Version
@@ -64,6 +65,8 @@ class Page:
 
     key: str
     shareable: bool
+    # The page shows who reads it (the login link, their name): it varies by the session cookie.
+    shows_reader: bool = True
     storable: bool = True  # False: the view found its parameters point nowhere (see page_unstored)
     seconds: int | None = None  # kept at most this long (None: PAGE_CACHE_SECONDS)
     keys: list[str] = field(default_factory=lambda: [versions.SITE])
@@ -170,7 +173,12 @@ def page_unstored(request) -> None:
 
 
 def public_page(
-    *, params: frozenset[str] = frozenset(), per_story: bool = False, seconds=None, shared=None
+    *,
+    params: frozenset[str] = frozenset(),
+    per_story: bool = False,
+    seconds=None,
+    shared=None,
+    shows_reader: bool = True,
 ):
     """Make a GET view a public page; only the query parameters in `params` vary it.
 
@@ -180,13 +188,20 @@ def public_page(
     read per request): False when the page does not follow the versions (it may change with no
     write, as results of an engine the worker updates after the commit): rendered each time,
     with no validators and `private, no-cache`, so that no 304 and no cache in front keeps it.
+    `shows_reader` False: the same for every reader (feeds, sitemaps): no `Vary: Cookie`.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             follows = shared is None or shared()
-            begun = page_begin(request, params=params, conditional=not per_story, shareable=follows)
+            begun = page_begin(
+                request,
+                params=params,
+                conditional=not per_story,
+                shareable=follows,
+                shows_reader=shows_reader,
+            )
             if seconds is not None and hasattr(request, "page"):
                 request.page.seconds = seconds()
             return begun or view(request, *args, **kwargs)
@@ -202,6 +217,7 @@ def page_begin(
     params: frozenset[str] = frozenset(),
     conditional: bool = True,
     shareable: bool = True,
+    shows_reader: bool = True,
 ) -> HttpResponse | None:
     """Read the site's version for this page; a 304 (if `conditional`) when the reader has it.
 
@@ -213,7 +229,7 @@ def page_begin(
     shareable = (
         shareable and key is not None and anonymous(request) and set(request.GET) <= set(params)
     )
-    request.page = page = Page(key=key or "", shareable=shareable)
+    request.page = page = Page(key=key or "", shareable=shareable, shows_reader=shows_reader)
     page.held = _safely(versions.current, page.keys)
     return _not_modified(request, page) if shareable and conditional else None
 
@@ -254,9 +270,13 @@ def public_cache_control(until: float | None) -> str:
 
 
 def _with_headers(response: HttpResponse, page: Page) -> HttpResponse:
+    """What a public page's 200 and its 304 both say: validators, Cache-Control and Vary."""
     for name, value in page.validators().items():
         response.headers[name] = value
     response.headers["Cache-Control"] = public_cache_control(page.until)
+    if page.shows_reader:
+        patch_vary_headers(response, ("Cookie",))
+    varies_by_coding(response)
     return response
 
 

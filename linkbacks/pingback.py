@@ -68,10 +68,10 @@ def _readable(data: bytes):
         xmlrpc.client.ResponseError,
         ValueError,
         TypeError,
-        IndexError,
-        KeyError,
         OverflowError,
         AttributeError,
+        # IndexError, KeyError, and an encoding the XML declaration names that Python lacks.
+        LookupError,
     ) as error:
         raise PingbackFault(NOT_XML_RPC, "The request is not an XML-RPC call.") from error
 

@@ -139,6 +139,8 @@ class Article(models.Model):
     # Oriented (EXIF-applied) size of the lead image, so pages compute renditions without I/O.
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The social card's size in bytes: the length of the feeds' enclosure, read without I/O.
+    image_social_bytes = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_alt = models.CharField(
         "alt text",
         max_length=250,

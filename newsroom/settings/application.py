@@ -35,8 +35,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "delivery.compression.SecretFreeGZipMiddleware",  # above the page cache; BREACH: see there
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "delivery.headers.ResourcePoliciesMiddleware",  # Permissions-, Cross-Origin-Resource-Policy
+    "delivery.compression.SecretFreeCompressionMiddleware",  # above the page cache; BREACH
+    "delivery.compression.NegotiatingWhiteNoiseMiddleware",  # WhiteNoise, honouring q-values
     # Speed: anonymous readers get stored pages here, before sessions or the database.
     "delivery.pagecache.PageCacheMiddleware",
     # Outages: a database outage answers 503, not 500.

@@ -19,6 +19,13 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page of the site uses, refused to it and to anything it embeds (passkeys'
+# publickey-credentials stay at their default, the site's own pages). delivery/headers.py.
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default="accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()",
+)
 # --- Hostile input ---------------------------------------------------------------------------
 # A failed CSRF check gets the site's 403 page. Views that decode their own body (TrackBack
 # pings honour the charset they declare) are skipped by guards.middleware.HostileInputMiddleware.

@@ -1,6 +1,8 @@
 """RSS and Atom feeds: valid for feedparser, absolute links, only published stories."""
 
 from datetime import timedelta
+from html.parser import HTMLParser
+from io import StringIO
 from xml.etree import ElementTree
 
 import feedparser
@@ -8,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article
 from articles.seo import modified_at
 from tests.conftest import log_in_staff
 from tests.factories import make_article, make_category, make_hidden_stories, make_user
@@ -214,3 +217,97 @@ def test_a_story_without_standfirst_is_summarised_by_its_opening(client):
     for name in SITE_FEEDS:
         _, parsed = parse(client, reverse(name))
         assert parsed.entries[0].summary.startswith("Opening words of the story.")
+
+
+def story_with_picture(**fields):
+    """A story saved through the desk's service with a lead image: its renditions made."""
+    from django.core.files.storage import default_storage
+
+    from articles import services
+    from tests.factories import make_editor, make_image_upload
+
+    story = make_article(**fields)
+    story.image = make_image_upload()
+    story.image_alt = "A red square"
+    services.article_save(article=story, by=make_editor())
+    story.refresh_from_db()
+    card = story.social_image()
+    return story, default_storage.size(card.url.removeprefix("/media/"))
+
+
+def test_an_enclosure_says_the_size_of_its_file(client):
+    _, size = story_with_picture()
+    assert size > 0
+    for name in SITE_FEEDS:
+        _, parsed = parse(client, reverse(name))
+        [enclosure] = parsed.entries[0].enclosures
+        assert int(enclosure.length) == size, name
+
+
+def test_make_renditions_records_the_size_of_older_rows(client):
+    """Rows from before the size was kept (or an import) get it from `make_renditions`."""
+    from django.core.management import call_command
+
+    story, size = story_with_picture()
+    Article.objects.filter(pk=story.pk).update(image_social_bytes=None)
+    call_command("make_renditions", stdout=StringIO())
+    assert Article.objects.get(pk=story.pk).image_social_bytes == size
+
+
+class _Addresses(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src"):
+                self.found.append(value)
+            elif name == "srcset":
+                self.found += [candidate.split()[0] for candidate in value.split(",")]
+
+
+def content_addresses(html_text: str) -> list[str]:
+    """Every address in the content's tags, as a reader parses them (text is not searched)."""
+    parser = _Addresses()
+    parser.feed(html_text)
+    return parser.found
+
+
+def test_every_address_in_feed_content_is_absolute(client):
+    """The W3C validator's warning: relative URLs in content:encoded (and Atom's content)."""
+    body = (
+        "See [the earlier story](/2024/01/02/earlier/) and [its notes](#notes), "
+        "[a sibling](../sibling/?a=1&b=2), [elsewhere](https://example.org/x) and "
+        "[mail](mailto:desk@example.org).\n\n"
+        "![A chart](/media/articles/body/chart-800x600.png)\n\n"
+        '`<a href="/not-a-link/">` stays as it was written.'
+    )
+    story = make_article(body=body, slug="absolute")
+    author = {"slug": authors_page(story).slug}
+    urls = [reverse(name) for name in SITE_FEEDS] + [
+        reverse(name, kwargs={"slug": story.category.slug}) for name in CATEGORY_FEEDS
+    ]
+    urls += [
+        reverse(n, kwargs=author) for n in ("articles:author_feed", "articles:author_feed_atom")
+    ]
+    for url in urls:
+        _, parsed = parse(client, url)
+        content = parsed.entries[0].content[0].value
+        addresses = content_addresses(content)
+        assert len(addresses) >= 5, (url, content)
+        for address in addresses:
+            assert address.startswith(("http://testserver/", "https://", "mailto:")), address
+        page = "http://testserver" + story.get_absolute_url()
+        assert f"{page}#notes" in addresses
+        assert "http://testserver/2024/01/02/earlier/" in addresses
+        assert page.rsplit("/", 2)[0] + "/sibling/?a=1&b=2" in addresses
+        assert 'href="/not-a-link/"' in content  # a code sample's text is not an address
+
+
+def authors_page(story):
+    from articles import authors
+
+    writer = make_user(first_name="Kim", last_name="Lee")
+    Article.objects.filter(pk=story.pk).update(author=writer)
+    return authors.author_profile_ensure(user=writer)

@@ -38,6 +38,7 @@ def test_sitemap_lists_home_sections_and_stories_with_lastmod(client):
     urls = {u.find("sm:loc", NS).text: u for u in root.iterfind("sm:url", NS)}
     assert set(urls) == {
         "http://testserver/",
+        "http://testserver/corrections/",
         "http://testserver/category/world/",
         "http://testserver" + story.get_absolute_url(),
     }
@@ -85,7 +86,9 @@ def test_sitemap_splits_into_an_index_of_pages_past_the_limit(client, monkeypatc
         assert len(page_urls) <= 5
         found += page_urls
     expected = {"http://testserver" + s.get_absolute_url() for s in stories}
-    assert expected <= set(found) and len(found) == len(set(found)) == 12 + 2
+    assert (
+        expected <= set(found) and len(found) == len(set(found)) == 12 + 3
+    )  # home, corrections, section
     assert client.get("/sitemap-stories.xml?p=4").status_code == 404
     assert client.get("/sitemap-stories.xml?p=abc").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
@@ -160,9 +163,10 @@ def test_sitemap_query_count_is_fixed(client, django_assert_num_queries, stories
     categories = [make_category(), make_category()]
     for i in range(stories):
         make_article(category=categories[i % 2])
-    # count stories, count sections, latest story (home lastmod), sections with their latest
-    # story (one subquery), the page of stories
-    with django_assert_num_queries(5):
+    # count stories, count sections, count author pages (none here: no page of them read),
+    # latest story (home lastmod), latest correction (the corrections page's lastmod), sections
+    # with their latest story (one subquery), the page of stories
+    with django_assert_num_queries(7):
         assert client.get(reverse("articles:sitemap")).status_code == 200
 
 
@@ -175,8 +179,9 @@ def test_sitemap_index_query_count_is_fixed(
     category = make_category()
     for _ in range(stories):
         make_article(category=category)
-    # counts of sections and stories (home is a list), then one aggregate per section's lastmod
-    with django_assert_num_queries(5):
+    # counts of sections, author pages and stories (home and corrections are a list), then one
+    # aggregate per listed section's lastmod (home and corrections: one each; no author page)
+    with django_assert_num_queries(7):
         assert client.get(reverse("articles:sitemap")).status_code == 200
     with django_assert_num_queries(2):  # count + the page
         assert client.get("/sitemap-stories.xml?p=2").status_code == 200
@@ -189,3 +194,30 @@ def test_news_sitemap_query_count_is_fixed(client, django_assert_num_queries, st
     with django_assert_num_queries(2):  # count + the stories
         response = client.get(reverse("articles:news_sitemap"))
     assert len(locations(ElementTree.fromstring(response.content))) == stories
+
+
+def test_the_sitemap_lists_author_pages_with_a_published_story_and_the_corrections(client):
+    from articles import authors
+    from tests.factories import make_user
+
+    writer = make_user(first_name="Kim", last_name="Lee")
+    credited = make_article(author=writer, published_at=timezone.now() - timedelta(hours=3))
+    make_article(author=writer, byline="Our correspondent")  # not theirs alone: not counted
+    page = authors.author_profile_ensure(user=writer)
+    idle = authors.author_profile_ensure(user=make_user(first_name="No", last_name="Stories"))
+    drafting = make_user()
+    make_article(author=drafting, status="draft")
+    draft_page = authors.author_profile_ensure(user=drafting)
+    root = xml(client, reverse("articles:sitemap"))
+    urls = {u.find("sm:loc", NS).text: u for u in root.iterfind("sm:url", NS)}
+    author_url = "http://testserver" + page.get_absolute_url()
+    assert author_url in urls
+    assert "http://testserver/corrections/" in urls
+    for absent in (idle, draft_page):
+        assert "http://testserver" + absent.get_absolute_url() not in urls
+    lastmod = urls[author_url].find("sm:lastmod", NS).text
+    assert parse_datetime(lastmod) == credited.published_at.replace(microsecond=0)
+    section = locations(xml(client, "/sitemap-authors.xml"))
+    assert section == [author_url]
+    assert client.get(page.get_absolute_url()).status_code == 200
+    assert client.get(idle.get_absolute_url()).status_code == 404

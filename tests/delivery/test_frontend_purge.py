@@ -33,6 +33,7 @@ SITE_PATHS = {
     "/news-sitemap.xml",
     "/sitemap-stories.xml",
     "/sitemap-sections.xml",
+    "/sitemap-authors.xml",
     "/sitemap-pages.xml",
 }
 

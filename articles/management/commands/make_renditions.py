@@ -11,7 +11,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         made = 0
         stories = Article.objects.exclude(image="").only(
-            "pk", "image", "image_width", "image_height", "image_focal_x", "image_focal_y"
+            "pk",
+            "image",
+            "image_width",
+            "image_height",
+            "image_focal_x",
+            "image_focal_y",
+            "image_social_bytes",
         )
         for article in stories.iterator():
             try:

@@ -153,26 +153,35 @@ def _get(url: str, accept: str):
     return result
 
 
+def _secure_or_local(parts) -> bool:
+    """https, or http on loopback where local sites are allowed (development, the tests): the
+    code and its verifier never travel in clear text."""
+    if parts.scheme == "https":
+        return True
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    return parts.scheme == "http" and loopback and _local_allowed()
+
+
 def _issuer_valid(issuer, metadata_url: str) -> bool:
     """§4.1.1: the issuer is an https URL with no query or fragment, a prefix of the metadata
-    URL; loopback http passes only where local sites are allowed (development, the tests)."""
+    URL (on the same host: `https://example.com` is no prefix of `https://example.com.evil/`)."""
     if not isinstance(issuer, str):
         return False
     try:
-        parts = urlsplit(issuer)
+        parts, meta = urlsplit(issuer), urlsplit(metadata_url)
         host = parts.hostname or ""
     except ValueError:
         return False
     if parts.query or parts.fragment or "?" in issuer or "#" in issuer or not host:
         return False
-    if parts.scheme != "https":
-        try:
-            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = False
-        if not (parts.scheme == "http" and loopback and _local_allowed()):
-            return False
-    return metadata_url.startswith(issuer)
+    if not _secure_or_local(parts):
+        return False
+    same_origin = (parts.scheme, parts.netloc) == (meta.scheme, meta.netloc)
+    return same_origin and metadata_url.startswith(issuer)
 
 
 def _metadata(url: str) -> Endpoints:
@@ -218,8 +227,12 @@ def discover(me: str) -> Endpoints:
         )
     else:
         raise IndieAuthError("Your website does not name an IndieAuth authorization endpoint.")
-    if urlsplit(endpoints.authorization_endpoint).scheme not in ("http", "https"):
-        raise IndieAuthError("Your website's authorization endpoint is not a web address.")
+    for endpoint in (endpoints.authorization_endpoint, endpoints.token_endpoint):
+        if endpoint and not _secure_or_local(urlsplit(endpoint)):
+            raise IndieAuthError(
+                "Your website's sign-in service must be an https address (the code it sends "
+                "back would otherwise travel in clear text)."
+            )
     return endpoints
 
 

@@ -220,6 +220,29 @@ def test_a_plain_http_issuer_is_refused_unless_it_is_loopback_in_development(
     assert not _issuer_valid(server.issuer, server.url("/.well-known/oauth-authorization-server"))
 
 
+def test_an_issuer_is_a_prefix_of_the_metadata_address_on_its_own_host():
+    from accounts.indieauth import _issuer_valid
+
+    assert _issuer_valid("https://example.com", "https://example.com/.well-known/meta")
+    assert not _issuer_valid("https://example.com", "https://example.com.evil.net/meta")
+    assert not _issuer_valid("https://example.com", "https://example.com:8443/meta")
+
+
+def test_a_plain_http_sign_in_service_is_refused_outside_development(client, server, settings):
+    # The code and its verifier would travel in clear text to a service at an http address.
+    settings.TRACKBACK_ALLOW_PRIVATE_SOURCES = False
+    from accounts.indieauth import _secure_or_local
+
+    assert not _secure_or_local(urlsplit("http://auth.example/authorize"))
+    assert not _secure_or_local(urlsplit("http://127.0.0.1:9/authorize"))
+    assert _secure_or_local(urlsplit("https://auth.example/authorize"))
+    settings.TRACKBACK_ALLOW_PRIVATE_SOURCES = True
+    server.metadata_changes = {"authorization_endpoint": "http://auth.example/authorize"}
+    response = client.post(START, {"me": server.me})
+    assert onward_url(response) is None
+    assert b"must be an https address" in response.content
+
+
 def test_an_answer_without_iss_is_refused(client, server):
     start = client.post(START, {"me": server.me})
     answer = parse_qs(urlsplit(server.approve(onward_url(start))).query)

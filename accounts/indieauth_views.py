@@ -6,6 +6,7 @@ import time
 from dataclasses import asdict
 from urllib.parse import urlsplit
 
+from allauth.account.internal.flows.reauthentication import is_reauthentication_required
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
@@ -13,7 +14,8 @@ from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from delivery.site import absolute_url
 from guards.clients import client_group
@@ -94,7 +96,7 @@ def start(request):
 
 
 def _refuse(request, message: str):
-    messages.error(request, f"Signing in with your website did not work: {message}")
+    messages.error(request, format_html("Signing in with your website did not work: {}", message))
     return render(request, "accounts/indieauth.html", {"form": IndieAuthForm()}, status=400)
 
 
@@ -134,6 +136,25 @@ def callback(request):
         user is None
         or user.verified_sites.filter(origin=origin_of(me), verified_at__isnull=False).exists()
     )
+    # A new site is a new way to sign in to the account: only for who just proved to be its owner.
+    if (
+        user is not None
+        and not proved_again
+        and is_reauthentication_required(request, app="allauth.account")
+    ):
+        again = (
+            reverse("account_reauthenticate")
+            + "?"
+            + urlencode({"next": reverse("accounts:indieauth")})
+        )
+        return _refuse(
+            request,
+            format_html(
+                'a new site is a new way into your account: <a href="{}">confirm it is you'
+                "</a> first, then add it again.",
+                again,
+            ),
+        )
     try:
         user = account_for_site(url=me, user=user)
     except SignupClosedError as error:

@@ -6,6 +6,7 @@ theirs; anyone else is refused in the protocol's own words (400 for Webmention, 
 for Pingback) and nothing is kept.
 """
 
+from allauth.account.internal.flows.reauthentication import raise_if_reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -245,6 +246,9 @@ def sites(request):
     elif address_unverified(request.user):
         messages.error(request, VERIFY_EMAIL_FIRST)
     else:
+        # A verified site signs in to its account (IndieAuth): adding one adds a credential.
+        # allauth's middleware asks for reauthentication and then replays this POST.
+        raise_if_reauthentication_required(request, app="allauth.account")
         try:
             site = site_register(user=request.user, url=request.POST.get("site", ""))
         except SiteError as error:

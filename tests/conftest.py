@@ -69,24 +69,45 @@ def log_in_staff(client, user):
     """
     import time
 
-    from allauth.account.internal.flows.login import (
-        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-        AUTHENTICATION_METHODS_SESSION_KEY,
-    )
-    from allauth.account.internal.userkit import user_id_to_str
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if totp is None:
         totp = TOTP.activate(user, generate_totp_secret()).instance
+    now = time.time()
+    return _log_in_with_records(
+        client,
+        user,
+        [
+            {"method": "password", "at": now, "username": user.get_username()},
+            {"method": "mfa", "at": now, "id": totp.pk, "type": "totp"},
+        ],
+    )
+
+
+def reauthenticated(client, user):
+    """Log `user` in with a session that has just given its password again, as allauth records
+    a reauthentication: for sensitive changes such as adding a site (a way to sign in). The real
+    flow through /accounts/reauthenticate/ is tested in tests/accounts/test_indieauth.py."""
+    import time
+
+    return _log_in_with_records(
+        client, user, [{"method": "password", "at": time.time(), "reauthenticated": True}]
+    )
+
+
+def _log_in_with_records(client, user, records):
+    """Log `user` in and write allauth's record of how this session authenticated."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.account.internal.userkit import user_id_to_str
+
     client.force_login(user)
     session = client.session
-    now = time.time()
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": now, "username": user.get_username()},
-        {"method": "mfa", "at": now, "id": totp.pk, "type": "totp"},
-    ]
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
     session.save()
     return client

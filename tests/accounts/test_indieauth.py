@@ -17,6 +17,7 @@ from accounts.models import Profile
 from linkbacks.models import VerifiedSite
 from linkbacks.verify import verified_site_for
 from tests.accounts.indieauth_server import IndieAuthServer
+from tests.conftest import reauthenticated
 from tests.factories import make_article, make_user
 from tests.http_server import LocalServer
 
@@ -257,7 +258,7 @@ def test_an_answer_without_iss_is_refused(client, server):
 
 def test_a_logged_in_reader_adds_a_verified_site_to_their_account(client, server):
     reader = make_user("reader")
-    client.force_login(reader)
+    reauthenticated(client, reader)
     assert sign_in(client, server).status_code == 302
     assert VerifiedSite.objects.get().user == reader
     assert get_user_model().objects.count() == 1
@@ -415,7 +416,7 @@ def test_an_account_with_a_second_factor_is_not_opened_by_its_site_alone(client,
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     reader = make_user("reader")
-    client.force_login(reader)
+    reauthenticated(client, reader)
     assert sign_in(client, server).status_code == 302  # adds the site to the account
     TOTP.activate(reader, generate_totp_secret())
     client.logout()
@@ -465,7 +466,7 @@ def test_a_newsroom_account_is_never_signed_in_by_its_site(client, server, role,
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     staff = make_user("journalist", is_staff=True, is_superuser=role == "superuser")
-    client.force_login(staff)
+    reauthenticated(client, staff)
     assert sign_in(client, server).status_code == 302  # the site is verified as theirs
     if second_factor:
         TOTP.activate(staff, generate_totp_secret())
@@ -483,7 +484,7 @@ def test_adding_an_email_address_asks_for_the_password_again(client, server, mai
     from allauth.account.models import EmailAddress
 
     reader = make_user("reader", email="reader@example.com", password="readers-password")
-    client.force_login(reader)
+    reauthenticated(client, reader)
     sign_in(client, server)
     client.logout()
     assert sign_in(client, server).status_code == 302 and client.session["_auth_user_id"]
@@ -549,3 +550,57 @@ def test_an_account_made_by_its_site_gives_its_site_again_to_add_an_address(clie
     assert back["Location"] == "/accounts/email/"
     client.post("/accounts/email/", add)
     assert EmailAddress.objects.get().user == user
+
+
+def test_a_site_added_in_the_session_is_not_a_reauthentication_when_proved_again(client, server):
+    """Whoever holds a signed-in session (not the account's site) adds a site of their own, then
+    proves it again: that is not the account's credential given again, so an address still
+    cannot be added without the account's own site."""
+    from allauth.account.models import EmailAddress
+
+    sign_in(client, server)
+    session = client.session  # the sign-in was longer ago than reauthentication allows
+    session.pop("accounts.site_proved")
+    session.save()
+    add = {"email": "taker@example.com", "action_add": ""}
+    with IndieAuthServer() as takers:
+        sign_in(client, takers)  # added to the account: a new site, no reauthentication
+        sign_in(client, takers)  # the same site again
+    client.post("/accounts/email/", add)
+    assert not EmailAddress.objects.exists()
+
+
+def test_a_password_account_gives_its_password_again_before_adding_a_site(client, server):
+    """A signed-in session that has not just given the password adds no site, by neither door;
+    once the password is given again, both work."""
+    reader = make_user("reader", password="readers-password")
+    client.force_login(reader)
+    refused = sign_in(client, server)
+    assert refused.status_code == 400 and b"confirm it is you" in refused.content
+    assert reverse("account_reauthenticate").encode() in refused.content
+    sites = reverse("linkbacks:sites")
+    asked = client.post(sites, {"site": "https://mine.example/"})
+    assert asked["Location"].startswith(reverse("account_reauthenticate"))
+    assert not VerifiedSite.objects.exists()
+    # The password again: allauth replays the suspended POST, then the callback adds its site.
+    client.post(asked["Location"], {"password": "readers-password"})
+    assert VerifiedSite.objects.get().origin == "https://mine.example"
+    assert sign_in(client, server).status_code == 302
+    assert VerifiedSite.objects.filter(user=reader, verified_at__isnull=False).count() == 1
+    assert VerifiedSite.objects.count() == 2
+
+
+def test_an_account_made_by_its_site_proves_that_site_again_to_add_another(client, server):
+    """For an account whose one credential is its site, proving that site again is the
+    reauthentication that lets it add a new one."""
+    sign_in(client, server)
+    session = client.session
+    session.pop("accounts.site_proved")  # the sign-in was longer ago than allowed
+    session.save()
+    with IndieAuthServer() as second:
+        assert sign_in(client, second).status_code == 400
+        assert VerifiedSite.objects.count() == 1
+        assert sign_in(client, server).status_code == 302  # its own site again
+        assert sign_in(client, second).status_code == 302
+    assert VerifiedSite.objects.filter(verified_at__isnull=False).count() == 2
+    assert VerifiedSite.objects.values("user").distinct().count() == 1

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from comments.models import Comment
 from linkbacks.models import VerifiedSite
 from linkbacks.site_proof import origin_of
+from tests.conftest import reauthenticated
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +140,7 @@ def test_closed_trackbacks_refuse_mentions(client, story, site):
 
 def test_registering_sites(client):
     user = make_user("owner")
-    client.force_login(user)
+    reauthenticated(client, user)
     url = reverse("linkbacks:sites")
     assert client.get(url).status_code == 405
     for bad in ("", "ftp://x.example", "https://user:pw@x.example/", "not a url"):

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from linkbacks.models import VerifiedSite
+from tests.conftest import reauthenticated
 from tests.factories import make_article, make_user
 from tests.http_server import LocalServer
 
@@ -66,7 +67,7 @@ def blog():
 
 
 def register_and_prove(client, user, origin, site_server, *, how="meta"):
-    client.force_login(user)
+    reauthenticated(client, user)
     client.post(reverse("linkbacks:sites"), {"site": origin + "/any/page"})
     site = VerifiedSite.objects.get(user=user, origin=origin)
     if how == "meta":

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # This suite's own Redis database for shared pages (TEST_REDIS_DB, as in tests/comments: runs
 # side by side each take their own, since a test here empties it).
 REDIS = f"redis://127.0.0.1:6379/{int(os.environ.get('TEST_REDIS_DB', '5'))}"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the project, whose `hooks` is not tests/hooks
 
 
 @pytest.fixture

@@ -8,7 +8,16 @@ class OperationsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self):
-        from . import replica
+        from django.conf import settings
+
+        from . import database, replica
+
+        # A database that stops answering costs a request seconds, never a thread for good.
+        database.pools_guarded(
+            settings.DATABASES,
+            answer_timeout=settings.DATABASE_ANSWER_TIMEOUT,
+            check_timeout=settings.DB_CHECK_TIMEOUT,
+        )
 
         # With a read replica, every new version records the primary's log position.
         if replica.configured():

@@ -104,8 +104,10 @@ from .content import (
     SITEMAP_PREBUILD,
 )
 from .database import (
+    DATABASE_ANSWER_TIMEOUT,
     DATABASE_ROUTERS,
     DATABASES,
+    DB_CHECK_TIMEOUT,
 )
 from .discussion import (
     COMMENTS_CLOSE_AFTER_DAYS,

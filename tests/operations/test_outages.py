@@ -19,8 +19,8 @@ from tests.factories import comment_form_data, make_article
 from tests.operations.tcp_forwarder import TcpForwarder
 
 REDIS_PORT = 6379
-# This suite's own Redis database (TEST_REDIS_DB, as in tests/comments: runs side by side each
-# take their own, since a test here empties it).
+# Redis's database for these tests (TEST_REDIS_DB, if set); each run keeps its keys under its own
+# prefix and clears only those (tests/conftest.py).
 REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "14"))
 
 

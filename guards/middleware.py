@@ -6,7 +6,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.http import QueryDict
+from django.http import JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
 
@@ -69,6 +69,9 @@ class HostileInputMiddleware:
         # for every view (a NUL reaching PostgreSQL in a filter would be a 500).
         if has_control_characters(request.GET):
             logger.info("Refused a query string with control characters: %s", request.path)
+            if request.path.startswith(settings.JSON_ERROR_PATHS):
+                error = {"error": {"status": 400, "message": CONTROL_IN_ADDRESS}}
+                return JsonResponse(error, status=400)
             return error_page(400, message=CONTROL_IN_ADDRESS)
         # Headers end up stored too (user agents of comments, login attempts).
         dirty = [

@@ -49,6 +49,14 @@ RedisCache.clear = _clear_this_runs_keys
 _redis_caches_under_this_runs_prefix(setting="CACHES", value=settings.CACHES)  # a CACHE_URL's
 
 
+def refused_query(*values: str) -> bool:
+    """Whether the request guards refuse these query-string values: control characters other
+    than whitespace answer 400 on every address (guards/middleware.py)."""
+    from guards.text import CONTROL_CHARACTERS_BUT_WHITESPACE
+
+    return any(CONTROL_CHARACTERS_BUT_WHITESPACE.search(value) for value in values)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """This run's own PostgreSQL test database (pytest-django drops it at the end)."""

@@ -3,6 +3,10 @@
 from .base import DEBUG, env
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}
+# `?key_prefix=` (servers sharing one Redis database): django-environ leaves it lowercase,
+# where Django would ignore it.
+if "key_prefix" in CACHES["default"]:
+    CACHES["default"]["KEY_PREFIX"] = CACHES["default"].pop("key_prefix")
 # --- Outages: the cache --------------------------------------------------------------------
 # Redis unreachable: pages are served without it (delivery.cache answers like an empty cache,
 # logs one warning per outage, and rate limits let requests through), and no call waits long.

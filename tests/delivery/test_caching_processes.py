@@ -61,7 +61,7 @@ def test_a_page_is_stored_in_redis_and_served_from_it(live_server, shared_cache)
     Article.objects.filter(pk=story.pk).update(title="Changed behind its back")
     assert "Harbour reopens" in fetch(url)[1]
     assert any(
-        key.startswith(f":1:{pagecache.PAGE_PREFIX}".encode())
+        key.startswith(shared_cache.make_key(pagecache.PAGE_PREFIX).encode())
         for key in shared_cache._cache.get_client().keys("*")
     )
 

@@ -83,7 +83,12 @@ def _seen(found: Iterable["Version"]) -> None:
 
 
 def peek(keys: Iterable[str]) -> dict[str, Version]:
-    """The current versions among `keys` that exist and have not run out; never makes any."""
+    """The current versions among `keys` that exist and have not run out; never makes any.
+
+    Changes missed while the cache was away are stored first: the first request after its
+    return (a stored page's check, too) sees the new tokens, never the ones before the outage.
+    """
+    _retry_missed()
     now = time.time()
     found = {
         key: version
@@ -96,7 +101,6 @@ def peek(keys: Iterable[str]) -> dict[str, Version]:
 
 def current(keys: Iterable[str]) -> dict[str, Version] | None:
     """The versions of `keys`, making those missing or run out; None while the cache is away."""
-    _retry_missed()
     keys = list(keys)
     found = peek(keys)
     for key in keys:

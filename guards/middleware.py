@@ -6,7 +6,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.http import QueryDict
+from django.http import JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
 
@@ -20,6 +20,10 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 NOT_UTF8 = "Forms must be sent as UTF-8. Please go back, reload the page and try again."
 UNREADABLE = "What your browser sent could not be read. Please go back, reload and try again."
 UNREADABLE_BODY = (BadRequest, SuspiciousOperation, MultiPartParserError, UnreadablePostError)
+CONTROL_IN_ADDRESS = (
+    "This address contains control characters (such as a NUL byte) that no link of this site "
+    "has. Please check the address and try again."
+)
 
 
 def is_utf8(charset: str) -> bool:
@@ -30,12 +34,16 @@ def is_utf8(charset: str) -> bool:
         return False
 
 
-def without_control_characters(data: QueryDict) -> QueryDict:
-    """The same fields with control characters dropped; passwords are left exactly as typed."""
-    if not any(
+def has_control_characters(data: QueryDict) -> bool:
+    return any(
         CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(v) for v in values)
         for key, values in data.lists()
-    ):
+    )
+
+
+def without_control_characters(data: QueryDict) -> QueryDict:
+    """The same fields with control characters dropped; passwords are left exactly as typed."""
+    if not has_control_characters(data):
         return data
     cleaned = QueryDict(mutable=True)
     for key, values in data.lists():
@@ -57,6 +65,14 @@ class HostileInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # A query string is never stored as it came: one with control characters is refused
+        # for every view (a NUL reaching PostgreSQL in a filter would be a 500).
+        if has_control_characters(request.GET):
+            logger.info("Refused a query string with control characters: %s", request.path)
+            if request.path.startswith(settings.JSON_ERROR_PATHS):
+                error = {"error": {"status": 400, "message": CONTROL_IN_ADDRESS}}
+                return JsonResponse(error, status=400)
+            return error_page(400, message=CONTROL_IN_ADDRESS)
         # Headers end up stored too (user agents of comments, login attempts).
         dirty = [
             name

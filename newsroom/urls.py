@@ -25,5 +25,8 @@ urlpatterns = [
     path("", include("api.urls")),
 ]
 
+# A database outage met by a middleware (sessions, request.user) is a 503, as in a view.
+handler500 = "operations.middleware.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

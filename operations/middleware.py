@@ -1,6 +1,7 @@
-"""A database outage answers 503 with Retry-After instead of a 500."""
+"""A database outage answers 503 with Retry-After instead of a 500, logged in one line."""
 
 import logging
+import sys
 
 from django.db import InterfaceError, OperationalError
 
@@ -12,8 +13,21 @@ logger = logging.getLogger(__name__)
 DATABASE_RETRY_AFTER = 30
 
 
+def database_outage(exception: BaseException | None) -> bool:
+    return isinstance(exception, OperationalError | InterfaceError)
+
+
+def outage_page(exception: BaseException):
+    """The 503 of a database outage, and its one log line (no traceback: every request of the
+    outage comes here)."""
+    logger.error("Database unavailable, answered 503: %s", str(exception).strip())
+    response = error_page(503, retry_after=DATABASE_RETRY_AFTER)
+    response._has_been_logged = True  # Django's own "Service Unavailable" line would be a second
+    return response
+
+
 class DatabaseOutageMiddleware:
-    """Answer 503 with Retry-After when the database cannot be reached, instead of a 500."""
+    """Answer 503 with Retry-After when a view cannot reach the database, instead of a 500."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -22,8 +36,13 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        # One line, no traceback: during an outage every request comes through here.
-        logger.error("Database unavailable, answered 503: %s", str(exception).strip())
-        return error_page(503, retry_after=DATABASE_RETRY_AFTER)
+        return outage_page(exception) if database_outage(exception) else None
+
+
+def server_error(request):
+    """handler500: a middleware that met the outage (sessions, the admin's second factor, any
+    reading `request.user`) raised outside the views' reach; that is a 503 too, not a 500."""
+    exception = sys.exc_info()[1]
+    if database_outage(exception):
+        return outage_page(exception)
+    return error_page(500)

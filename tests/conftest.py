@@ -1,11 +1,68 @@
+import os
+import secrets
+
 import pytest
 from asgiref.local import Local
+from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.tasks import task_backends
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+# --- This run's own share of the machine -------------------------------------------------------
+# Two runs of the suite at once on one machine (two checkouts, CI beside a developer) share
+# Redis and PostgreSQL: each run keeps its keys under its own prefix and its own test database.
+RUN = f"{os.getpid()}x{secrets.token_hex(3)}"
+REDIS_KEY_PREFIX = f"test-{RUN}"
+
+
+def redis_url(location: str) -> str:
+    """A CACHE_URL for a process the tests start: its keys under this run's prefix too."""
+    return f"{location}?key_prefix={REDIS_KEY_PREFIX}"
+
+
+@receiver(setting_changed)
+def _redis_caches_under_this_runs_prefix(*, setting, value, **kwargs):
+    # Every Redis cache a test configures keeps its keys under this run's prefix (the caches
+    # themselves are made afresh from the settings at their next use).
+    if setting == "CACHES":
+        for config in value.values():
+            prefix = config.get("KEY_PREFIX", "")
+            if "redis" in config["BACKEND"].lower() and not prefix.startswith(REDIS_KEY_PREFIX):
+                config["KEY_PREFIX"] = f"{REDIS_KEY_PREFIX}{prefix}"
+
+
+def _clear_this_runs_keys(self):
+    """RedisCache.clear in the tests: this run's keys only, never the database (FLUSHDB)."""
+    assert self.key_prefix.startswith(REDIS_KEY_PREFIX), "a Redis cache outside this run's keys"
+    client = self._cache.get_client(write=True)
+    for key in client.scan_iter(match=f"{self.key_prefix}:*", count=1000):
+        client.delete(key)
+    return True
+
+
+RedisCache.clear = _clear_this_runs_keys
+_redis_caches_under_this_runs_prefix(setting="CACHES", value=settings.CACHES)  # a CACHE_URL's
+
+
+def refused_query(*values: str) -> bool:
+    """Whether the request guards refuse these query-string values: control characters other
+    than whitespace answer 400 on every address (guards/middleware.py)."""
+    from guards.text import CONTROL_CHARACTERS_BUT_WHITESPACE
+
+    return any(CONTROL_CHARACTERS_BUT_WHITESPACE.search(value) for value in values)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """This run's own PostgreSQL test database (pytest-django drops it at the end)."""
+    from pytest_django.fixtures import _set_suffix_to_test_databases
+
+    _set_suffix_to_test_databases(suffix=RUN)
 
 
 @receiver(setting_changed)

@@ -95,6 +95,7 @@ from .content import (
     API_RATE_WINDOW,
     ARCHIVE_CACHE_SECONDS,
     ARTICLES_PER_PAGE,
+    JSON_ERROR_PATHS,
     SEARCH_BACKEND,
     SEARCH_CACHE_SECONDS,
     SEARCH_EXACT_COUNT,
@@ -105,8 +106,10 @@ from .content import (
     SITEMAP_PREBUILD,
 )
 from .database import (
+    DATABASE_ANSWER_TIMEOUT,
     DATABASE_ROUTERS,
     DATABASES,
+    DB_CHECK_TIMEOUT,
 )
 from .discussion import (
     COMMENTS_CLOSE_AFTER_DAYS,

@@ -4,7 +4,11 @@ from .base import DEBUG, env
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}
 # Before every key: several sites (or make cluster) share one Redis database, each its own keys.
-CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
+# `CACHE_KEY_PREFIX`, or `?key_prefix=` in CACHE_URL (which django-environ leaves lowercase,
+# where Django would ignore it).
+CACHES["default"]["KEY_PREFIX"] = CACHES["default"].pop("key_prefix", None) or env.str(
+    "CACHE_KEY_PREFIX", default=""
+)
 # --- Outages: the cache --------------------------------------------------------------------
 # Redis unreachable: pages are served without it (delivery.cache answers like an empty cache,
 # logs one warning per outage, and rate limits let requests through), and no call waits long.

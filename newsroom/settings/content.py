@@ -8,6 +8,8 @@ ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 # seconds (then 429 with Retry-After); the address is read as NUM_PROXIES says.
 API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
 API_RATE_WINDOW = env.int("API_RATE_WINDOW", default=60)
+# Under these paths the request guards (guards/) refuse in the API's JSON error shape.
+JSON_ERROR_PATHS = ("/api/",)
 
 # How long the footer's archive months are cached; a new month shows up within this time.
 ARCHIVE_CACHE_SECONDS = env.int("ARCHIVE_CACHE_SECONDS", default=600)

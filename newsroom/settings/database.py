@@ -25,9 +25,28 @@ elif _db["ENGINE"] == "django.db.backends.sqlite3":
 # An unreachable PostgreSQL answers 503 within seconds (operations.middleware) instead of holding
 # a worker for psycopg_pool's default 30 s; pooled connections are checked before use, so one
 # broken by an outage is replaced rather than failing a request after the database returns.
+# A server that stops answering holds no thread for long either (operations/database.py):
+# TCP keepalives and tcp_user_timeout drop a peer gone from the network, statement_timeout stops
+# a statement the server takes too long over, and the client gives up on a connection that does
+# not answer its check within DB_CHECK_TIMEOUT, or any query within DATABASE_ANSWER_TIMEOUT.
+DB_STATEMENT_TIMEOUT = env.float("DB_STATEMENT_TIMEOUT", default=30.0)  # seconds; 0: none
+DB_CHECK_TIMEOUT = env.float("DB_CHECK_TIMEOUT", default=1.0)
+_connect_timeout = env.int("DB_CONNECT_TIMEOUT", default=3)
+DATABASE_ANSWER_TIMEOUT = DB_STATEMENT_TIMEOUT + _connect_timeout if DB_STATEMENT_TIMEOUT else None
+CONNECTION_LIMITS = {
+    "connect_timeout": _connect_timeout,
+    "keepalives": 1,
+    "keepalives_idle": env.int("DB_KEEPALIVES_IDLE", default=30),
+    "keepalives_interval": env.int("DB_KEEPALIVES_INTERVAL", default=10),
+    "keepalives_count": env.int("DB_KEEPALIVES_COUNT", default=3),
+    "tcp_user_timeout": env.int("DB_TCP_USER_TIMEOUT", default=10) * 1000,  # libpq: milliseconds
+}
+if DB_STATEMENT_TIMEOUT:
+    CONNECTION_LIMITS["options"] = f"-c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}"
 if _db["ENGINE"] == "django.db.backends.postgresql":
     _db["CONN_HEALTH_CHECKS"] = True
-    _db["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3))
+    for _name, _value in CONNECTION_LIMITS.items():
+        _db["OPTIONS"].setdefault(_name, _value)
     if isinstance(_db["OPTIONS"]["pool"], dict):
         _db["OPTIONS"]["pool"].setdefault("timeout", env.float("DB_POOL_TIMEOUT", default=3.0))
         # Give up on one reconnection attempt soon: the next request starts a fresh one, instead
@@ -39,4 +58,6 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
 DATABASE_ROUTERS = []
 if REPLICA_DATABASE is not None:
     DATABASES["replica"] = REPLICA_DATABASE
+    for _name, _value in CONNECTION_LIMITS.items():
+        REPLICA_DATABASE["OPTIONS"].setdefault(_name, _value)
     DATABASE_ROUTERS = ["operations.replica.ReplicaRouter"]

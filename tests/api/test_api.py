@@ -17,6 +17,7 @@ from articles import services
 from articles.corrections import correction_add
 from articles.models import Article
 from comments.models import Comment
+from tests.conftest import refused_query
 from tests.factories import (
     make_article,
     make_category,
@@ -225,7 +226,10 @@ def test_bad_parameters_are_a_clear_400(api, params):
     value=st.text(max_size=40),
 )
 def test_any_parameter_value_answers_200_or_400_never_500(api, name, value):
-    assert api(STORIES, {name: value.replace("\x00", "")}).status_code in (200, 400)
+    response = api(STORIES, {name: value})  # a NUL too: it was a 500 on PostgreSQL
+    assert response.status_code in (200, 400)
+    if refused_query(value):
+        assert "control characters" in response.json()["error"]["message"]
 
 
 def test_sections(api):

@@ -126,8 +126,12 @@ def test_postgresql_uses_the_psycopg_pool():
     result = run_python(code, DEBUG="1", DATABASE_URL="postgres://u@127.0.0.1:5432/newsroom")
     assert result.returncode == 0, result.stderr
     # Bounded waits (503 within seconds when PostgreSQL is down) and checked connections.
-    pool = "'pool': {'min_size': 1, 'max_size': 10, 'timeout': 3.0, 'reconnect_timeout': 5.0}"
+    pool = "'pool': {'min_size': 1, 'max_size': 10, 'timeout': 3.0, 'reconnect_timeout': 5.0, "
     assert pool in result.stdout and "'connect_timeout': 3" in result.stdout
+    # A server that stops answering (operations/database.py).
+    assert "'connection_class': <class 'operations.database.AnsweringConnection'>" in result.stdout
+    for limit in ("'keepalives': 1", "'tcp_user_timeout': 10000", "statement_timeout=30000"):
+        assert limit in result.stdout
 
 
 def test_a_local_memory_cache_keeps_no_pages_in_development():

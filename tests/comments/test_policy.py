@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from comments.models import Comment, ModerationRule
-from tests.conftest import log_in_staff
+from tests.conftest import REDIS_KEY_PREFIX, log_in_staff
 from tests.factories import comment_form_data, make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +178,7 @@ def test_rate_limit_is_shared_through_redis(client, article, post_url, settings)
     import redis
     from django.core.cache import caches
 
-    # Clearing the cache empties the whole Redis database: use one set aside for tests.
+    # Clearing the cache deletes this run's keys only (tests/conftest.py).
     db = int(os.environ.get("TEST_REDIS_DB", "15"))
 
     try:
@@ -196,7 +196,9 @@ def test_rate_limit_is_shared_through_redis(client, article, post_url, settings)
     try:
         for i in range(2):
             assert post(client, post_url, article, body=f"r{i}").status_code == 302
-        keys = redis.Redis(host="127.0.0.1", port=6379, db=db).keys("*ratelimit:comments:ip*")
+        keys = redis.Redis(host="127.0.0.1", port=6379, db=db).keys(
+            f"{REDIS_KEY_PREFIX}*ratelimit:comments:ip*"
+        )
         assert keys, "the counter is not in Redis"
         assert post(client, post_url, article, body="r3").status_code == 429
     finally:

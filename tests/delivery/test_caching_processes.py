@@ -15,12 +15,13 @@ from articles.models import Article
 from comments.models import Comment
 from comments.services import comments_moderate
 from delivery import pagecache
+from tests.conftest import redis_url
 from tests.factories import make_article, make_comment, make_editor, make_trackback
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# This suite's own Redis database for shared pages (TEST_REDIS_DB, as in tests/comments: runs
-# side by side each take their own, since a test here empties it).
+# Redis for shared pages (TEST_REDIS_DB, if set); each run keeps its keys under its own prefix
+# (tests/conftest.py), in this process and in the writer's.
 REDIS = f"redis://127.0.0.1:6379/{int(os.environ.get('TEST_REDIS_DB', '5'))}"
 ROOT = Path(__file__).resolve().parents[2]  # the checkout (this file is in tests/delivery/)
 
@@ -60,7 +61,7 @@ def test_a_page_is_stored_in_redis_and_served_from_it(live_server, shared_cache)
     Article.objects.filter(pk=story.pk).update(title="Changed behind its back")
     assert "Harbour reopens" in fetch(url)[1]
     assert any(
-        key.startswith(f":1:{pagecache.PAGE_PREFIX}".encode())
+        key.startswith(shared_cache.make_key(pagecache.PAGE_PREFIX).encode())
         for key in shared_cache._cache.get_client().keys("*")
     )
 
@@ -127,7 +128,7 @@ def run_writer(*args: str) -> None:
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
         "ENV_FILE": "",
         "DATABASE_URL": url,
-        "CACHE_URL": REDIS,
+        "CACHE_URL": redis_url(REDIS),
         "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
     }
     done = subprocess.run(

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from comments.models import Comment
 from linkbacks.models import TrackbackToken
 from linkbacks.tokens import trackback_token_create
+from tests.conftest import refused_query
 from tests.factories import comment_form_data, make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -180,8 +181,62 @@ def test_passwords_reach_the_check_exactly_as_typed(client):
     assert response.status_code == 302
 
 
-def test_nul_in_search_is_answered(client, article):
-    assert client.get(reverse("search:search"), {"q": "harb\x00our"}).status_code == 200
+def test_nul_in_search_is_a_400_page(client, article):
+    response = client.get(reverse("search:search"), {"q": "harb\x00our"})
+    assert response.status_code == 400 and b"control characters" in response.content
+
+
+# Control characters in a query string: a 400 page for every view, before any filter reads it --
+
+ADMIN_FILTERS = [
+    "/admin/articles/article/?status__exact=%00",
+    "/admin/comments/comment/?status__exact=%00",
+    "/admin/autocomplete/?term=%00&app_label=articles&model_name=article&field_name=category",
+]
+
+
+@pytest.mark.parametrize("url", [*ADMIN_FILTERS, "/api/v1/stories/?section=%00"])
+def test_nul_in_a_query_string_is_a_400_page(admin_client, article, url):
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert b"control characters" in response.content
+    assert article.title.encode() not in response.content
+
+
+QUERY_PAGES = [
+    "/",
+    "/search/",
+    "/api/v1/stories/",
+    "/api/v1/sections/",
+    "/admin/articles/article/",
+    "/admin/comments/comment/",
+    "/admin/autocomplete/",
+    "/accounts/login/",
+    "/feed/",
+]
+query_text = st.text(max_size=20) | st.sampled_from(["\x00", "a\x00b", "\x1b[2J", "\x85", "1"])
+
+
+@hypothesis_settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    page=st.sampled_from(QUERY_PAGES),
+    params=st.lists(
+        st.tuples(
+            st.sampled_from(["status__exact", "section", "term", "q", "page", "cursor"])
+            | query_text,
+            query_text,
+        ),
+        max_size=4,
+    ),
+)
+def test_no_query_string_answers_5xx(admin_client, article, page, params):
+    response = admin_client.get(f"{page}?{urlencode(params)}")
+    controls = refused_query(*(part for pair in params for part in pair))
+    assert response.status_code < 500
+    refused = response.status_code == 400 and b"contains control characters" in response.content
+    assert refused == controls
 
 
 # Error pages -----------------------------------------------------------------------------------
@@ -309,8 +364,9 @@ def test_no_public_form_or_endpoint_answers_5xx(
         content_type += f"; charset={charset}"
     response = client.generic("POST", url, body, content_type=content_type)
     assert response.status_code < 500
-    search = client.get(reverse("search:search"), {"q": fields.get("body", "a\x00b")})
-    assert search.status_code == 200
+    query = fields.get("body", "a\x00b")
+    search = client.get(reverse("search:search"), {"q": query})
+    assert search.status_code == (400 if refused_query(query) else 200)
 
 
 def test_trackback_charset_field_with_nul_is_not_a_500(client, reader):

@@ -2,7 +2,9 @@
 
 `cut("refused")` closes the listening port and every open connection (a server that went down);
 `cut("silent")` closes open connections and accepts new ones without ever answering (a host
-that swallows packets). `restore()` forwards again, on the same port.
+that swallows packets). `cut("hold")` keeps every connection open, accepts new ones, and
+forwards nothing any more, either way (a server that stops answering: its host still
+acknowledges every packet). `restore()` closes what it held and forwards again, on the same port.
 """
 
 import contextlib
@@ -29,14 +31,15 @@ class TcpForwarder:
         self._close_connections()
 
     def cut(self, mode: str = "refused") -> None:
-        assert mode in ("refused", "silent")
+        assert mode in ("refused", "silent", "hold")
         self.mode = mode
         if mode == "refused":
             self._close_listener()
-        self._close_connections()
+        if mode != "hold":
+            self._close_connections()
 
     def restore(self) -> None:
-        self._close_connections()  # silent ones never reached the server
+        self._close_connections()  # silent and held ones never reached the server
         self.mode = "open"
         if self._listener is None:
             self._listen()
@@ -88,11 +91,11 @@ class TcpForwarder:
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         with contextlib.suppress(OSError):
             while data := source.recv(65536):
-                sink.sendall(data)
+                if self.mode == "open":  # held: read and dropped, never reaching the other side
+                    sink.sendall(data)
         for sock in (source, sink):
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)

@@ -19,8 +19,8 @@ from tests.factories import comment_form_data, make_article
 from tests.operations.tcp_forwarder import TcpForwarder
 
 REDIS_PORT = 6379
-# This suite's own Redis database (TEST_REDIS_DB, as in tests/comments: runs side by side each
-# take their own, since a test here empties it).
+# Redis's database for these tests (TEST_REDIS_DB, if set); each run keeps its keys under its own
+# prefix and clears only those (tests/conftest.py).
 REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "14"))
 
 
@@ -232,3 +232,61 @@ def test_one_redis_client_serves_every_call_and_every_thread(settings):
     with ThreadPoolExecutor(8) as pool:  # a client over a pool is shared safely by threads
         assert list(pool.map(round_trip, range(64))) == list(range(64))
     assert cache._cache.get_client() is client
+
+
+def request_log_lines(caplog) -> list[str]:
+    """What the app logged for requests (the pool's own reconnection attempts aside)."""
+    return [
+        f"{r.name}: {r.getMessage()}"
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and not r.name.startswith("psycopg")
+    ]
+
+
+def test_a_database_that_stops_answering_holds_no_request(
+    live_server, database_forwarder, settings, caplog, admin_user, client
+):
+    """The drill: a proxy holds every connection open and forwards nothing."""
+    from tests.conftest import log_in_staff
+
+    settings.PAGE_CACHE_SECONDS = 0  # every page rendered: a stored one needs no database
+    pool_timeout = connection.settings_dict["OPTIONS"]["pool"]["timeout"]
+    article = make_article(title="Harbour reopens", slug="harbour-reopens")
+    story = live_server.url + article.get_absolute_url()
+    post_url = live_server.url + reverse("comments:post", kwargs=article.url_kwargs())
+    staff = f"sessionid={log_in_staff(client, admin_user).cookies['sessionid'].value}"
+    _, headers, _ = fetch(live_server.url + "/accounts/login/")
+    csrf = SimpleCookie(headers["Set-Cookie"])["csrftoken"].value
+    comment = partial(comment_form_data, article, csrfmiddlewaretoken=csrf)
+    cookies = f"csrftoken={csrf}"
+    assert fetch(post_url, comment(body="Before."), cookies)[0] == 302
+    assert fetch(live_server.url + "/admin/", cookies=staff)[0] == 200
+    connection.close()  # the pool holds connections made before the cut
+
+    database_forwarder.cut("hold")
+    caplog.clear()
+    for cookie in ("", staff):  # no middleware in front of it reads the session or the user
+        (status, _, _), seconds = timed(fetch, live_server.url + "/healthz", cookies=cookie)
+        assert status == 200 and seconds < pool_timeout
+    (status, headers, page), seconds = timed(fetch, story)
+    assert status == 503 and seconds < pool_timeout + 1, seconds
+    assert headers["Retry-After"] == "30" and b"Back in a moment" in page
+    (status, _, page), seconds = timed(fetch, post_url, comment(body="Lost?"), cookies)
+    assert status == 503 and seconds < pool_timeout + 1, seconds
+    # The admin's second factor reads request.user in a middleware: a 503 there too.
+    (status, headers, _), seconds = timed(fetch, live_server.url + "/admin/", cookies=staff)
+    assert status == 503 and headers["Retry-After"] == "30"
+    lines = request_log_lines(caplog)
+    assert len(lines) == 3, lines  # one line per request answered 503
+    assert all("Database unavailable, answered 503" in line for line in lines), lines
+    assert "Traceback" not in caplog.text
+
+    database_forwarder.restore()
+    seen, deadline = [], time.monotonic() + 20
+    while time.monotonic() < deadline and seen[-3:] != [200, 200, 200]:
+        seen.append(fetch(story)[0])
+    assert seen[-3:] == [200, 200, 200] and set(seen) <= {200, 503}, seen
+    assert fetch(post_url, comment(body="Sent again."), cookies)[0] == 302
+    connection.close()
+    # What the reader was told failed is not stored; what was answered 2xx is.
+    assert sorted(Comment.objects.values_list("body", flat=True)) == ["Before.", "Sent again."]

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from operations.serve import secret_key_strong
+from tests.conftest import redis_url
 from tests.operations.conftest import closed_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,7 +163,7 @@ def test_make_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(tmp_path)
         MEDIA_ROOT=str(tmp_path / "media"),
         SECURE_COOKIES="0",
         DEBUG="1",  # serve turns DEBUG off whatever it is given
-        CACHE_URL=f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '14')}",
+        CACHE_URL=redis_url(f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '14')}"),
     )
     log = tmp_path / "serve.log"
     with log.open("wb") as out:

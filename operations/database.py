@@ -21,7 +21,11 @@ class AnsweringConnection(Connection):
     answer_timeout: float | None = None  # set from DATABASE_ANSWER_TIMEOUT at start
 
     def wait(self, gen, interval=0.1, timeout=None):
-        timeout = timeout if timeout is not None else self.answer_timeout
+        if timeout is not None:
+            # The caller's own limit (LISTEN's `notifies(timeout=)`): psycopg's `_WaitTimeout`
+            # there means "nothing came", not a server gone; the connection stays as it is.
+            return super().wait(gen, interval=interval, timeout=timeout)
+        timeout = self.answer_timeout
         try:
             return super().wait(gen, interval=interval, timeout=timeout)
         except _WaitTimeout as error:

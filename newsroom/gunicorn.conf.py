@@ -4,6 +4,9 @@ import multiprocessing
 import os
 
 wsgi_app = "newsroom.wsgi:application"
+# A web request waits at most this long for one statement (newsroom/settings/database.py); the
+# release step's migrate and the worker, started otherwise, are not cut short by it.
+os.environ.setdefault("DB_STATEMENT_TIMEOUT", "30")
 # Loopback: TLS is a proxy's job (nginx, caddy) on this machine. GUNICORN_CMD_ARGS=--bind=...
 # listens elsewhere.
 bind = [f"127.0.0.1:{os.environ.get('PORT', '8000')}"]

@@ -17,10 +17,18 @@ def database_outage(exception: BaseException | None) -> bool:
     return isinstance(exception, OperationalError | InterfaceError)
 
 
+# A statement cancelled by statement_timeout, or a deadlock: the database answered, and the
+# query or the locking is what to mend, so these keep their traceback in the log.
+STATEMENT_FAILURES = {"57014", "40P01"}
+
+
 def outage_page(exception: BaseException):
     """The 503 of a database outage, and its one log line (no traceback: every request of the
     outage comes here)."""
-    logger.error("Database unavailable, answered 503: %s", str(exception).strip())
+    if getattr(exception.__cause__, "sqlstate", None) in STATEMENT_FAILURES:
+        logger.error("Database statement failed, answered 503", exc_info=exception)
+    else:
+        logger.error("Database unavailable, answered 503: %s", str(exception).strip())
     response = error_page(503, retry_after=DATABASE_RETRY_AFTER)
     response._has_been_logged = True  # Django's own "Service Unavailable" line would be a second
     return response

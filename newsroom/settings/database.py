@@ -29,7 +29,10 @@ elif _db["ENGINE"] == "django.db.backends.sqlite3":
 # TCP keepalives and tcp_user_timeout drop a peer gone from the network, statement_timeout stops
 # a statement the server takes too long over, and the client gives up on a connection that does
 # not answer its check within DB_CHECK_TIMEOUT, or any query within DATABASE_ANSWER_TIMEOUT.
-DB_STATEMENT_TIMEOUT = env.float("DB_STATEMENT_TIMEOUT", default=30.0)  # seconds; 0: none
+# The statement limit is the web's: newsroom/gunicorn.conf.py sets 30 s for the web processes,
+# while migrate (an index build, an ALTER waiting for a lock), the worker and other commands
+# run with none unless DB_STATEMENT_TIMEOUT says so.
+DB_STATEMENT_TIMEOUT = env.float("DB_STATEMENT_TIMEOUT", default=0)  # seconds; 0: none
 DB_CHECK_TIMEOUT = env.float("DB_CHECK_TIMEOUT", default=1.0)
 _connect_timeout = env.int("DB_CONNECT_TIMEOUT", default=3)
 DATABASE_ANSWER_TIMEOUT = DB_STATEMENT_TIMEOUT + _connect_timeout if DB_STATEMENT_TIMEOUT else None

@@ -123,15 +123,33 @@ def test_postgresql_uses_the_psycopg_pool():
     code = (
         SETUP + "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
     )
-    result = run_python(code, DEBUG="1", DATABASE_URL="postgres://u@127.0.0.1:5432/newsroom")
+    result_url = "postgres://u@127.0.0.1:5432/newsroom"
+    result = run_python(code, DEBUG="1", DATABASE_URL=result_url)
     assert result.returncode == 0, result.stderr
     # Bounded waits (503 within seconds when PostgreSQL is down) and checked connections.
     pool = "'pool': {'min_size': 1, 'max_size': 10, 'timeout': 3.0, 'reconnect_timeout': 5.0, "
     assert pool in result.stdout and "'connect_timeout': 3" in result.stdout
     # A server that stops answering (operations/database.py).
     assert "'connection_class': <class 'operations.database.AnsweringConnection'>" in result.stdout
-    for limit in ("'keepalives': 1", "'tcp_user_timeout': 10000", "statement_timeout=30000"):
+    for limit in ("'keepalives': 1", "'tcp_user_timeout': 10000"):
         assert limit in result.stdout
+    # No statement limit by default (migrate, the worker); the web processes set one.
+    assert "statement_timeout" not in result.stdout
+    web = run_python(code, DEBUG="1", DATABASE_URL=result_url, DB_STATEMENT_TIMEOUT="30")
+    assert web.returncode == 0, web.stderr
+    assert "statement_timeout=30000" in web.stdout
+
+
+def test_gunicorns_configuration_gives_the_web_processes_their_statement_limit():
+    # gunicorn reads its configuration before it loads the application: the settings see it.
+    code = (
+        "import os, runpy; os.environ.pop('DB_STATEMENT_TIMEOUT', None); "
+        "runpy.run_path('newsroom/gunicorn.conf.py'); " + SETUP + "from django.conf import "
+        "settings; print(settings.DATABASES['default']['OPTIONS'].get('options'))"
+    )
+    result = run_python(code, DEBUG="1", DATABASE_URL="postgres://u@127.0.0.1:5432/newsroom")
+    assert result.returncode == 0, result.stderr
+    assert "statement_timeout=30000" in result.stdout
 
 
 def test_a_local_memory_cache_keeps_no_pages_in_development():

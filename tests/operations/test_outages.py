@@ -290,3 +290,21 @@ def test_a_database_that_stops_answering_holds_no_request(
     connection.close()
     # What the reader was told failed is not stored; what was answered 2xx is.
     assert sorted(Comment.objects.values_list("body", flat=True)) == ["Before.", "Sent again."]
+
+
+@pytest.mark.django_db
+def test_a_statement_cut_short_is_logged_with_its_traceback_not_as_an_outage(caplog):
+    from django.db import OperationalError, transaction
+
+    from operations.middleware import outage_page
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's")
+    with pytest.raises(OperationalError) as cut, transaction.atomic(), connection.cursor() as c:
+        c.execute("SET LOCAL statement_timeout = 1")
+        c.execute("SELECT pg_sleep(0.2)")
+    caplog.clear()
+    response = outage_page(cut.value)
+    assert response.status_code == 503
+    assert "Database statement failed" in caplog.text and "Traceback" in caplog.text
+    assert "Database unavailable" not in caplog.text

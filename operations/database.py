@@ -8,6 +8,11 @@ gives up itself. Every pooled connection must answer an empty query within
 `DB_CHECK_TIMEOUT` before a request gets it, and any answer within `DATABASE_ANSWER_TIMEOUT`
 (the statement timeout and a margin); a connection that did not answer is closed, never reused,
 and the request meets an OperationalError (operations.middleware: a 503).
+
+Only pooled connections get this: the read replica keeps persistent connections, so a replica
+that holds connections open and answers nothing is limited by the server-side settings alone
+(`statement_timeout` under gunicorn). Known and left: the replica serves anonymous pages, which
+are mostly stored pages that need no database.
 """
 
 from psycopg import Connection, OperationalError

@@ -21,6 +21,7 @@ worker cannot know whether the server took a message, mail systems drop the copy
 
 import functools
 import logging
+import smtplib
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime, timedelta
@@ -61,6 +62,8 @@ def job_message_id(part: int = 0) -> str:
     """The `Message-ID` of mail number `part` sent by the running job: the same on every run of
     it (a retry, the task queued again, any worker). Outside a task, a new one."""
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    if ":" in domain:  # an IPv6 literal is written in brackets (RFC 5322's no-fold-literal)
+        domain = f"[{domain}]"
     job = _running_job_id.get() or _running_task_id.get()
     if job is None:
         return make_msgid(domain=domain)
@@ -96,10 +99,12 @@ def retry_with_backoff(
     base_delay: float = 30,
     max_delay: float | Callable[[], float] = 3600,
     give_up_after: float | Callable[[], float] | None = None,
+    final: Callable[[BaseException], bool] = lambda error: False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Make a task function queue itself again after a transient error, up to `attempts` runs,
     or (with `give_up_after`, in seconds) while the next run is due within that time of the
-    first. `max_delay` and `give_up_after` may be functions, read at each run (settings)."""
+    first. `max_delay` and `give_up_after` may be functions, read at each run (settings).
+    `final(error)` marks errors of those kinds that no retry can mend (a mail server's 5xx)."""
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
@@ -125,16 +130,16 @@ def retry_with_backoff(
                     )
                     last = run_after > deadline
                     carried = {JOB_KWARG: job, SINCE_KWARG: since}
-                if last or not task.get_backend().supports_defer:
+                if last or final(error) or not task.get_backend().supports_defer:
                     raise
                 retry = task.using(run_after=run_after).enqueue(
                     *args, **kwargs, **{ATTEMPT_KWARG: attempt + 1}, **carried
                 )
                 logger.warning(
-                    "Task %s failed (attempt %s of %s: %s); trying again at %s",
+                    "Task %s failed (attempt %s%s: %s); trying again at %s",
                     task.name,
                     attempt,
-                    attempts,
+                    "" if attempts is None else f" of {attempts}",
                     error,
                     run_after.isoformat(),
                 )
@@ -153,11 +158,24 @@ def retry_with_backoff(
     return decorate
 
 
+def mail_refused_for_good(error: BaseException) -> bool:
+    """A 5xx from the mail server refuses this message for good (RFC 5321 4.2.1): a mailbox that
+    does not exist, a message it will not take. Its login refused stays worth retrying: that is
+    the site's configuration, which an operator mends while the mail waits."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return False
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
 def retry_mail(func: Callable[..., Any]) -> Callable[..., Any]:
     """For a task that sends mail: it waits for the mail server for MAIL_RETRY_DAYS, trying again
-    at most every MAIL_RETRY_MAX_DELAY seconds; only then does it fail for good."""
+    at most every MAIL_RETRY_MAX_DELAY seconds; only then, or at once when the server refuses
+    the message for good (a 5xx), does it fail (shown on the desk)."""
     return retry_with_backoff(
         attempts=None,
         max_delay=lambda: settings.MAIL_RETRY_MAX_DELAY,
         give_up_after=lambda: settings.MAIL_RETRY_DAYS * 86400,
+        final=mail_refused_for_good,
     )(func)

@@ -57,8 +57,9 @@ class SilentSMTPServer(_Listener):
 class SMTPServer(_Listener):
     """Speaks just enough SMTP to take messages; `messages` holds each one's DATA.
 
-    `refusing`: answer every MAIL with 451 (try again later). `after_data(message)`: called once
-    a message is taken, before the server says so (to be slow, hang, or cut the database).
+    `refusing`: answer every MAIL with `refusal` (451: try again later). `after_data(message)`:
+    called once a message is taken, before the server says so (to be slow, hang, or cut the
+    database).
     `hang_up_after_data`: take the message, then close the connection without a word (the client
     cannot know whether it was taken).
     """
@@ -67,6 +68,7 @@ class SMTPServer(_Listener):
         super().__init__()
         self.messages: list[str] = []
         self.refusing = False
+        self.refusal = "451 4.3.0 mail server busy, try again later"
         self.refused = 0
         self.after_data = None
         self.hang_up_after_data = False
@@ -102,7 +104,7 @@ class SMTPServer(_Listener):
                 say("250 queued")
             elif verb == "MAIL" and self.refusing:
                 self.refused += 1
-                say("451 4.3.0 mail server busy, try again later")
+                say(self.refusal)
             elif verb == "QUIT":
                 say("221 bye")
                 break

@@ -299,3 +299,25 @@ def test_mail_refused_for_longer_than_mail_retry_days_fails_for_good(settings, s
     assert timedelta(hours=23) < stopped - start <= timedelta(days=1, minutes=1)
     assert mail_tasks().filter(status=TaskResultStatus.FAILED).count() == 1
     assert not mail_tasks().filter(status=TaskResultStatus.READY).exists()
+
+
+def test_a_mail_the_server_refuses_for_good_is_not_tried_again(settings, smtp, held_comments):
+    smtp.refusing = True
+    smtp.refusal = "550 5.7.1 this message is not accepted here"
+    held_comments(1)
+    run_worker()
+    assert smtp.refused == 1 and smtp.messages == []
+    assert mail_tasks().filter(status=TaskResultStatus.FAILED).count() == 1
+    assert not mail_tasks().filter(status=TaskResultStatus.READY).exists()
+
+
+def test_a_message_id_for_a_site_at_an_ipv6_address_is_well_formed(settings):
+    from email.headerregistry import HeaderRegistry
+
+    from operations.tasks import job_message_id
+
+    settings.SITE_URL = "http://[::1]:8000"
+    message_id = job_message_id()
+    assert message_id.endswith("@[::1]>")
+    parsed = HeaderRegistry()("Message-ID", message_id)
+    assert not parsed.defects, parsed.defects
